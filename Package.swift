@@ -1,0 +1,88 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "trainyard",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "trainyard", targets: ["trainyard"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        .target(name: "TrainyardCore"),
+        .target(
+            name: "TrainyardEngine",
+            dependencies: ["TrainyardCore", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "TrainyardStore",
+            dependencies: [
+                "TrainyardCore", "TrainyardEngine",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TrainyardGit",
+            dependencies: ["TrainyardCore", "TrainyardEngine", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "TrainyardForges",
+            dependencies: ["TrainyardCore", "TrainyardEngine", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "TrainyardHTTP",
+            dependencies: [
+                "TrainyardCore", "TrainyardEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "trainyard",
+            dependencies: [
+                "TrainyardCore", "TrainyardEngine", "TrainyardStore", "TrainyardGit", "TrainyardForges",
+                "TrainyardHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "TrainyardTesting",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "TrainyardCoreTests", dependencies: ["TrainyardCore"]),
+        .testTarget(name: "TrainyardEngineTests", dependencies: ["TrainyardEngine", "TrainyardCore"]),
+        .testTarget(name: "TrainyardStoreTests", dependencies: ["TrainyardStore", "TrainyardEngine", "TrainyardCore"]),
+        .testTarget(name: "TrainyardGitTests", dependencies: ["TrainyardGit", "TrainyardEngine", "TrainyardCore"]),
+        .testTarget(
+            name: "TrainyardForgesTests",
+            dependencies: ["TrainyardForges", "TrainyardEngine", "TrainyardCore", "TrainyardTesting"]
+        ),
+        .testTarget(
+            name: "TrainyardHTTPTests",
+            dependencies: [
+                "TrainyardHTTP", "TrainyardEngine", "TrainyardCore",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "TrainyardTestingTests", dependencies: ["TrainyardTesting"]),
+        .testTarget(name: "trainyardTests", dependencies: ["trainyard", "TrainyardTesting", "TrainyardCore", "TrainyardEngine"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,62 @@
+/// One speculative build: the target head it starts from plus the ordered changes merged on top.
+///
+/// A car's tree is `base + changes[0] + … + changes[k]`. Cars of a train cover growing prefixes
+/// of the queue: car 1 holds the first change, car 2 the first two, and so on.
+public struct Car: Hashable, Codable, Sendable {
+    public let id: CarID
+    /// The target head the car was built on.
+    public var base: SHA
+    /// The changes in the car, oldest first, with the heads they were built with.
+    public var changes: [Change]
+    public var status: Status
+    /// The car's merge commit, once built.
+    public var commit: SHA?
+    /// The pipeline testing the car, once started.
+    public var pipeline: PipelineID?
+    /// How many times the car's pipeline was restarted after somebody else cancelled it.
+    public var restarts: Int
+    /// Why the car failed, in words for the removal note.
+    public var failure: String?
+    /// How many landing pushes of this car were refused.
+    public var landingRejections: Int
+
+    public init(id: CarID, base: SHA, changes: [Change]) {
+        self.id = id
+        self.base = base
+        self.changes = changes
+        self.status = .building
+        self.commit = nil
+        self.pipeline = nil
+        self.restarts = 0
+        self.failure = nil
+        self.landingRejections = 0
+    }
+
+    /// Where a car is in its life.
+    public enum Status: String, Hashable, Codable, Sendable {
+        /// `buildCar` was emitted; waiting for the merge commit.
+        case building
+        /// Built; `startPipeline` was emitted; waiting for the pipeline id.
+        case starting
+        /// The pipeline exists and has not finished.
+        case testing
+        case passed
+        case failed
+        /// `land` was emitted; waiting for the target to move to the car's commit.
+        case landing
+    }
+
+    /// The newest change in the car: the one a failure of this car (and not of the car ahead) blames.
+    public var newest: Change { changes[changes.count - 1] }
+
+    /// The changes' numbers, for messages: `!3, !5 and !8`.
+    public var changeList: String { Car.list(changes.map(\.reference)) }
+
+    static func list(_ items: [String]) -> String {
+        switch items.count {
+        case 0: return "nothing"
+        case 1: return items[0]
+        default: return items.dropLast().joined(separator: ", ") + " and " + items[items.count - 1]
+        }
+    }
+}

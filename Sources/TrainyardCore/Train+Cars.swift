@@ -1,0 +1,157 @@
+/// Events about the target branch, the cars' builds, their pipelines and landings.
+extension Train {
+    mutating func targetMoved(_ head: SHA, _ actions: inout [TrainAction]) {
+        fetchingTarget = false
+        guard head != targetHead else { return }
+        if let index = landingIndex, cars[index].commit == head {
+            carLanded(cars[index].id, commit: head, &actions)
+            return
+        }
+        targetHead = head
+    }
+
+    mutating func carBuilt(_ id: CarID, commit: SHA, _ actions: inout [TrainAction]) {
+        guard let index = carIndex(id), cars[index].status == .building else { return }
+        cars[index].commit = commit
+        cars[index].status = .starting
+        actions.append(.startPipeline(car: id, ref: ref(for: id), commit: commit))
+    }
+
+    mutating func carConflicted(_ id: CarID, change: Int, paths: [String], _ actions: inout [TrainAction]) {
+        guard let index = carIndex(id), cars[index].status == .building else { return }
+        let car = cars[index]
+        let others = car.changes.filter { $0.number != change }.map(\.reference)
+        let files = paths.isEmpty ? "" : " in " + Car.list(paths.prefix(20).map { "`\($0)`" })
+        let ahead = others.isEmpty ? "" : " merged with \(Car.list(others))"
+        remove(
+            change, state: .failed,
+            reason: "!\(change) conflicts with `\(self.id.target)`\(ahead) at \(car.base.short)\(files). "
+                + "Rebase or merge `\(self.id.target)` into it, then comment `/merge` again.",
+            &actions)
+    }
+
+    mutating func carBuildFailed(_ id: CarID, change: Int?, message: String, _ actions: inout [TrainAction]) {
+        guard let index = carIndex(id), cars[index].status == .building else { return }
+        let blamed = change ?? cars[index].newest.number
+        remove(
+            blamed, state: .failed,
+            reason: "Trainyard could not build car \(id) for !\(blamed): \(message)", &actions)
+    }
+
+    mutating func pipelineCreated(_ id: CarID, pipeline: PipelineID, commit: SHA, _ actions: inout [TrainAction]) {
+        guard let index = carIndex(id), cars[index].commit == commit else {
+            actions.append(.cancelPipeline(car: id, pipeline: pipeline))
+            return
+        }
+        switch cars[index].status {
+        case .starting:
+            cars[index].pipeline = pipeline
+            cars[index].status = .testing
+        case .testing, .passed, .failed, .landing:
+            if cars[index].pipeline != pipeline {
+                actions.append(.cancelPipeline(car: id, pipeline: pipeline))
+            }
+        case .building:
+            actions.append(.cancelPipeline(car: id, pipeline: pipeline))
+        }
+    }
+
+    mutating func pipelineCreationFailed(_ id: CarID, message: String, _ actions: inout [TrainAction]) {
+        guard let index = carIndex(id), cars[index].status == .starting else { return }
+        let car = cars[index]
+        remove(
+            car.newest.number, state: .failed,
+            reason: "The forge refused to start a pipeline for car \(id) (\(car.changeList) on `\(self.id.target)`): "
+                + "\(message). Check that CI runs for `trainyard/*` branches, then comment `/merge` again.",
+            &actions)
+    }
+
+    mutating func pipelineUpdated(
+        _ id: CarID, pipeline: PipelineID, commit: SHA, state: PipelineState, _ actions: inout [TrainAction]
+    ) {
+        guard let index = carIndex(id), cars[index].commit == commit else { return }
+        if cars[index].pipeline == nil, cars[index].status == .starting {
+            cars[index].pipeline = pipeline
+            cars[index].status = .testing
+        }
+        guard cars[index].pipeline == pipeline else { return }
+        guard cars[index].status == .testing else { return }
+        switch state {
+        case .pending, .running:
+            return
+        case .success:
+            cars[index].status = .passed
+        case .failed:
+            cars[index].status = .failed
+            cars[index].failure = "pipeline #\(pipeline) failed"
+        case .canceled:
+            if cars[index].restarts < settings.cancelRestarts {
+                cars[index].restarts += 1
+                cars[index].pipeline = nil
+                cars[index].status = .starting
+                actions.append(.startPipeline(car: id, ref: ref(for: id), commit: commit))
+            } else {
+                cars[index].status = .failed
+                cars[index].failure =
+                    "pipeline #\(pipeline) was cancelled outside Trainyard \(cars[index].restarts + 1) times"
+            }
+        }
+    }
+
+    mutating func carLanded(_ id: CarID, commit: SHA, _ actions: inout [TrainAction]) {
+        fetchingTarget = false
+        guard let index = carIndex(id), cars[index].commit == commit else {
+            if commit != targetHead { targetHead = commit }
+            return
+        }
+        let landed = cars[index]
+        for (offset, car) in cars[...index].enumerated() {
+            if offset < index, car.status == .testing, let pipeline = car.pipeline {
+                actions.append(.cancelPipeline(car: car.id, pipeline: pipeline))
+            }
+            actions.append(.deleteRef(car: car.id, ref: ref(for: car.id)))
+        }
+        let count = landed.changes.count
+        let pipelineText = landed.pipeline.map { "pipeline #\($0)" } ?? "its pipeline"
+        for change in queue.prefix(count) {
+            reported[change.number] = nil
+            let with = landed.changes.filter { $0.number != change.number }.map(\.reference)
+            let together = with.isEmpty ? "" : ", together with \(Car.list(with))"
+            actions.append(
+                .setStatus(
+                    change: change.number, head: change.head, state: .success,
+                    description: "Merged into \(self.id.target) as \(commit.short)"))
+            actions.append(
+                .comment(
+                    change: change.number,
+                    body: "Merged \(change.reference) into `\(self.id.target)` as \(commit.value): \(pipelineText) "
+                        + "tested exactly this commit\(together)."))
+        }
+        queue.removeFirst(min(count, queue.count))
+        cars.removeFirst(index + 1)
+        for k in cars.indices {
+            cars[k].base = commit
+            cars[k].changes.removeFirst(min(count, cars[k].changes.count))
+        }
+        targetHead = commit
+    }
+
+    mutating func landingRejected(_ id: CarID, message: String, _ actions: inout [TrainAction]) {
+        guard let index = carIndex(id), cars[index].status == .landing else { return }
+        cars[index].landingRejections += 1
+        if cars[index].landingRejections >= settings.landingAttempts {
+            let car = cars[index]
+            for change in car.changes {
+                remove(
+                    change.number, state: .failed,
+                    reason: "Trainyard could not move `\(self.id.target)` to the tested commit of car \(id) "
+                        + "(\(car.changeList)) after \(car.landingRejections) tries: \(message). Check Trainyard's "
+                        + "permission to push to `\(self.id.target)`, then comment `/merge` again.",
+                    &actions)
+            }
+            return
+        }
+        cars[index].status = .passed
+        requestTarget(&actions)
+    }
+}

@@ -1,0 +1,102 @@
+/// Events about the changes on a train: queued, taken off, updated, closed, merged elsewhere.
+extension Train {
+    mutating func changeEnqueued(_ change: Change, _ actions: inout [TrainAction]) {
+        if let index = queue.firstIndex(where: { $0.number == change.number }) {
+            let queued = queue[index]
+            if queued.head == change.head {
+                actions.append(
+                    .comment(
+                        change: change.number,
+                        body: "\(change.reference) is already on the merge train of `\(id.target)` "
+                            + "at position \(index + 1) of \(queue.count)."))
+                return
+            }
+            if isLanding(change.number) {
+                actions.append(.comment(change: change.number, body: tooLateMessage(change.number)))
+                return
+            }
+            queue[index].head = change.head
+            actions.append(
+                .comment(
+                    change: change.number,
+                    body: "\(change.reference) stays at position \(index + 1) of \(queue.count) on the merge train "
+                        + "of `\(id.target)` with its new head \(change.head.short); its cars are rebuilt."))
+            return
+        }
+        queue.append(change)
+        if targetHead == nil { requestTarget(&actions) }
+        let position = queue.count
+        actions.append(
+            .comment(
+                change: change.number,
+                body: "Added \(change.reference) to the merge train of `\(id.target)` at position \(position) of "
+                    + "\(position). Trainyard tests it merged on top of the changes ahead of it and merges "
+                    + "exactly the tested commit when its pipeline passes."))
+    }
+
+    mutating func changeDequeued(_ number: Int, by: String, _ actions: inout [TrainAction]) {
+        guard position(of: number) != nil else {
+            actions.append(.comment(change: number, body: "!\(number) is not on the merge train of `\(id.target)`."))
+            return
+        }
+        if isLanding(number) {
+            actions.append(.comment(change: number, body: tooLateMessage(number)))
+            return
+        }
+        remove(number, state: .canceled, reason: "Removed from the merge train of `\(id.target)` by \(by).", &actions)
+    }
+
+    mutating func changeUpdated(_ number: Int, head: SHA, _ actions: inout [TrainAction]) {
+        guard let index = queue.firstIndex(where: { $0.number == number }), queue[index].head != head,
+            !isLanding(number)
+        else { return }
+        let old = queue[index].head
+        remove(
+            number, state: .failed,
+            reason: "New commits were pushed to !\(number) (\(old.short) → \(head.short)) while it was on the merge "
+                + "train of `\(id.target)`; Trainyard only merges the head that was queued. Comment `/merge` to "
+                + "queue the new head.",
+            &actions)
+    }
+
+    mutating func changeClosed(_ number: Int, _ actions: inout [TrainAction]) {
+        guard position(of: number) != nil, !isLanding(number) else { return }
+        remove(
+            number, state: .canceled,
+            reason: "!\(number) was closed, so it left the merge train of `\(id.target)`.", &actions)
+    }
+
+    mutating func changeMerged(_ number: Int, _ actions: inout [TrainAction]) {
+        guard position(of: number) != nil, !isLanding(number) else { return }
+        remove(
+            number, state: .canceled,
+            reason: "!\(number) was merged outside the merge train of `\(id.target)`, so it left the train.",
+            &actions)
+    }
+
+    /// Whether the change is in the car that is being landed right now (too late to take it off).
+    func isLanding(_ number: Int) -> Bool {
+        guard let index = landingIndex else { return false }
+        return cars[index].changes.contains { $0.number == number }
+    }
+
+    func tooLateMessage(_ number: Int) -> String {
+        "!\(number) is being merged into `\(id.target)` right now; it is too late to change it on the train."
+    }
+
+    mutating func requestTarget(_ actions: inout [TrainAction]) {
+        guard !fetchingTarget else { return }
+        fetchingTarget = true
+        actions.append(.fetchTarget)
+    }
+
+    /// Takes a change off the queue, posts its final status and a note with the reason. The cars
+    /// that held it are dropped by the next realignment.
+    mutating func remove(_ number: Int, state: CommitState, reason: String, _ actions: inout [TrainAction]) {
+        guard let index = queue.firstIndex(where: { $0.number == number }) else { return }
+        let change = queue.remove(at: index)
+        reported[number] = nil
+        actions.append(.setStatus(change: number, head: change.head, state: state, description: String(reason.prefix(255))))
+        actions.append(.comment(change: number, body: reason))
+    }
+}

@@ -1,0 +1,101 @@
+/// The merge train of one project's target branch: a queue of changes and the speculative cars
+/// that test them.
+///
+/// `Train` is a pure state machine. Each event method is named as a fact that happened and returns
+/// the actions the engine must carry out; nothing here reads a clock, touches a file or talks to
+/// the network. The train keeps these promises (checked by the randomized tests):
+/// - the target only moves to the commit of a car whose pipeline passed, by fast-forward;
+/// - a change lands only with the head it was queued with;
+/// - every change ends landed, or removed with a reason a person can act on.
+public struct Train: Hashable, Codable, Sendable {
+    public let id: TrainID
+    public var settings: TrainSettings
+    /// Where the target branch points, as far as the train knows; `nil` until first fetched.
+    public var targetHead: SHA?
+    /// The changes waiting to land, in landing order.
+    public var queue: [Change]
+    /// The cars in flight; `cars[k]` holds `queue[0...k]` on top of `targetHead`.
+    public var cars: [Car]
+    /// The number the next car gets.
+    public var nextCar: Int
+    /// Whether a `fetchTarget` is outstanding.
+    public var fetchingTarget: Bool
+    /// The last commit status posted for each queued change, so that only changes are posted.
+    public var reported: [Int: StatusReport]
+
+    public init(id: TrainID, settings: TrainSettings = TrainSettings()) {
+        self.id = id
+        self.settings = settings
+        self.targetHead = nil
+        self.queue = []
+        self.cars = []
+        self.nextCar = 1
+        self.fetchingTarget = false
+        self.reported = [:]
+    }
+
+    /// Applies one event and returns what must be done about it.
+    public mutating func apply(_ event: TrainEvent) -> [TrainAction] {
+        var actions: [TrainAction] = []
+        switch event {
+        case .changeEnqueued(let change): changeEnqueued(change, &actions)
+        case .changeDequeued(let number, let by): changeDequeued(number, by: by, &actions)
+        case .changeUpdated(let number, let head): changeUpdated(number, head: head, &actions)
+        case .changeClosed(let number): changeClosed(number, &actions)
+        case .changeMerged(let number): changeMerged(number, &actions)
+        case .targetMoved(let head): targetMoved(head, &actions)
+        case .carBuilt(let car, let commit): carBuilt(car, commit: commit, &actions)
+        case .carConflicted(let car, let change, let paths): carConflicted(car, change: change, paths: paths, &actions)
+        case .carBuildFailed(let car, let change, let message):
+            carBuildFailed(car, change: change, message: message, &actions)
+        case .pipelineCreated(let car, let pipeline, let commit):
+            pipelineCreated(car, pipeline: pipeline, commit: commit, &actions)
+        case .pipelineCreationFailed(let car, let message): pipelineCreationFailed(car, message: message, &actions)
+        case .pipelineUpdated(let car, let pipeline, let commit, let state):
+            pipelineUpdated(car, pipeline: pipeline, commit: commit, state: state, &actions)
+        case .carLanded(let car, let commit): carLanded(car, commit: commit, &actions)
+        case .landingRejected(let car, let message): landingRejected(car, message: message, &actions)
+        }
+        advance(&actions)
+        return actions
+    }
+
+    /// The 1-based position of a queued change.
+    public func position(of number: Int) -> Int? {
+        queue.firstIndex { $0.number == number }.map { $0 + 1 }
+    }
+
+    /// The index in `cars` of the car with this id.
+    func carIndex(_ id: CarID) -> Int? { cars.firstIndex { $0.id == id } }
+
+    /// The car being landed, if any.
+    var landingIndex: Int? { cars.firstIndex { $0.status == .landing } }
+
+    /// The name of the branch a car is pushed to: `trainyard/<target>/<car>`.
+    public func ref(for car: CarID) -> String { "trainyard/\(id.target)/\(car.value)" }
+}
+
+/// Settings of one train, from the project's configuration.
+public struct TrainSettings: Hashable, Codable, Sendable {
+    /// How many cars may be in flight at once.
+    public var maxParallel: Int
+    /// How many times a car whose pipeline somebody else cancelled is restarted before its newest
+    /// change is removed.
+    public var cancelRestarts: Int
+    /// How many refused landing pushes are retried (after re-reading the target) before the car's
+    /// changes are removed.
+    public var landingAttempts: Int
+
+    public init(maxParallel: Int = 8, cancelRestarts: Int = 1, landingAttempts: Int = 3) {
+        self.maxParallel = max(1, maxParallel)
+        self.cancelRestarts = cancelRestarts
+        self.landingAttempts = landingAttempts
+    }
+}
+
+/// A commit status as last posted for a change.
+public struct StatusReport: Hashable, Codable, Sendable {
+    public var head: SHA
+    public var state: CommitState
+    public var description: String
+}

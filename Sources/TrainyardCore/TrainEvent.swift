@@ -1,0 +1,42 @@
+/// A fact that happened to a train. The engine decodes webhooks, commands and the results of
+/// executed actions into these and feeds them to ``Train/apply(_:at:)``.
+public enum TrainEvent: Hashable, Codable, Sendable {
+    /// Somebody asked to merge a change (comment, API, chat).
+    case changeEnqueued(Change)
+    /// Somebody took a change off the train (`/cancel`, `DELETE`); `by` names them.
+    case changeDequeued(number: Int, by: String)
+    /// The change's source branch now points at `head` (a push, or a webhook telling us so).
+    case changeUpdated(number: Int, head: SHA)
+    /// The merge request was closed without merging.
+    case changeClosed(number: Int)
+    /// The forge reports the merge request merged.
+    case changeMerged(number: Int)
+    /// The target branch points at `head` (a push webhook, a fetch, or our own landing).
+    case targetMoved(head: SHA)
+    /// The car's merge commit exists and is pushed to its branch.
+    case carBuilt(car: CarID, commit: SHA)
+    /// Merging `change` into the car conflicted on `paths`.
+    case carConflicted(car: CarID, change: Int, paths: [String])
+    /// Building the car failed for a reason that is not a conflict (for example a head commit
+    /// that cannot be fetched); the change named is removed with `message`.
+    case carBuildFailed(car: CarID, change: Int?, message: String)
+    /// The forge created the car's pipeline.
+    case pipelineCreated(car: CarID, pipeline: PipelineID, commit: SHA)
+    /// The forge refused to create the car's pipeline.
+    case pipelineCreationFailed(car: CarID, message: String)
+    /// A pipeline on a car's branch changed state.
+    case pipelineUpdated(car: CarID, pipeline: PipelineID, commit: SHA, state: PipelineState)
+    /// The target was moved to the car's commit by our push.
+    case carLanded(car: CarID, commit: SHA)
+    /// The push that would land the car was refused: the target is no longer where we expected.
+    case landingRejected(car: CarID, message: String)
+}
+
+/// The states of a pipeline the train cares about.
+public enum PipelineState: String, Hashable, Codable, Sendable {
+    case pending
+    case running
+    case success
+    case failed
+    case canceled
+}

@@ -1,0 +1,119 @@
+import TrainyardCore
+
+/// A webhook or command decoded into what Trainyard needs of it, whatever forge it came from.
+/// Stored in the inbox as JSON; the engine turns it into ``TrainEvent``s.
+public enum ForgeEvent: Hashable, Codable, Sendable {
+    case mergeRequest(MergeRequestEvent)
+    case comment(CommentEvent)
+    case push(PushEvent)
+    case pipeline(PipelineEvent)
+    /// A command given over the REST API or a chat tool.
+    case command(CommandEvent)
+    /// A delivery Trainyard does not act on, kept for the record.
+    case ignored(kind: String)
+}
+
+/// A project as a webhook names it.
+public struct ProjectKey: Hashable, Codable, Sendable, CustomStringConvertible {
+    public var forge: String
+    public var path: String
+    public init(forge: String, path: String) {
+        self.forge = forge
+        self.path = path
+    }
+    public var description: String { "\(forge):\(path)" }
+}
+
+public struct MergeRequestEvent: Hashable, Codable, Sendable {
+    public enum Action: String, Hashable, Codable, Sendable {
+        case open, update, close, merge, reopen, approved, other
+    }
+    public var project: ProjectKey
+    public var number: Int
+    public var action: Action
+    public var head: SHA
+    public var target: String
+    public var state: String
+
+    public init(project: ProjectKey, number: Int, action: Action, head: SHA, target: String, state: String) {
+        self.project = project
+        self.number = number
+        self.action = action
+        self.head = head
+        self.target = target
+        self.state = state
+    }
+}
+
+public struct CommentEvent: Hashable, Codable, Sendable {
+    public var project: ProjectKey
+    public var number: Int
+    public var author: String
+    public var body: String
+
+    public init(project: ProjectKey, number: Int, author: String, body: String) {
+        self.project = project
+        self.number = number
+        self.author = author
+        self.body = body
+    }
+}
+
+public struct PushEvent: Hashable, Codable, Sendable {
+    public var project: ProjectKey
+    /// The branch name, without `refs/heads/`.
+    public var branch: String
+    /// The new head; `nil` when the branch was deleted.
+    public var after: SHA?
+
+    public init(project: ProjectKey, branch: String, after: SHA?) {
+        self.project = project
+        self.branch = branch
+        self.after = after
+    }
+}
+
+public struct PipelineEvent: Hashable, Codable, Sendable {
+    public var project: ProjectKey
+    public var pipeline: PipelineID
+    /// The branch the pipeline ran for.
+    public var ref: String
+    public var sha: SHA
+    /// The forge's status word (`running`, `success`, …).
+    public var status: String
+
+    public init(project: ProjectKey, pipeline: PipelineID, ref: String, sha: SHA, status: String) {
+        self.project = project
+        self.pipeline = pipeline
+        self.ref = ref
+        self.sha = sha
+        self.status = status
+    }
+
+    /// The status as the train sees it; `nil` for states that mean nothing to it yet.
+    public var state: PipelineState? {
+        switch status {
+        case "created", "waiting_for_resource", "preparing", "pending", "scheduled", "queued": return .pending
+        case "running", "in_progress": return .running
+        case "success": return .success
+        case "failed": return .failed
+        case "canceled", "cancelled", "skipped": return .canceled
+        default: return nil
+        }
+    }
+}
+
+public struct CommandEvent: Hashable, Codable, Sendable {
+    public var project: ProjectKey
+    public var number: Int
+    public var command: Command
+    /// Who gave the command (`api`, a chat user).
+    public var by: String
+
+    public init(project: ProjectKey, number: Int, command: Command, by: String) {
+        self.project = project
+        self.number = number
+        self.command = command
+        self.by = by
+    }
+}

@@ -1,0 +1,86 @@
+import TrainyardCore
+
+/// A project as the adapters need it: its names and where its repository lives.
+public struct ProjectSettings: Hashable, Sendable {
+    public var key: ProjectKey
+    public var targets: [String]
+    /// The URL the git adapter clones and pushes (credentials are not part of it).
+    public var gitURL: String
+    public var train: TrainSettings
+    /// The ref that holds a change's head on the forge, with `{number}` for its number
+    /// (`refs/merge-requests/{number}/head` on GitLab).
+    public var changeRef: String
+
+    public init(
+        key: ProjectKey, targets: [String], gitURL: String, train: TrainSettings,
+        changeRef: String = "refs/merge-requests/{number}/head"
+    ) {
+        self.key = key
+        self.targets = targets
+        self.gitURL = gitURL
+        self.train = train
+        self.changeRef = changeRef
+    }
+
+    /// The ref of change `number`'s head on the forge.
+    public func changeRef(_ number: Int) -> String {
+        changeRef.replacing("{number}", with: String(number))
+    }
+}
+
+/// What the engine needs of git: the target's head, car builds, landings, branch clean-up.
+public protocol GitPort: Sendable {
+    func targetHead(project: ProjectSettings, target: String) async throws -> SHA
+    /// Merges `changes` one after the other onto `base` and pushes the result to branch `ref`.
+    func buildCar(project: ProjectSettings, ref: String, base: SHA, changes: [Change]) async throws -> CarBuild
+    /// Moves `target` from `expected` to `commit`, only by fast-forward and only if it is still at
+    /// `expected`.
+    func land(project: ProjectSettings, target: String, commit: SHA, expected: SHA) async throws -> Landing
+    func deleteBranch(project: ProjectSettings, branch: String) async throws
+}
+
+public enum CarBuild: Hashable, Sendable {
+    case built(SHA)
+    case conflict(change: Int, paths: [String])
+    /// A change's head could not be fetched or merged for a reason that is not a conflict.
+    case unusable(change: Int, message: String)
+}
+
+public enum Landing: Hashable, Sendable {
+    case landed
+    case rejected(String)
+}
+
+/// A merge request as the forge reports it now.
+public struct MergeRequestInfo: Hashable, Sendable {
+    public var number: Int
+    public var title: String
+    public var state: String
+    public var head: SHA
+    public var sourceBranch: String
+    public var target: String
+
+    public init(number: Int, title: String, state: String, head: SHA, sourceBranch: String, target: String) {
+        self.number = number
+        self.title = title
+        self.state = state
+        self.head = head
+        self.sourceBranch = sourceBranch
+        self.target = target
+    }
+}
+
+/// What the engine needs of a forge's REST API.
+public protocol ForgePort: Sendable {
+    func mergeRequest(project: ProjectSettings, number: Int) async throws -> MergeRequestInfo
+    func createPipeline(project: ProjectSettings, ref: String) async throws -> (id: PipelineID, sha: SHA)
+    func cancelPipeline(project: ProjectSettings, pipeline: PipelineID) async throws
+    func setStatus(project: ProjectSettings, sha: SHA, state: CommitState, description: String) async throws
+    func comment(project: ProjectSettings, number: Int, body: String) async throws
+}
+
+/// An error an adapter knows will not go away by retrying (a 4xx from the forge, a refused ref).
+public struct PermanentError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,86 @@
+import TrainyardCore
+
+/// Executing stored actions and feeding their results back to the train.
+extension TrainEngine {
+    func execute(_ row: OutboxRow) async throws {
+        let key = ProjectKey(forge: row.train.forge, path: row.train.project)
+        guard let project = projects[key], let forge = forges[key.forge] else {
+            logger.warning("dropping action of an unconfigured project", metadata: ["train": "\(row.train)"])
+            return try await store.finishOutbox(row.id, at: clock())
+        }
+        do {
+            let result = try await perform(row.action, train: row.train, project: project, forge: forge)
+            if let result {
+                try await apply([result], to: row.train, project: project, finishing: .outbox(row.id))
+            } else {
+                try await store.finishOutbox(row.id, at: clock())
+            }
+        } catch {
+            let permanent = error is PermanentError || row.attempts + 1 >= maxAttempts
+            logger.warning(
+                permanent ? "action failed" : "action will be retried",
+                metadata: ["train": "\(row.train)", "action": "\(row.action)", "error": "\(error)"])
+            if permanent, let failure = Self.failure(of: row.action, message: "\(error)") {
+                try await apply([failure], to: row.train, project: project, finishing: .outbox(row.id))
+            } else if permanent, !Self.mustSucceed(row.action) {
+                try await store.finishOutbox(row.id, at: clock())
+            } else {
+                let due = clock().adding(milliseconds: Self.backoff(attempt: row.attempts))
+                try await store.retryOutbox(row.id, error: "\(error)", notBefore: due)
+            }
+        }
+    }
+
+    func perform(
+        _ action: TrainAction, train: TrainID, project: ProjectSettings, forge: any ForgePort
+    ) async throws -> TrainEvent? {
+        switch action {
+        case .fetchTarget:
+            return .targetMoved(head: try await git.targetHead(project: project, target: train.target))
+        case .buildCar(let car, let ref, let base, let changes):
+            switch try await git.buildCar(project: project, ref: ref, base: base, changes: changes) {
+            case .built(let commit): return .carBuilt(car: car, commit: commit)
+            case .conflict(let change, let paths): return .carConflicted(car: car, change: change, paths: paths)
+            case .unusable(let change, let message): return .carBuildFailed(car: car, change: change, message: message)
+            }
+        case .startPipeline(let car, let ref, _):
+            let created = try await forge.createPipeline(project: project, ref: ref)
+            return .pipelineCreated(car: car, pipeline: created.id, commit: created.sha)
+        case .cancelPipeline(_, let pipeline):
+            try await forge.cancelPipeline(project: project, pipeline: pipeline)
+            return nil
+        case .land(let car, let commit, let expected):
+            switch try await git.land(project: project, target: train.target, commit: commit, expected: expected) {
+            case .landed: return .carLanded(car: car, commit: commit)
+            case .rejected(let message): return .landingRejected(car: car, message: message)
+            }
+        case .deleteRef(_, let ref):
+            try await git.deleteBranch(project: project, branch: ref)
+            return nil
+        case .setStatus(_, let head, let state, let description):
+            try await forge.setStatus(project: project, sha: head, state: state, description: description)
+            return nil
+        case .comment(let change, let body):
+            try await forge.comment(project: project, number: change, body: body)
+            return nil
+        }
+    }
+
+    /// The event that tells the train an action failed for good, for actions whose failure the
+    /// train must know about.
+    static func failure(of action: TrainAction, message: String) -> TrainEvent? {
+        switch action {
+        case .buildCar(let car, _, _, _): return .carBuildFailed(car: car, change: nil, message: message)
+        case .startPipeline(let car, _, _): return .pipelineCreationFailed(car: car, message: message)
+        case .land(let car, _, _): return .landingRejected(car: car, message: message)
+        case .fetchTarget, .cancelPipeline, .deleteRef, .setStatus, .comment: return nil
+        }
+    }
+
+    /// Actions that are retried (with capped backoff) for as long as they fail, because the train
+    /// cannot go on without them.
+    static func mustSucceed(_ action: TrainAction) -> Bool {
+        if case .fetchTarget = action { return true }
+        return false
+    }
+}

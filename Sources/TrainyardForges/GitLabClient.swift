@@ -1,0 +1,118 @@
+import Foundation
+import Logging
+import TrainyardCore
+import TrainyardEngine
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// GitLab's REST API (v4) over `URLSession`: merge requests, notes, commit statuses, pipelines.
+///
+/// Requests that hit a rate limit (429) or a server fault (5xx), or that fail in transit, are
+/// retried with exponential backoff and jitter, honouring `Retry-After`. Other 4xx answers are
+/// final and become ``PermanentError``s carrying GitLab's message. The token travels only in the
+/// `PRIVATE-TOKEN` header and is never logged.
+public final class GitLabClient: ForgePort, Sendable {
+    public let baseURL: URL
+    let token: String
+    let session: URLSession
+    let retry: RetryPolicy
+    let logger: Logger
+    let projectIDs = ProjectIDCache()
+    /// The name of the commit status Trainyard posts.
+    public let statusName: String
+
+    public init(
+        baseURL: URL, token: String, session: URLSession = .shared, retry: RetryPolicy = RetryPolicy(),
+        statusName: String = "trainyard", logger: Logger
+    ) {
+        self.baseURL = baseURL
+        self.token = token
+        self.session = session
+        self.retry = retry
+        self.statusName = statusName
+        self.logger = logger
+    }
+
+    public func mergeRequest(project: ProjectSettings, number: Int) async throws -> MergeRequestInfo {
+        struct Body: Decodable {
+            let iid: Int
+            let title: String
+            let state: String
+            let sha: String?
+            let source_branch: String
+            let target_branch: String
+        }
+        let id = try await projectID(project)
+        let body: Body = try await decode(try await send("GET", "projects/\(id)/merge_requests/\(number)"))
+        guard let text = body.sha, let head = SHA(validating: text) else {
+            throw PermanentError("merge request !\(number) has no head commit yet")
+        }
+        return MergeRequestInfo(
+            number: body.iid, title: body.title, state: body.state, head: head, sourceBranch: body.source_branch,
+            target: body.target_branch)
+    }
+
+    public func createPipeline(project: ProjectSettings, ref: String) async throws -> (id: PipelineID, sha: SHA) {
+        struct Body: Decodable {
+            let id: Int
+            let sha: String
+        }
+        let id = try await projectID(project)
+        let body: Body = try await decode(try await send("POST", "projects/\(id)/pipeline", query: ["ref": ref]))
+        guard let sha = SHA(validating: body.sha) else { throw PermanentError("pipeline \(body.id) has no commit id") }
+        return (PipelineID(body.id), sha)
+    }
+
+    public func cancelPipeline(project: ProjectSettings, pipeline: PipelineID) async throws {
+        let id = try await projectID(project)
+        _ = try await send("POST", "projects/\(id)/pipelines/\(pipeline.value)/cancel")
+    }
+
+    public func setStatus(project: ProjectSettings, sha: SHA, state: CommitState, description: String) async throws {
+        let id = try await projectID(project)
+        let fields = ["state": state.rawValue, "name": statusName, "description": String(description.prefix(255))]
+        do {
+            _ = try await send("POST", "projects/\(id)/statuses/\(sha.value)", json: fields)
+        } catch let error as GitLabError where error.status == 400 && error.message.contains("Cannot transition status") {
+            logger.debug("status already in that state", metadata: ["sha": "\(sha.short)", "state": "\(state)"])
+        }
+    }
+
+    public func comment(project: ProjectSettings, number: Int, body: String) async throws {
+        let id = try await projectID(project)
+        _ = try await send("POST", "projects/\(id)/merge_requests/\(number)/notes", json: ["body": body])
+    }
+
+    /// The project's numeric id, looked up once by path.
+    func projectID(_ project: ProjectSettings) async throws -> Int {
+        if let known = await projectIDs.id(for: project.key.path) { return known }
+        struct Body: Decodable { let id: Int }
+        let body: Body = try await decode(try await send("GET", "projects/\(Self.encode(project.key.path))"))
+        await projectIDs.remember(body.id, for: project.key.path)
+        return body.id
+    }
+
+    func decode<T: Decodable>(_ data: Data) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch {
+            throw PermanentError("GitLab answered with an unexpected body: \(error)")
+        }
+    }
+
+    /// Percent-encodes a path segment the way GitLab expects `:id` (`group%2Fapp`).
+    static func encode(_ segment: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return segment.addingPercentEncoding(withAllowedCharacters: allowed) ?? segment
+    }
+}
+
+/// Remembers project ids by path.
+actor ProjectIDCache {
+    private var ids: [String: Int] = [:]
+    func id(for path: String) -> Int? { ids[path] }
+    func remember(_ id: Int, for path: String) { ids[path] = id }
+}

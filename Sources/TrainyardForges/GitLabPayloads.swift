@@ -1,0 +1,59 @@
+/// The parts of GitLab's webhook payloads Trainyard reads. Field names are GitLab's
+/// (docs.gitlab.com/user/project/integrations/webhook_events); everything else is ignored.
+enum GitLabPayload {
+    struct Project: Decodable {
+        let path_with_namespace: String
+    }
+
+    struct User: Decodable {
+        let username: String
+    }
+
+    struct Commit: Decodable {
+        let id: String
+    }
+
+    struct MergeRequestHook: Decodable {
+        struct Attributes: Decodable {
+            let iid: Int
+            let target_branch: String
+            let state: String
+            let action: String?
+            let last_commit: Commit
+        }
+        let project: Project
+        let object_attributes: Attributes
+    }
+
+    struct NoteHook: Decodable {
+        struct Attributes: Decodable {
+            let note: String
+            let noteable_type: String
+        }
+        struct MergeRequest: Decodable {
+            let iid: Int
+        }
+        let user: User
+        let project: Project
+        let object_attributes: Attributes
+        let merge_request: MergeRequest?
+    }
+
+    struct PushHook: Decodable {
+        let ref: String
+        let after: String
+        let project: Project
+    }
+
+    struct PipelineHook: Decodable {
+        struct Attributes: Decodable {
+            let id: Int
+            let ref: String
+            let sha: String
+            let status: String
+            let tag: Bool?
+        }
+        let project: Project
+        let object_attributes: Attributes
+    }
+}

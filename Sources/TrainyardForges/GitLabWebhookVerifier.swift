@@ -1,0 +1,140 @@
+import Foundation
+import TrainyardCore
+import TrainyardEngine
+
+/// Verifies GitLab webhook deliveries (`X-Gitlab-Token`, compared in constant time) and decodes
+/// the events Trainyard acts on: Merge Request, Note (on merge requests), Push and Pipeline hooks.
+/// Every other event is accepted and recorded as ignored.
+public struct GitLabWebhookVerifier: WebhookVerifier {
+    /// The configured forge name, e.g. `gitlab`.
+    public let forge: String
+    let secret: String
+    public let maxBodyBytes: Int
+
+    public init(forge: String, secret: String, maxBodyBytes: Int = 5 * 1024 * 1024) {
+        self.forge = forge
+        self.secret = secret
+        self.maxBodyBytes = maxBodyBytes
+    }
+
+    public func authenticate(header: (String) -> String?) throws(IntakeError) {
+        guard let token = header("X-Gitlab-Token") else {
+            throw IntakeError(
+                status: 401, code: "missing_token",
+                message: "The X-Gitlab-Token header is missing. Set the webhook's secret token in GitLab to the "
+                    + "`webhook_secret` of forge `\(forge)` in Trainyard's configuration.")
+        }
+        guard ConstantTime.equals(token, secret) else {
+            throw IntakeError(
+                status: 401, code: "invalid_token",
+                message: "The X-Gitlab-Token header does not match the `webhook_secret` of forge `\(forge)`. "
+                    + "Set the same secret in GitLab's webhook settings and in Trainyard's configuration.")
+        }
+    }
+
+    public func decode(header: (String) -> String?, body: [UInt8]) throws(IntakeError) -> Delivery {
+        guard let kind = header("X-Gitlab-Event"), !kind.isEmpty else {
+            throw IntakeError(
+                status: 400, code: "missing_event",
+                message: "The X-Gitlab-Event header is missing; Trainyard cannot tell what the delivery is.")
+        }
+        let key = header("Idempotency-Key") ?? header("X-Gitlab-Event-UUID").map { uuid in
+            header("X-Gitlab-Webhook-UUID").map { "\(uuid)/\($0)" } ?? uuid
+        } ?? "body-" + Fingerprint.hex(of: body)
+        guard key.utf8.count <= 200 else {
+            throw IntakeError(status: 400, code: "invalid_delivery_id", message: "The delivery id is longer than 200 bytes.")
+        }
+        let event = try Self.event(kind: kind, body: body, forge: forge)
+        return Delivery(source: forge, key: key, kind: kind, event: event)
+    }
+
+    static func event(kind: String, body: [UInt8], forge: String) throws(IntakeError) -> ForgeEvent {
+        let data = Data(body)
+        switch kind {
+        case "Merge Request Hook":
+            let hook = try parse(GitLabPayload.MergeRequestHook.self, data, kind)
+            let attributes = hook.object_attributes
+            let action = MergeRequestEvent.Action(rawValue: attributes.action ?? "") ?? .other
+            return .mergeRequest(
+                MergeRequestEvent(
+                    project: ProjectKey(forge: forge, path: hook.project.path_with_namespace),
+                    number: attributes.iid, action: action, head: try sha(attributes.last_commit.id, "last_commit.id"),
+                    target: attributes.target_branch, state: attributes.state))
+        case "Note Hook":
+            let hook = try parse(GitLabPayload.NoteHook.self, data, kind)
+            guard hook.object_attributes.noteable_type == "MergeRequest", let mergeRequest = hook.merge_request else {
+                return .ignored(kind: "\(kind) on \(hook.object_attributes.noteable_type)")
+            }
+            return .comment(
+                CommentEvent(
+                    project: ProjectKey(forge: forge, path: hook.project.path_with_namespace),
+                    number: mergeRequest.iid, author: hook.user.username, body: hook.object_attributes.note))
+        case "Push Hook":
+            let hook = try parse(GitLabPayload.PushHook.self, data, kind)
+            guard hook.ref.hasPrefix("refs/heads/") else { return .ignored(kind: "\(kind) for \(hook.ref)") }
+            let after = hook.after.allSatisfy { $0 == "0" } ? nil : try sha(hook.after, "after")
+            return .push(
+                PushEvent(
+                    project: ProjectKey(forge: forge, path: hook.project.path_with_namespace),
+                    branch: String(hook.ref.dropFirst("refs/heads/".count)), after: after))
+        case "Pipeline Hook":
+            let hook = try parse(GitLabPayload.PipelineHook.self, data, kind)
+            let attributes = hook.object_attributes
+            if attributes.tag == true { return .ignored(kind: "\(kind) for a tag") }
+            return .pipeline(
+                PipelineEvent(
+                    project: ProjectKey(forge: forge, path: hook.project.path_with_namespace),
+                    pipeline: PipelineID(attributes.id), ref: attributes.ref,
+                    sha: try sha(attributes.sha, "object_attributes.sha"), status: attributes.status))
+        default:
+            guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
+                throw IntakeError(status: 400, code: "malformed_json", message: "The body of the \(kind) is not JSON.")
+            }
+            return .ignored(kind: kind)
+        }
+    }
+
+    static func parse<T: Decodable>(_ type: T.Type, _ data: Data, _ kind: String) throws(IntakeError) -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw IntakeError(
+                status: 400, code: "missing_field",
+                message: "The \(kind) lacks the field `\(path(context.codingPath + [key]))`.")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw IntakeError(
+                status: 400, code: "invalid_field",
+                message: "The \(kind) has a field of the wrong type at `\(path(context.codingPath))`.")
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw IntakeError(
+                status: 400, code: "missing_field",
+                message: "The \(kind) has null at `\(path(context.codingPath))`, where a value is required.")
+        } catch {
+            throw IntakeError(status: 400, code: "malformed_json", message: "The body of the \(kind) is not valid JSON.")
+        }
+    }
+
+    static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+
+    static func sha(_ text: String, _ field: String) throws(IntakeError) -> SHA {
+        guard let sha = SHA(validating: text) else {
+            throw IntakeError(status: 400, code: "invalid_field", message: "`\(field)` is not a commit id: \(text.prefix(80))")
+        }
+        return sha
+    }
+}
+
+/// A stable 64-bit FNV-1a fingerprint, used as the delivery key when GitLab sends no delivery id
+/// (before GitLab 14.8): identical bodies are then the same delivery.
+enum Fingerprint {
+    static func hex(of bytes: [UInt8]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16) + "-\(bytes.count)"
+    }
+}

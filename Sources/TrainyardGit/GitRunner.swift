@@ -1,0 +1,103 @@
+import Foundation
+
+/// Runs the `git` command line with a clean, predictable environment.
+///
+/// Arguments are passed to the process directly (no shell), so nothing in them is interpreted;
+/// callers still validate every name that came from outside (see ``RefName``), because git
+/// itself would read a name starting with `-` as an option.
+public struct GitRunner: Sendable {
+    /// The `git` executable.
+    public var executable: String
+    /// Extra environment, e.g. an `http.extraHeader` carrying credentials through
+    /// `GIT_CONFIG_COUNT`, so that no secret appears in a URL or the process arguments.
+    public var environment: [String: String]
+    /// How long one git command may run before it is killed.
+    public var timeout: TimeInterval
+
+    public init(executable: String = "/usr/bin/git", environment: [String: String] = [:], timeout: TimeInterval = 300) {
+        self.executable = executable
+        self.environment = environment
+        self.timeout = timeout
+    }
+
+    /// What a git command did.
+    public struct Output: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+        public var succeeded: Bool { status == 0 }
+    }
+
+    /// Runs git with `arguments` in `directory`; `extraEnvironment` adds to the runner's own.
+    public func run(
+        _ arguments: [String], in directory: String? = nil, extraEnvironment: [String: String] = [:]
+    ) async throws -> Output {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        var env: [String: String] = [
+            "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+            "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_TERMINAL_PROMPT": "0",
+            "GIT_ASKPASS": "/bin/true",
+            "LC_ALL": "C",
+        ]
+        env.merge(environment) { _, new in new }
+        env.merge(extraEnvironment) { _, new in new }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        let timeout = self.timeout
+        return try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    try process.run()
+                } catch {
+                    continuation.resume(throwing: GitError(command: arguments, message: "could not start git: \(error)"))
+                    return
+                }
+                let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
+                DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
+                let group = DispatchGroup()
+                nonisolated(unsafe) var errData = Data()
+                group.enter()
+                DispatchQueue.global().async {
+                    errData = err.fileHandleForReading.readDataToEndOfFile()
+                    group.leave()
+                }
+                let outData = out.fileHandleForReading.readDataToEndOfFile()
+                group.wait()
+                process.waitUntilExit()
+                killer.cancel()
+                continuation.resume(
+                    returning: Output(
+                        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                        stderr: String(decoding: errData, as: UTF8.self)))
+            }
+        }
+    }
+
+    /// Runs git and throws ``GitError`` unless it exits 0; returns standard output.
+    @discardableResult
+    public func check(_ arguments: [String], in directory: String? = nil, extraEnvironment: [String: String] = [:])
+        async throws -> String
+    {
+        let output = try await run(arguments, in: directory, extraEnvironment: extraEnvironment)
+        guard output.succeeded else {
+            throw GitError(command: arguments, message: output.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        return output.stdout
+    }
+}
+
+/// A git command that failed. The message is git's own standard error.
+public struct GitError: Error, CustomStringConvertible, Sendable {
+    public var command: [String]
+    public var message: String
+    public var description: String { "git \(command.first ?? "") failed: \(message)" }
+}

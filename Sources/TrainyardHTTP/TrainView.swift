@@ -1,0 +1,44 @@
+import TrainyardCore
+
+/// A train as the API shows it.
+struct TrainView: Encodable {
+    struct ChangeView: Encodable {
+        let number: Int
+        let head: String
+        let title: String
+        let position: Int
+        let requestedBy: String
+    }
+    struct CarView: Encodable {
+        let id: Int
+        let ref: String
+        let base: String
+        let changes: [Int]
+        let status: String
+        let commit: String?
+        let pipeline: Int?
+    }
+    let forge: String
+    let project: String
+    let target: String
+    let targetHead: String?
+    let queue: [ChangeView]
+    let cars: [CarView]
+
+    init(_ train: Train) {
+        forge = train.id.forge
+        project = train.id.project
+        target = train.id.target
+        targetHead = train.targetHead?.value
+        queue = train.queue.enumerated().map { index, change in
+            ChangeView(
+                number: change.number, head: change.head.value, title: change.title, position: index + 1,
+                requestedBy: change.requestedBy)
+        }
+        cars = train.cars.map { car in
+            CarView(
+                id: car.id.value, ref: train.ref(for: car.id), base: car.base.value, changes: car.changes.map(\.number),
+                status: car.status.rawValue, commit: car.commit?.value, pipeline: car.pipeline?.value)
+        }
+    }
+}

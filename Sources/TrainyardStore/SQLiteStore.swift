@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import SQLiteNIO
+import TrainyardCore
+import TrainyardEngine
+
+/// The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so that a delivery
+/// acknowledged with 202 survives a power cut. One connection, one transaction at a time.
+public actor SQLiteStore: EngineStore {
+    let connection: SQLiteConnection
+    let logger: Logger
+    private var locked = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+    let decoder = JSONDecoder()
+
+    init(connection: SQLiteConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Opens (creating it and its folder if needed) the database at `path` and brings its schema up
+    /// to date.
+    public static func open(path: String, logger: Logger) async throws -> SQLiteStore {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=5000",
+            "PRAGMA foreign_keys=ON"]
+        {
+            _ = try await connection.query(pragma, [])
+        }
+        let store = SQLiteStore(connection: connection, logger: logger)
+        try await store.migrate()
+        return store
+    }
+
+    public func close() async throws { try await connection.close() }
+
+    /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, rolling back on any error. Transactions
+    /// never interleave: the actor is re-entrant across `await`, so a queue keeps them apart.
+    func transaction<T: Sendable>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
+        await acquire()
+        defer { release() }
+        _ = try await connection.query("BEGIN IMMEDIATE", [])
+        do {
+            let result = try await body(connection)
+            _ = try await connection.query("COMMIT", [])
+            return result
+        } catch {
+            _ = try? await connection.query("ROLLBACK", [])
+            throw error
+        }
+    }
+
+    private func acquire() async {
+        if !locked {
+            locked = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func release() {
+        if waiters.isEmpty {
+            locked = false
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
+
+    func json<T: Encodable>(_ value: T) throws -> SQLiteData {
+        .text(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    func value<T: Decodable>(_ type: T.Type, from data: SQLiteData?) throws -> T {
+        guard let text = data?.string else { throw StoreError.corrupt("missing JSON column for \(T.self)") }
+        return try decoder.decode(T.self, from: Data(text.utf8))
+    }
+}
+
+/// A store failure that is not SQLite's own.
+public enum StoreError: Error, CustomStringConvertible {
+    case corrupt(String)
+    case newerSchema(found: Int, known: Int)
+
+    public var description: String {
+        switch self {
+        case .corrupt(let what): return "the database is not as Trainyard wrote it: \(what)"
+        case .newerSchema(let found, let known):
+            return "the database has schema version \(found), newer than this Trainyard knows (\(known)); "
+                + "run the newer Trainyard or restore a backup"
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+
+/// `trainyard`: the command line.
+@main
+struct TrainyardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trainyard",
+        abstract: "A self-hosted merge train service.",
+        subcommands: [Serve.self, CheckConfig.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// The configuration file to use: the one given, else `trainyard.yml` when it exists, else the
+/// built-in defaults (SQLite under `.trainyard/`, no projects).
+func loadConfig(_ path: String?) throws -> TrainyardConfig {
+    if let path { return try ConfigLoader.load(file: path) }
+    if FileManager.default.fileExists(atPath: "trainyard.yml") { return try ConfigLoader.load(file: "trainyard.yml") }
+    return TrainyardConfig()
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the service: webhooks, API and the trains.")
+
+    @Option(name: .shortAndLong, help: "The configuration file (default: trainyard.yml if present).")
+    var config: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        var logger = Logger(label: "trainyard")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let settings = try loadConfig(config)
+        if settings.projects.isEmpty {
+            logger.warning("no projects are configured; see docs/configuration.md")
+        }
+        let service = try await TrainyardService(config: settings, logger: logger)
+        let log = logger
+        let app = service.application { port in
+            log.info("listening", metadata: ["address": "\(settings.listen.host):\(port)"])
+        }
+        try await app.runService()
+    }
+}
+
+struct CheckConfig: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config", abstract: "Validate a configuration file and name every problem.")
+
+    @Argument(help: "The configuration file.")
+    var file: String = "trainyard.yml"
+
+    func run() throws {
+        do {
+            let config = try ConfigLoader.load(file: file)
+            print(
+                "\(file) is valid: \(config.forges.count) forge(s), \(config.projects.count) project(s), "
+                    + "listening on \(config.listen.host):\(config.listen.port).")
+        } catch let errors as ConfigErrors {
+            FileHandle.standardError.write(Data((errors.description + "\n").utf8))
+            throw ExitCode(1)
+        }
+    }
+}

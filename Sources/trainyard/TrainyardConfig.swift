@@ -1,0 +1,66 @@
+import Foundation
+import TrainyardCore
+
+/// Trainyard's configuration, read from YAML (see `docs/configuration.md`).
+struct TrainyardConfig: Sendable, Equatable {
+    struct Listen: Sendable, Equatable {
+        var host: String
+        var port: Int
+    }
+
+    enum Storage: Sendable, Equatable {
+        case sqlite(path: String)
+    }
+
+    struct Forge: Sendable, Equatable {
+        var name: String
+        var kind: String
+        var url: URL
+        var token: String
+        var webhookSecret: String
+    }
+
+    struct Project: Sendable, Equatable {
+        var forge: String
+        var path: String
+        var targets: [String]
+        var gitURL: String?
+        var maxParallel: Int
+    }
+
+    var listen = Listen(host: "127.0.0.1", port: 8080)
+    var storage = Storage.sqlite(path: ".trainyard/trainyard.db")
+    /// Where the git mirrors live; by default `git/` beside the SQLite file.
+    var gitDirectory: String?
+    /// The name people mention to give commands (`@trainyard merge`).
+    var mention = "trainyard"
+    var apiTokens: [String] = []
+    var forges: [String: Forge] = [:]
+    var projects: [Project] = []
+
+    /// The folder for the git mirrors.
+    var resolvedGitDirectory: String {
+        if let gitDirectory { return gitDirectory }
+        switch storage {
+        case .sqlite(let path):
+            return URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("git").path
+        }
+    }
+}
+
+/// One thing wrong with a configuration, with the key path it concerns.
+struct ConfigProblem: Error, Equatable, CustomStringConvertible, Sendable {
+    var path: String
+    var message: String
+    var description: String { "\(path.isEmpty ? "(top level)" : path): \(message)" }
+}
+
+/// All the problems found in a configuration file.
+struct ConfigErrors: Error, CustomStringConvertible, Sendable {
+    var file: String
+    var problems: [ConfigProblem]
+    var description: String {
+        "\(file) has \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n"
+            + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import TrainyardCore
+import TrainyardEngine
+import TrainyardForges
+import TrainyardGit
+import TrainyardHTTP
+import TrainyardStore
+
+/// The composition root: builds the store, the adapters, the engine and the HTTP application
+/// from a configuration. Only this type sees every module.
+struct TrainyardService {
+    let config: TrainyardConfig
+    let store: SQLiteStore
+    let engine: TrainEngine
+    let router: Router<BasicRequestContext>
+    let logger: Logger
+
+    init(config: TrainyardConfig, logger: Logger) async throws {
+        self.config = config
+        self.logger = logger
+        switch config.storage {
+        case .sqlite(let path): store = try await SQLiteStore.open(path: path, logger: logger)
+        }
+        var forges: [String: any ForgePort] = [:]
+        var verifiers: [String: any WebhookVerifier] = [:]
+        var authorization: [String: String] = [:]
+        for forge in config.forges.values {
+            forges[forge.name] = GitLabClient(baseURL: forge.url, token: forge.token, logger: logger)
+            verifiers[forge.name] = GitLabWebhookVerifier(forge: forge.name, secret: forge.webhookSecret)
+            authorization[forge.name] = "Authorization: Basic " + Data("oauth2:\(forge.token)".utf8).base64EncodedString()
+        }
+        let projects = config.projects.compactMap { project -> ProjectSettings? in
+            guard let forge = config.forges[project.forge] else { return nil }
+            let base = forge.url.absoluteString.hasSuffix("/") ? String(forge.url.absoluteString.dropLast()) : forge.url.absoluteString
+            return ProjectSettings(
+                key: ProjectKey(forge: project.forge, path: project.path), targets: project.targets,
+                gitURL: project.gitURL ?? "\(base)/\(project.path).git",
+                train: TrainSettings(maxParallel: project.maxParallel))
+        }
+        let git = GitMirror(root: config.resolvedGitDirectory, authorization: authorization, logger: logger)
+        engine = TrainEngine(
+            store: store, git: git, forges: forges, projects: projects,
+            clock: { Instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)) }, logger: logger,
+            mention: config.mention)
+        router = TrainyardRoutes.router(
+            HTTPServices(
+                verifiers: verifiers, engine: engine, store: store, apiTokens: config.apiTokens,
+                projects: projects.map(\.key)))
+    }
+
+    /// The HTTP application with the engine as one of its services. `onRunning` gets the port
+    /// the server listens on (useful with port 0).
+    func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(
+            router: router,
+            configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "Trainyard"),
+            services: [EngineService(engine: engine)],
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+}
+
+/// Runs the engine for as long as the application runs.
+struct EngineService: Service {
+    let engine: TrainEngine
+    func run() async throws {
+        try await cancelWhenGracefulShutdown { await engine.run() }
+    }
+}
