@@ -19,6 +19,8 @@ public struct Car: Hashable, Codable, Sendable {
     public var failure: String?
     /// How many landing pushes of this car were refused.
     public var landingRejections: Int
+    /// Pipelines of this car that were cancelled and replaced; their late events are stale.
+    public var retiredPipelines: [PipelineID]
 
     public init(id: CarID, base: SHA, changes: [Change]) {
         self.id = id
@@ -30,6 +32,7 @@ public struct Car: Hashable, Codable, Sendable {
         self.restarts = 0
         self.failure = nil
         self.landingRejections = 0
+        self.retiredPipelines = []
     }
 
     /// Where a car is in its life.

@@ -1,13 +1,30 @@
 /// Events about the target branch, the cars' builds, their pipelines and landings.
 extension Train {
+    /// How many landings a train remembers to refuse re-queueing a landed head.
+    static let landedMemory = 200
+
     mutating func targetMoved(_ head: SHA, _ actions: inout [TrainAction]) {
         fetchingTarget = false
         guard head != targetHead else { return }
+        if let index = landingIndex {
+            if cars[index].commit == head {
+                carLanded(cars[index].id, commit: head, &actions)
+            } else {
+                deferredTarget = head
+            }
+            return
+        }
+        targetHead = head
+    }
+
+    mutating func targetPushed(_ head: SHA, _ actions: inout [TrainAction]) {
+        // The target is already known, or the hint is the late webhook of one of our landings.
+        guard head != targetHead, !recentlyLanded.contains(where: { $0.commit == head }) else { return }
         if let index = landingIndex, cars[index].commit == head {
             carLanded(cars[index].id, commit: head, &actions)
             return
         }
-        targetHead = head
+        requestTarget(&actions)
     }
 
     mutating func carBuilt(_ id: CarID, commit: SHA, _ actions: inout [TrainAction]) {
@@ -43,15 +60,18 @@ extension Train {
             actions.append(.cancelPipeline(car: id, pipeline: pipeline))
             return
         }
+        guard !cars[index].retiredPipelines.contains(pipeline) else { return }
         switch cars[index].status {
         case .starting:
             cars[index].pipeline = pipeline
             cars[index].status = .testing
         case .testing, .passed, .failed, .landing:
             if cars[index].pipeline != pipeline {
+                cars[index].retiredPipelines.append(pipeline)
                 actions.append(.cancelPipeline(car: id, pipeline: pipeline))
             }
         case .building:
+            cars[index].retiredPipelines.append(pipeline)
             actions.append(.cancelPipeline(car: id, pipeline: pipeline))
         }
     }
@@ -69,8 +89,11 @@ extension Train {
     mutating func pipelineUpdated(
         _ id: CarID, pipeline: PipelineID, commit: SHA, state: PipelineState, _ actions: inout [TrainAction]
     ) {
-        guard let index = carIndex(id), cars[index].commit == commit else { return }
+        guard let index = carIndex(id), cars[index].commit == commit,
+            !cars[index].retiredPipelines.contains(pipeline)
+        else { return }
         if cars[index].pipeline == nil, cars[index].status == .starting {
+            // The pipeline's own webhook arrived before the answer that created it: adopt it.
             cars[index].pipeline = pipeline
             cars[index].status = .testing
         }
@@ -87,6 +110,7 @@ extension Train {
         case .canceled:
             if cars[index].restarts < settings.cancelRestarts {
                 cars[index].restarts += 1
+                cars[index].retiredPipelines.append(pipeline)
                 cars[index].pipeline = nil
                 cars[index].status = .starting
                 actions.append(.startPipeline(car: id, ref: ref(for: id), commit: commit))
@@ -100,10 +124,7 @@ extension Train {
 
     mutating func carLanded(_ id: CarID, commit: SHA, _ actions: inout [TrainAction]) {
         fetchingTarget = false
-        guard let index = carIndex(id), cars[index].commit == commit else {
-            if commit != targetHead { targetHead = commit }
-            return
-        }
+        guard let index = carIndex(id), cars[index].commit == commit else { return }
         let landed = cars[index]
         for (offset, car) in cars[...index].enumerated() {
             if offset < index, car.status == .testing, let pipeline = car.pipeline {
@@ -127,6 +148,8 @@ extension Train {
                     body: "Merged \(change.reference) into `\(self.id.target)` as \(commit.value): \(pipelineText) "
                         + "tested exactly this commit\(together)."))
         }
+        recentlyLanded += queue.prefix(count).map { LandedChange(number: $0.number, head: $0.head, commit: commit) }
+        if recentlyLanded.count > Self.landedMemory { recentlyLanded.removeFirst(recentlyLanded.count - Self.landedMemory) }
         queue.removeFirst(min(count, queue.count))
         cars.removeFirst(index + 1)
         for k in cars.indices {
@@ -134,6 +157,8 @@ extension Train {
             cars[k].changes.removeFirst(min(count, cars[k].changes.count))
         }
         targetHead = commit
+        if let deferred = deferredTarget, deferred != commit { targetHead = deferred }
+        deferredTarget = nil
     }
 
     mutating func landingRejected(_ id: CarID, message: String, _ actions: inout [TrainAction]) {
@@ -141,6 +166,9 @@ extension Train {
         cars[index].landingRejections += 1
         if cars[index].landingRejections >= settings.landingAttempts {
             let car = cars[index]
+            cars[index].status = .failed
+            if let deferred = deferredTarget { targetHead = deferred }
+            deferredTarget = nil
             for change in car.changes {
                 remove(
                     change.number, state: .failed,
@@ -152,6 +180,8 @@ extension Train {
             return
         }
         cars[index].status = .passed
+        if let deferred = deferredTarget { targetHead = deferred }
+        deferredTarget = nil
         requestTarget(&actions)
     }
 }

@@ -23,6 +23,14 @@ extension Train {
                         + "of `\(id.target)` with its new head \(change.head.short); its cars are rebuilt."))
             return
         }
+        if let landed = recentlyLanded.last(where: { $0.number == change.number }) {
+            actions.append(
+                .comment(
+                    change: change.number,
+                    body: "\(change.reference) already landed in `\(id.target)` as \(landed.commit.short); there is "
+                        + "nothing to merge."))
+            return
+        }
         queue.append(change)
         if targetHead == nil { requestTarget(&actions) }
         let position = queue.count
@@ -92,8 +100,9 @@ extension Train {
 
     /// Takes a change off the queue, posts its final status and a note with the reason. The cars
     /// that held it are dropped by the next realignment.
+    /// A change in the car being landed is never removed: its landing is already under way.
     mutating func remove(_ number: Int, state: CommitState, reason: String, _ actions: inout [TrainAction]) {
-        guard let index = queue.firstIndex(where: { $0.number == number }) else { return }
+        guard let index = queue.firstIndex(where: { $0.number == number }), !isLanding(number) else { return }
         let change = queue.remove(at: index)
         reported[number] = nil
         actions.append(.setStatus(change: number, head: change.head, state: state, description: String(reason.prefix(255))))

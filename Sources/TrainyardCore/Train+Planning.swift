@@ -46,6 +46,8 @@ extension Train {
     /// changes ahead are known good together and the newest one broke the build.
     mutating func blameFailedCar(_ actions: inout [TrainAction]) -> Bool {
         for (k, car) in cars.enumerated() where car.status == .failed {
+            // A car ahead of the landing car is superseded: its changes land in the passed car.
+            if let landing = landingIndex, k < landing { continue }
             let ahead = cars[..<k]
             guard ahead.allSatisfy({ $0.status == .passed || $0.status == .landing }) else { return false }
             let blamed = car.newest

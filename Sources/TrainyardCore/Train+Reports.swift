@@ -25,6 +25,9 @@ extension Train {
         switch car.status {
         case .building:
             return StatusReport(head: change.head, state: .pending, description: "Building car \(car.id), \(place)")
+        case .starting where car.restarts > 0:
+            return StatusReport(
+                head: change.head, state: .running, description: "Restarting the pipeline of car \(car.id), \(place)")
         case .starting:
             return StatusReport(
                 head: change.head, state: .pending, description: "Starting the pipeline of car \(car.id), \(place)")

@@ -20,8 +20,14 @@ public struct Train: Hashable, Codable, Sendable {
     public var nextCar: Int
     /// Whether a `fetchTarget` is outstanding.
     public var fetchingTarget: Bool
+    /// A target head reported while a car was landing; applied once the landing's result is known,
+    /// because until then the train cannot tell whether it came before or after our push.
+    public var deferredTarget: SHA?
     /// The last commit status posted for each queued change, so that only changes are posted.
     public var reported: [Int: StatusReport]
+    /// The most recent landings, newest last, so that a late or replayed command cannot queue a
+    /// change that already landed (a merged merge request is merged for good).
+    public var recentlyLanded: [LandedChange]
 
     public init(id: TrainID, settings: TrainSettings = TrainSettings()) {
         self.id = id
@@ -31,7 +37,9 @@ public struct Train: Hashable, Codable, Sendable {
         self.cars = []
         self.nextCar = 1
         self.fetchingTarget = false
+        self.deferredTarget = nil
         self.reported = [:]
+        self.recentlyLanded = []
     }
 
     /// Applies one event and returns what must be done about it.
@@ -44,6 +52,7 @@ public struct Train: Hashable, Codable, Sendable {
         case .changeClosed(let number): changeClosed(number, &actions)
         case .changeMerged(let number): changeMerged(number, &actions)
         case .targetMoved(let head): targetMoved(head, &actions)
+        case .targetPushed(let head): targetPushed(head, &actions)
         case .carBuilt(let car, let commit): carBuilt(car, commit: commit, &actions)
         case .carConflicted(let car, let change, let paths): carConflicted(car, change: change, paths: paths, &actions)
         case .carBuildFailed(let car, let change, let message):
@@ -91,6 +100,13 @@ public struct TrainSettings: Hashable, Codable, Sendable {
         self.cancelRestarts = cancelRestarts
         self.landingAttempts = landingAttempts
     }
+}
+
+/// A change that landed: its number, the head that landed and the target commit.
+public struct LandedChange: Hashable, Codable, Sendable {
+    public var number: Int
+    public var head: SHA
+    public var commit: SHA
 }
 
 /// A commit status as last posted for a change.

@@ -11,8 +11,12 @@ public enum TrainEvent: Hashable, Codable, Sendable {
     case changeClosed(number: Int)
     /// The forge reports the merge request merged.
     case changeMerged(number: Int)
-    /// The target branch points at `head` (a push webhook, a fetch, or our own landing).
+    /// The target branch points at `head` now: the answer of a `fetchTarget`, read from the
+    /// forge, so it is the truth at the time it was read.
     case targetMoved(head: SHA)
+    /// A push webhook says the target was pushed to `head`. Webhooks arrive late and out of
+    /// order, so this is only a hint: the train re-reads the target unless it already knows `head`.
+    case targetPushed(head: SHA)
     /// The car's merge commit exists and is pushed to its branch.
     case carBuilt(car: CarID, commit: SHA)
     /// Merging `change` into the car conflicted on `paths`.

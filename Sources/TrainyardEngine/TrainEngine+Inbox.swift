@@ -42,7 +42,7 @@ extension TrainEngine {
                 return try await store.finishInbox(row.id, outcome: "not a target", at: clock())
             }
             try await apply(
-                [.targetMoved(head: head)], to: trainID(project, event.branch), project: project,
+                [.targetPushed(head: head)], to: trainID(project, event.branch), project: project,
                 finishing: finishing("applied"))
         case .pipeline(let event):
             guard let project = projects[event.project], let (target, car) = Self.car(fromRef: event.ref),

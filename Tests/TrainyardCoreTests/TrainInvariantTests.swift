@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+import TrainyardCore
+
+/// Seeded randomized sequences of events, including stale, duplicated, reordered and lost
+/// deliveries, target moves and head updates, checked against the safety invariants after every
+/// step and for liveness at the end.
+///
+/// `TRAINYARD_FUZZ_SEQUENCES` raises the number of sequences (10,000 by default);
+/// `TRAINYARD_FUZZ_SEED` replays one seed.
+struct TrainInvariantTests {
+    static let environment = ProcessInfo.processInfo.environment
+
+    static var seeds: [UInt64] {
+        if let seed = environment["TRAINYARD_FUZZ_SEED"].flatMap(UInt64.init) { return [seed] }
+        let count = environment["TRAINYARD_FUZZ_SEQUENCES"].flatMap(Int.init) ?? 10_000
+        return (0..<UInt64(max(count, 1))).map { $0 &* 0x9E37_79B9 &+ 17 }
+    }
+
+    @Test func randomSequencesKeepTheSafetyInvariantsAndEndLanded() {
+        var failures: [String] = []
+        for seed in Self.seeds {
+            if let failure = Self.run(seed: seed) {
+                failures.append(
+                    "seed \(seed): \(failure)\n  replay: TRAINYARD_FUZZ_SEED=\(seed) swift test "
+                        + "--filter TrainInvariantTests")
+                if failures.count >= 5 { break }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+    }
+
+    /// Runs one sequence; returns a description of the first violation, or nil.
+    static func run(seed: UInt64, steps: Int = 80) -> String? {
+        var rng = SplitMix64(seed: seed)
+        var world = TrainWorld(seed: seed ^ 0xABCD, window: Int.random(in: 1...5, using: &rng))
+        world.flakeRate = [0.0, 0.05, 0.2].randomElement(using: &rng)!
+        let changeCount = Int.random(in: 1...10, using: &rng)
+        for number in 1...changeCount {
+            let head = world.newCommit()
+            world.heads[number] = head
+            if Double.random(in: 0..<1, using: &rng) < 0.2 { world.badHeads.insert(head) }
+            if Double.random(in: 0..<1, using: &rng) < 0.05 { world.conflicting.insert(number) }
+        }
+        for _ in 0..<steps {
+            chaosStep(&world, &rng, changeCount: changeCount)
+            if let violation = check(world) { return violation }
+        }
+        settle(&world)
+        if environment["TRAINYARD_FUZZ_SEED"] != nil {
+            for event in world.delivered { print("event:", event) }
+        }
+        if let violation = check(world) { return violation }
+        if !world.train.queue.isEmpty || !world.train.cars.isEmpty {
+            return "not live: queue \(world.train.queue.map(\.number)), cars \(world.train.cars.map { ($0.id, $0.status) }), "
+                + "pending \(world.pending.count)"
+        }
+        for number in world.queuedHeads.keys where world.landed[number] == nil {
+            if world.finalStatus[number] == nil || world.finalStatus[number] == .success {
+                return "!\(number) was neither landed nor removed with a reason"
+            }
+        }
+        return nil
+    }
+
+    static func chaosStep(_ world: inout TrainWorld, _ rng: inout SplitMix64, changeCount: Int) {
+        let roll = Int.random(in: 0..<100, using: &rng)
+        switch roll {
+        case 0..<12:
+            let number = Int.random(in: 1...changeCount, using: &rng)
+            guard world.landed[number] == nil, let head = world.heads[number] else { return }
+            world.queuedHeads[number, default: []].insert(head)
+            world.finalStatus[number] = nil
+            let change = Change(number: number, head: head, enqueuedAt: Instant(seconds: Int64(number)))
+            world.deliver(.changeEnqueued(change))
+        case 12..<15:
+            world.deliver(.changeDequeued(number: Int.random(in: 1...changeCount, using: &rng), by: "@bob"))
+        case 15..<18:
+            let number = Int.random(in: 1...changeCount, using: &rng)
+            guard world.landed[number] == nil else { return }
+            let head = world.newCommit()
+            world.heads[number] = head
+            if Double.random(in: 0..<1, using: &rng) < 0.2 { world.badHeads.insert(head) }
+            world.deliver(.changeUpdated(number: number, head: head))
+        case 18..<21:
+            let commit = world.newCommit()
+            world.parents[commit] = (world.target, nil)
+            world.target = commit
+            world.pending.append(.targetPushed(head: commit))
+        case 21..<60:
+            guard !world.pending.isEmpty else { return }
+            let index = Int.random(in: 0..<world.pending.count, using: &rng)
+            let event = world.pending[index]
+            let duplicate = Double.random(in: 0..<1, using: &rng) < 0.1 && event != .targetMoved(head: TrainWorld.fetch)
+            if !duplicate { world.pending.remove(at: index) }
+            if case .pipelineUpdated(_, _, _, let state) = event, state == .running || state == .pending,
+                Double.random(in: 0..<1, using: &rng) < 0.3
+            {
+                return
+            }
+            let before = world.train
+            world.deliver(event)
+            if Double.random(in: 0..<1, using: &rng) < 0.1, event != .targetMoved(head: TrainWorld.fetch) {
+                let once = world.train
+                world.deliver(event)
+                if world.train != once, before != once {
+                    world.violations.append(
+                        "applying \(event) twice changed the train more than once\n\(before)\n\(once)\n\(world.train)")
+                }
+            }
+        case 60..<85:
+            let running = world.pipelines.filter { !$0.value.finished }.keys.sorted { $0.value < $1.value }
+            guard let id = running.randomElement(using: &rng) else { return }
+            if Double.random(in: 0..<1, using: &rng) < 0.3, let pipeline = world.pipelines[id] {
+                world.pending.append(.pipelineUpdated(car: pipeline.car, pipeline: id, commit: pipeline.commit, state: .running))
+            }
+            world.finishPipeline(id, flakes: true)
+        case 85..<90:
+            if let stale = world.delivered.randomElement(using: &rng) { world.deliver(stale) }
+        default:
+            let running = world.pipelines.filter { !$0.value.finished }.keys.sorted { $0.value < $1.value }
+            guard let id = running.randomElement(using: &rng), let pipeline = world.pipelines[id] else { return }
+            world.pipelines[id]?.finished = true
+            world.pending.append(.pipelineUpdated(car: pipeline.car, pipeline: id, commit: pipeline.commit, state: .canceled))
+        }
+    }
+
+    /// Stops the chaos: delivers everything in order and lets CI finish without flakes until
+    /// nothing is left to do.
+    static func settle(_ world: inout TrainWorld) {
+        for _ in 0..<2_000 {
+            if !world.pending.isEmpty {
+                world.deliver(world.pending.removeFirst())
+                continue
+            }
+            let running = world.pipelines.filter { !$0.value.finished }.keys.sorted { $0.value < $1.value }
+            guard let id = running.first else { return }
+            world.finishPipeline(id, flakes: false)
+        }
+    }
+
+    static func check(_ world: TrainWorld) -> String? {
+        if let violation = world.violations.first { return violation }
+        let numbers = world.train.queue.map(\.number)
+        if Set(numbers).count != numbers.count { return "a change is queued twice: \(numbers)" }
+        for (k, car) in world.train.cars.enumerated() where car.changes.map(\.number) != Array(numbers.prefix(k + 1)) {
+            return "car \(car.id) holds \(car.changes.map(\.number)), not the prefix \(Array(numbers.prefix(k + 1)))"
+        }
+        if world.train.cars.count > world.train.settings.maxParallel { return "more cars than the window" }
+        return nil
+    }
+}
