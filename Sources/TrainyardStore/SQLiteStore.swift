@@ -29,14 +29,19 @@ public actor SQLiteStore: EngineStore {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=5000",
-            "PRAGMA foreign_keys=ON"]
-        {
-            _ = try await connection.query(pragma, [])
+        do {
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=5000",
+                "PRAGMA foreign_keys=ON"]
+            {
+                _ = try await connection.query(pragma, [])
+            }
+            let store = SQLiteStore(connection: connection, logger: logger)
+            try await store.migrate()
+            return store
+        } catch {
+            try? await connection.close()
+            throw error
         }
-        let store = SQLiteStore(connection: connection, logger: logger)
-        try await store.migrate()
-        return store
     }
 
     public func close() async throws { try await connection.close() }
