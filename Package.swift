@@ -81,8 +81,21 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "TrainyardTestingTests", dependencies: ["TrainyardTesting"]),
-        .testTarget(name: "trainyardTests", dependencies: ["trainyard", "TrainyardTesting", "TrainyardCore", "TrainyardEngine"]),
+        .testTarget(
+            name: "TrainyardTestingTests",
+            dependencies: [
+                "TrainyardTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "trainyardTests",
+            dependencies: [
+                "trainyard", "TrainyardTesting", "TrainyardCore", "TrainyardEngine", "TrainyardStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

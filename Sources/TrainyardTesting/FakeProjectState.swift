@@ -1,0 +1,37 @@
+import Foundation
+
+/// Everything the fake keeps about one project.
+struct FakeProjectState: Sendable {
+    /// A webhook registered with ``FakeGitLab/addWebhook(project:url:token:)``.
+    struct Webhook: Sendable {
+        let url: URL
+        let token: String
+        let uuid: String
+    }
+
+    let project: FakeProject
+    let repository: FakeGitRepository
+    let workClone: FakeWorkClone
+    let createdAt: Date
+    var webhooks: [Webhook] = []
+    var mergeRequests: [Int: FakeMergeRequest] = [:]
+    /// Current commit status records, updated in place as they move from pending to running to done.
+    var commitStatuses: [FakeCommitStatus] = []
+    /// Every accepted status post, in order.
+    var statusPosts: [FakeCommitStatus] = []
+    var pipelines: [FakePipeline] = []
+    var nextMergeRequestIID = 1
+    var nextPipelineIID = 1
+
+    init(project: FakeProject, repository: FakeGitRepository, workClone: FakeWorkClone, createdAt: Date) {
+        self.project = project
+        self.repository = repository
+        self.workClone = workClone
+        self.createdAt = createdAt
+    }
+
+    /// The index of pipeline `id` in ``pipelines``.
+    func pipelineIndex(_ id: Int) -> Int? {
+        pipelines.firstIndex { $0.id == id }
+    }
+}

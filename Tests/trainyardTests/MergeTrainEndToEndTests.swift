@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+import TrainyardTesting
+
+/// Merge requests travelling the whole way: GitLab webhook → Trainyard → git → pipelines →
+/// landing, over real HTTP, real git repositories and a real SQLite file.
+@Suite(.serialized)
+struct MergeTrainEndToEndTests {
+    @Test func threeMergeRequestsLandInOrderAsTheTestedCommits() async throws {
+        let harness = try await ServiceHarness.start()
+        defer { Task { await harness.stop() } }
+        let base = try #require(await harness.gitlab.branchHead(project: ServiceHarness.project, branch: "main"))
+        var iids: [Int] = []
+        for name in ["one", "two", "three"] {
+            iids.append(try await harness.openMergeRequest(name, ["\(name).txt": "\(name)\n"]))
+        }
+        for iid in iids { await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "/merge") }
+        for iid in iids {
+            try await harness.waitFor(iid, state: "merged")
+            try await harness.waitForNote(iid, containing: "Merged !\(iid) into `main`")
+        }
+        let gitlab = harness.gitlab
+        let queued = iids
+        try await waitUntil {
+            for iid in queued {
+                guard let sha = await gitlab.mergeRequest(project: ServiceHarness.project, iid: iid)?.sha,
+                    await gitlab.statuses(project: ServiceHarness.project, sha: sha).last?.state == "success"
+                else { return false }
+            }
+            return true
+        }
+
+        let landed = await harness.targetCommits(since: base)
+        #expect(landed.count == 3, "one merge commit per merge request on the first-parent line")
+        for commit in landed {
+            #expect(await harness.passedPipeline(for: commit), "\(commit) was landed without a passing pipeline")
+        }
+        for (index, iid) in iids.enumerated() {
+            let request = try #require(await harness.mergeRequest(iid))
+            #expect(request.notes.contains { $0.contains("Added !\(iid) to the merge train of `main` at position \(index + 1)") })
+            #expect(request.notes.contains { $0.contains("Merged !\(iid) into `main`") })
+            let states = await harness.gitlab.statuses(project: ServiceHarness.project, sha: request.sha).filter {
+                $0.name == "trainyard"
+            }.map(\.state)
+            #expect(states.first == "pending" && states.last == "success")
+        }
+        let contents = await harness.gitlab.fileContents(project: ServiceHarness.project, sha: landed[0], path: "three.txt")
+        #expect(contents == "three\n")
+        let pushPipelines = await harness.gitlab.pipelines(project: ServiceHarness.project).filter {
+            $0.source == "push" && $0.ref.hasPrefix("trainyard/")
+        }
+        #expect(pushPipelines.isEmpty, "car branches are pushed with ci.skip")
+        try await waitUntil {
+            for car in 1...3 where await gitlab.branchHead(project: ServiceHarness.project, branch: "trainyard/main/\(car)") != nil {
+                return false
+            }
+            return true
+        }
+    }
+
+    @Test func failingMiddleMergeRequestIsRemovedAndTheOthersLand() async throws {
+        let harness = try await ServiceHarness.start()
+        defer { Task { await harness.stop() } }
+        let first = try await harness.openMergeRequest("good-1", ["a.txt": "a\n"])
+        let broken = try await harness.openMergeRequest("broken", ["FAIL": "this breaks the build\n"])
+        let last = try await harness.openMergeRequest("good-2", ["b.txt": "b\n"])
+        for iid in [first, broken, last] { await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "/merge") }
+        try await harness.waitFor(first, state: "merged")
+        try await harness.waitFor(last, state: "merged")
+        try await harness.waitForNote(broken, containing: "Removed from the merge train")
+        let request = try #require(await harness.mergeRequest(broken))
+        #expect(request.state == "opened")
+        let note = try #require(request.notes.first { $0.contains("Removed from the merge train") })
+        #expect(note.contains("failed in car") && note.contains("!\(first) ahead of it"))
+        let head = try #require(await harness.gitlab.branchHead(project: ServiceHarness.project, branch: "main"))
+        #expect(await harness.gitlab.fileContents(project: ServiceHarness.project, sha: head, path: "FAIL") == nil)
+        let states = await harness.gitlab.statuses(project: ServiceHarness.project, sha: request.sha).map(\.state)
+        #expect(states.last == "failed")
+    }
+
+    @Test func pushToAMergeRequestOnTheTrainRemovesItAndNeverLandsTheOldHead() async throws {
+        let harness = try await ServiceHarness.start(policy: { _ in nil })
+        defer { Task { await harness.stop() } }
+        let updated = try await harness.openMergeRequest("moving", ["m.txt": "v1\n"])
+        let other = try await harness.openMergeRequest("steady", ["s.txt": "s\n"])
+        let oldHead = try #require(await harness.mergeRequest(updated)?.sha)
+        for iid in [updated, other] { await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "/merge") }
+        let gitlab = harness.gitlab
+        try await waitUntil { await gitlab.pipelines(project: ServiceHarness.project).filter { $0.source == "api" }.count == 2 }
+        try await harness.gitlab.push(project: ServiceHarness.project, branch: "moving", files: ["m.txt": "v2\n"], message: "v2")
+        try await harness.waitForNote(updated, containing: "New commits were pushed")
+        try await waitUntil {
+            let pipelines = await gitlab.pipelines(project: ServiceHarness.project)
+            return pipelines.filter { $0.source == "api" && $0.status == "running" }.count == 1
+                && pipelines.filter { $0.status == "canceled" }.count == 2
+        }
+        let running = try #require(
+            await gitlab.pipelines(project: ServiceHarness.project).first { $0.source == "api" && $0.status == "running" })
+        await gitlab.finishPipeline(project: ServiceHarness.project, id: running.id, status: "success")
+        try await harness.waitFor(other, state: "merged")
+        #expect(await harness.mergeRequest(updated)?.state == "opened")
+        let head = try #require(await gitlab.branchHead(project: ServiceHarness.project, branch: "main"))
+        let line = await gitlab.firstParents(project: ServiceHarness.project, branch: "main")
+        #expect(!line.contains(oldHead))
+        #expect(await gitlab.fileContents(project: ServiceHarness.project, sha: head, path: "m.txt") == nil)
+    }
+
+    @Test func targetMovedByAPersonRebuildsTheCarOnTheNewHead() async throws {
+        let harness = try await ServiceHarness.start(policy: { _ in nil })
+        defer { Task { await harness.stop() } }
+        let iid = try await harness.openMergeRequest("feature", ["f.txt": "f\n"])
+        await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "/merge")
+        let gitlab = harness.gitlab
+        try await waitUntil { await gitlab.pipelines(project: ServiceHarness.project).filter { $0.source == "api" }.count == 1 }
+        let hotfix = try await gitlab.push(project: ServiceHarness.project, branch: "main", files: ["hotfix.txt": "fix\n"], message: "hotfix")
+        try await waitUntil {
+            let pipelines = await gitlab.pipelines(project: ServiceHarness.project)
+            return pipelines.filter { $0.source == "api" && $0.status == "running" }.count == 1
+                && pipelines.filter { $0.source == "api" }.count == 2
+        }
+        let rebuilt = try #require(await gitlab.pipelines(project: ServiceHarness.project).last { $0.source == "api" })
+        #expect(await gitlab.firstParents(project: ServiceHarness.project, branch: rebuilt.ref).contains(hotfix))
+        await gitlab.finishPipeline(project: ServiceHarness.project, id: rebuilt.id, status: "success")
+        try await harness.waitFor(iid, state: "merged")
+        let head = try #require(await gitlab.branchHead(project: ServiceHarness.project, branch: "main"))
+        #expect(head == rebuilt.sha, "the target is exactly the tested commit")
+        #expect(await gitlab.firstParents(project: ServiceHarness.project, branch: "main").contains(hotfix))
+    }
+
+    @Test func conflictingMergeRequestIsRemovedWithTheConflictingPaths() async throws {
+        let harness = try await ServiceHarness.start()
+        defer { Task { await harness.stop() } }
+        let first = try await harness.openMergeRequest("edit-a", ["README.md": "version A\n"])
+        let second = try await harness.openMergeRequest("edit-b", ["README.md": "version B\n"])
+        for iid in [first, second] { await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "/merge") }
+        try await harness.waitFor(first, state: "merged")
+        try await harness.waitForNote(second, containing: "conflicts with `main`")
+        let note = try #require(await harness.mergeRequest(second)?.notes.first { $0.contains("conflicts") })
+        #expect(note.contains("`README.md`"))
+        #expect(await harness.mergeRequest(second)?.state == "opened")
+    }
+
+    @Test func cancelCommandAndClosingTakeMergeRequestsOff() async throws {
+        let harness = try await ServiceHarness.start(policy: { _ in nil })
+        defer { Task { await harness.stop() } }
+        let cancelled = try await harness.openMergeRequest("c1", ["c1.txt": "1\n"])
+        let closed = try await harness.openMergeRequest("c2", ["c2.txt": "2\n"])
+        for iid in [cancelled, closed] { await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "@trainyard merge") }
+        try await harness.waitForNote(closed, containing: "Added !\(closed)")
+        await harness.gitlab.comment(project: ServiceHarness.project, iid: cancelled, body: "/cancel")
+        await harness.gitlab.closeMergeRequest(project: ServiceHarness.project, iid: closed)
+        try await harness.waitForNote(cancelled, containing: "Removed from the merge train of `main` by @alice")
+        try await harness.waitForNote(closed, containing: "was closed")
+        let gitlab = harness.gitlab
+        try await waitUntil {
+            await gitlab.pipelines(project: ServiceHarness.project).filter { $0.source == "api" }.allSatisfy { $0.status == "canceled" }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import Logging
+import TrainyardStore
+import TrainyardTesting
+
+@testable import trainyard
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// A running Trainyard (real HTTP, real SQLite file, real git) wired to a running fake GitLab
+/// (real HTTP, real bare repositories), both on loopback.
+final class ServiceHarness: Sendable {
+    static let webhookSecret = "webhook-secret-for-tests"
+    static let apiToken = "api-token-for-tests"
+    static let project = "group/app"
+
+    let root: URL
+    let gitlab: FakeGitLab
+    let port: Int
+    let task: Task<Void, any Error>
+    let store: SQLiteStore
+
+    var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
+
+    private init(root: URL, gitlab: FakeGitLab, port: Int, task: Task<Void, any Error>, store: SQLiteStore) {
+        self.root = root
+        self.gitlab = gitlab
+        self.port = port
+        self.task = task
+        self.store = store
+    }
+
+    /// Starts the fake GitLab with project `group/app` (holding `files` on `main`) and a Trainyard
+    /// configured for it, with the webhook registered.
+    static func start(
+        files: [String: String] = ["README.md": "hello\n"], maxParallel: Int = 8,
+        policy: (@Sendable (FakeCIJob) -> FakePipelineOutcome?)? = nil
+    ) async throws -> ServiceHarness {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let gitlab = FakeGitLab(root: root.appendingPathComponent("gitlab"))
+        try await gitlab.start()
+        if let policy { await gitlab.setCIPolicy(policy) }
+        let project = try await gitlab.createProject(path: Self.project, files: files)
+        let token = await gitlab.token
+        var config = TrainyardConfig()
+        config.listen = .init(host: "127.0.0.1", port: 0)
+        config.storage = .sqlite(path: root.appendingPathComponent("trainyard/trainyard.db").path)
+        config.apiTokens = [Self.apiToken]
+        config.forges = [
+            "gitlab": .init(
+                name: "gitlab", kind: "gitlab", url: gitlab.baseURL, token: token, webhookSecret: Self.webhookSecret)
+        ]
+        config.projects = [
+            .init(forge: "gitlab", path: Self.project, targets: ["main"], gitURL: project.gitURL.absoluteString, maxParallel: maxParallel)
+        ]
+        var logger = Logger(label: "trainyard-e2e")
+        logger.logLevel = ProcessInfo.processInfo.environment["TRAINYARD_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
+        let service = try await TrainyardService(config: config, logger: logger)
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let app = service.application { port in continuation.yield(port) }
+        let task = Task { try await app.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw HarnessError("the service did not start") }
+        await gitlab.addWebhook(
+            project: Self.project, url: URL(string: "http://127.0.0.1:\(port)/webhooks/gitlab")!, token: Self.webhookSecret)
+        return ServiceHarness(root: root, gitlab: gitlab, port: port, task: task, store: service.store)
+    }
+
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+        await gitlab.stop()
+        try? await store.close()
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    /// Opens a merge request that adds or changes `files`.
+    func openMergeRequest(_ branch: String, _ files: [String: String]) async throws -> Int {
+        try await gitlab.createMergeRequest(project: Self.project, sourceBranch: branch, title: "Change \(branch)", files: files)
+    }
+
+    func mergeRequest(_ iid: Int) async -> FakeMergeRequest? {
+        await gitlab.mergeRequest(project: Self.project, iid: iid)
+    }
+
+    /// Waits until the merge request is in `state`.
+    func waitFor(_ iid: Int, state: String, timeout: Duration = .seconds(60)) async throws {
+        let gitlab = gitlab
+        try await waitUntil(timeout: timeout) { await gitlab.mergeRequest(project: Self.project, iid: iid)?.state == state }
+    }
+
+    /// Waits until some note on the merge request contains `text`.
+    func waitForNote(_ iid: Int, containing text: String, timeout: Duration = .seconds(60)) async throws {
+        let gitlab = gitlab
+        try await waitUntil(timeout: timeout) {
+            await gitlab.mergeRequest(project: Self.project, iid: iid)?.notes.contains { $0.contains(text) } == true
+        }
+    }
+
+    /// Sends an HTTP request to Trainyard.
+    func request(
+        _ method: String, _ path: String, headers: [String: String] = [:], body: Data? = nil
+    ) async throws -> (status: Int, json: [String: Any]) {
+        var request = URLRequest(url: baseURL.appendingPathComponent(path))
+        request.httpMethod = method
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        request.httpBody = body
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, json)
+    }
+
+    /// The commits on the target's first-parent line since `base`, newest first.
+    func targetCommits(since base: String) async -> [String] {
+        let line = await gitlab.firstParents(project: Self.project, branch: "main")
+        return Array(line.prefix { $0 != base })
+    }
+
+    /// Whether a pipeline Trainyard created for `sha` passed.
+    func passedPipeline(for sha: String) async -> Bool {
+        await gitlab.pipelines(project: Self.project).contains { $0.sha == sha && $0.status == "success" && $0.source == "api" }
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
