@@ -104,7 +104,7 @@ final class ServiceHarness: Sendable {
     func request(
         _ method: String, _ path: String, headers: [String: String] = [:], body: Data? = nil
     ) async throws -> (status: Int, json: [String: Any]) {
-        var request = URLRequest(url: baseURL.appendingPathComponent(path))
+        var request = URLRequest(url: URL(string: "\(baseURL.absoluteString)/\(path)")!)
         request.httpMethod = method
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         request.httpBody = body
