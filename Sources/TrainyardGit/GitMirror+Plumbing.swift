@@ -50,12 +50,6 @@ extension GitMirror {
         try await git.run(["cat-file", "-e", "\(sha.value)^{commit}"], in: repo).succeeded
     }
 
-    /// The first change whose head is not in the mirror yet.
-    func missingHead(_ repo: String, _ changes: [Change]) async throws -> Change? {
-        for change in changes where !(try await hasCommit(repo, change.head)) { return change }
-        return nil
-    }
-
     /// Writes a merge commit with a deterministic identity and date (the change's queue time).
     func commit(_ repo: String, tree: SHA, parents: [SHA], change: Change, _ project: ProjectSettings) async throws -> SHA {
         let date = "@\(change.enqueuedAt.seconds) +0000"

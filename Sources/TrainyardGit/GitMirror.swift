@@ -41,13 +41,18 @@ public struct GitMirror: GitPort {
         if !(try await hasCommit(repo, base)) {
             throw PermanentError("the base commit \(base.short) is not on the forge any more")
         }
-        let specs = changes.map { "+\(project.changeRef($0.number)):refs/trainyard/changes/\($0.number)" }
-        if let missing = try await missingHead(repo, changes) {
-            try await fetch(project, repo, specs)
-            if try await !hasCommit(repo, missing.head) {
+        for change in changes where !(try await hasCommit(repo, change.head)) {
+            let ref = project.changeRef(change.number)
+            let output = try await git.run(
+                ["fetch", "--quiet", "--no-tags", "--end-of-options", project.gitURL,
+                    "+\(ref):refs/trainyard/changes/\(change.number)"],
+                in: repo, extraEnvironment: credentials(project))
+            if !output.succeeded, !output.stderr.contains("couldn't find remote ref") {
+                throw GitError(command: ["fetch"], message: Self.scrub(output.stderr))
+            }
+            if try await !hasCommit(repo, change.head) {
                 return .unusable(
-                    change: missing.number,
-                    message: "its head \(missing.head.short) cannot be fetched from `\(project.changeRef(missing.number))`")
+                    change: change.number, message: "its head \(change.head.short) cannot be fetched from `\(ref)`")
             }
         }
         var current = base

@@ -1,0 +1,106 @@
+import Foundation
+import Logging
+import Testing
+import TrainyardCore
+import TrainyardEngine
+import TrainyardForges
+import TrainyardTesting
+
+/// The GitLab REST client over URLSession against the fake GitLab on loopback.
+@Suite(.serialized)
+struct GitLabClientTests {
+    static func withGitLab(_ body: (FakeGitLab, GitLabClient, ProjectSettings) async throws -> Void) async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-forge-\(UUID().uuidString)")
+        let gitlab = FakeGitLab(root: root)
+        try await gitlab.start()
+        defer {
+            Task {
+                await gitlab.stop()
+                try? FileManager.default.removeItem(at: root)
+            }
+        }
+        let project = try await gitlab.createProject(path: "group/app", files: ["README.md": "hi\n"])
+        let client = GitLabClient(
+            baseURL: gitlab.baseURL, token: await gitlab.token,
+            retry: RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(20), maxDelay: .milliseconds(200)),
+            logger: Logger(label: "test"))
+        let settings = ProjectSettings(
+            key: ProjectKey(forge: "gitlab", path: "group/app"), targets: ["main"], gitURL: project.gitURL.absoluteString,
+            train: TrainSettings())
+        try await body(gitlab, client, settings)
+    }
+
+    @Test func readsAMergeRequestAndPostsNotesAndStatuses() async throws {
+        try await Self.withGitLab { gitlab, client, project in
+            let iid = try await gitlab.createMergeRequest(project: "group/app", sourceBranch: "f", title: "Feature", files: ["f": "f\n"])
+            let info = try await client.mergeRequest(project: project, number: iid)
+            #expect(info.number == iid && info.state == "opened" && info.target == "main" && info.sourceBranch == "f")
+            #expect(info.title == "Feature")
+            try await client.comment(project: project, number: iid, body: "hello from Trainyard")
+            #expect(await gitlab.mergeRequest(project: "group/app", iid: iid)?.notes.contains("hello from Trainyard") == true)
+            try await client.setStatus(project: project, sha: info.head, state: .pending, description: "Queued")
+            try await client.setStatus(project: project, sha: info.head, state: .pending, description: "Queued again")
+            let statuses = await gitlab.statuses(project: "group/app", sha: info.head.value)
+            #expect(statuses.map(\.state) == ["pending"], "a second post of the same state is GitLab's 400, taken as done")
+            #expect(statuses.first?.name == "trainyard")
+            let paths = await gitlab.requestLog().map(\.path)
+            #expect(paths.contains("/api/v4/projects/group%2Fapp"), "the numeric id is looked up by path once")
+            #expect(paths.filter { $0 == "/api/v4/projects/group%2Fapp" }.count == 1)
+        }
+    }
+
+    @Test func createsAndCancelsPipelines() async throws {
+        try await Self.withGitLab { gitlab, client, project in
+            await gitlab.setCIPolicy { _ in nil }
+            let created = try await client.createPipeline(project: project, ref: "main")
+            #expect(await gitlab.pipeline(project: "group/app", id: created.id.value)?.sha == created.sha.value)
+            try await client.cancelPipeline(project: project, pipeline: created.id)
+            #expect(await gitlab.pipeline(project: "group/app", id: created.id.value)?.status == "canceled")
+            await #expect(throws: PermanentError.self) { _ = try await client.createPipeline(project: project, ref: "no-such-branch") }
+        }
+    }
+
+    @Test(arguments: [(429, 1 as Int?), (500, nil), (502, nil)])
+    func retriesRateLimitsAndServerFaults(status: Int, retryAfter: Int?) async throws {
+        try await Self.withGitLab { gitlab, client, project in
+            let iid = try await gitlab.createMergeRequest(project: "group/app", sourceBranch: "r", title: "R", files: ["r": "r\n"])
+            _ = try await client.mergeRequest(project: project, number: iid)
+            await gitlab.injectFailures(count: 2, status: status, retryAfter: retryAfter)
+            let started = ContinuousClock.now
+            try await client.comment(project: project, number: iid, body: "after retries")
+            #expect(await gitlab.mergeRequest(project: "group/app", iid: iid)?.notes.contains("after retries") == true)
+            let log = await gitlab.requestLog().filter { $0.method == "POST" }
+            #expect(log.map(\.status).suffix(3) == [status, status, 201])
+            if let retryAfter {
+                #expect(ContinuousClock.now - started >= .seconds(retryAfter), "Retry-After is honoured")
+            }
+        }
+    }
+
+    @Test func clientErrorsArePermanentAndNeverCarryTheToken() async throws {
+        try await Self.withGitLab { gitlab, client, project in
+            do {
+                _ = try await client.mergeRequest(project: project, number: 4242)
+                Issue.record("expected a 404")
+            } catch let error as PermanentError {
+                #expect(error.description.contains("404"))
+                #expect(!error.description.contains(await gitlab.token))
+            }
+            await gitlab.injectFailures(count: 10, status: 503)
+            let before = await gitlab.requestLog().count
+            await #expect(throws: (any Error).self) { try await client.comment(project: project, number: 1, body: "x") }
+            #expect(await gitlab.requestLog().count - before == 4, "four tries in all, then the error")
+        }
+    }
+
+    @Test func retryAfterIsReadAsSecondsOrAsADate() {
+        let policy = RetryPolicy()
+        #expect(policy.delay(attempt: 0, retryAfter: "7") == .seconds(7))
+        let now = Date(timeIntervalSince1970: 1_445_412_480)
+        #expect(policy.delay(attempt: 0, retryAfter: "Wed, 21 Oct 2015 07:28:30 GMT", now: now) == .seconds(30))
+        for attempt in 0..<10 {
+            let delay = policy.delay(attempt: attempt, retryAfter: nil)
+            #expect(delay <= policy.maxDelay && delay >= .zero)
+        }
+    }
+}

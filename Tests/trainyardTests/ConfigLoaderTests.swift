@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+@testable import trainyard
+
+struct ConfigLoaderTests {
+    static let valid = """
+        listen: 127.0.0.1:9090
+        storage: sqlite:/tmp/ty/trainyard.db
+        api:
+          tokens: ["${API_TOKEN}"]
+        forges:
+          gitlab:
+            kind: gitlab
+            url: https://gitlab.example.com
+            token: ${TRAINYARD_GITLAB_TOKEN}
+            webhook_secret: ${TRAINYARD_GITLAB_WEBHOOK_SECRET}
+        projects:
+          - forge: gitlab
+            path: group/app
+            targets: [main, release/1.x]
+            git_url: file:///tmp/app.git
+            max_parallel: 4
+        """
+
+    static let environment = [
+        "API_TOKEN": "api", "TRAINYARD_GITLAB_TOKEN": "glpat-secret", "TRAINYARD_GITLAB_WEBHOOK_SECRET": "hook-secret-1",
+    ]
+
+    static func parse(_ text: String, environment: [String: String] = environment) -> (TrainyardConfig?, [ConfigProblem]) {
+        var loader = ConfigLoader(environment: environment)
+        let config = loader.parse(text)
+        return (config, loader.problems)
+    }
+
+    @Test func readsEveryKeyAndSubstitutesEnvironmentVariables() throws {
+        let (config, problems) = Self.parse(Self.valid)
+        #expect(problems.isEmpty)
+        let parsed = try #require(config)
+        #expect(parsed.listen == .init(host: "127.0.0.1", port: 9090))
+        #expect(parsed.storage == .sqlite(path: "/tmp/ty/trainyard.db"))
+        #expect(parsed.resolvedGitDirectory == "/tmp/ty/git")
+        #expect(parsed.apiTokens == ["api"])
+        #expect(parsed.forges["gitlab"]?.token == "glpat-secret")
+        #expect(parsed.forges["gitlab"]?.webhookSecret == "hook-secret-1")
+        #expect(parsed.projects == [.init(forge: "gitlab", path: "group/app", targets: ["main", "release/1.x"], gitURL: "file:///tmp/app.git", maxParallel: 4)])
+    }
+
+    @Test(arguments: [
+        ("listen: nowhere", "listen", "expected HOST:PORT"),
+        ("storage: mysql://x", "storage", "expected `sqlite:PATH`"),
+        ("listn: 1", "listn", "unknown key"),
+        ("projects:\n  - forge: gitlab\n    path: a/b\n    targets: [main]", "projects[0].forge", "no forge `gitlab`"),
+        ("projects:\n  - path: a/b\n    targets: []", "projects[0].forge", "is required"),
+        ("projects:\n  - path: a/b", "projects[0].targets", "list at least one target branch"),
+        ("forges:\n  gl:\n    kind: gitlab\n    url: x\n    token: t\n    webhook_secret: longenough", "forges.gl.url", "expected an http(s) URL"),
+        ("forges:\n  gl:\n    kind: github\n    url: https://x\n    token: t\n    webhook_secret: longenough", "forges.gl.kind", "unsupported forge kind"),
+        ("forges:\n  gl:\n    kind: gitlab\n    url: https://x\n    token: ${MISSING}\n    webhook_secret: longenough", "forges.gl.token", "MISSING is not set"),
+        ("forges:\n  gl:\n    kind: gitlab\n    url: https://x\n    token: t\n    webhook_secret: short", "forges.gl.webhook_secret", "shorter than 8"),
+        ("forges:\n  gl:\n    kind: gitlab\n    url: https://x\n    token: t\n    webhook_secret: longenough\nprojects:\n  - forge: gl\n    path: a/b\n    targets: [\"-x\"]", "projects[0].targets[0]", "not a valid branch name"),
+        ("forges:\n  gl:\n    kind: gitlab\n    url: https://x\n    token: t\n    webhook_secret: longenough\nprojects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    max_parallel: 0", "projects[0].max_parallel", "from 1 to 100"),
+        ("- just\n- a list", "", "expected a mapping"),
+        ("key: [unclosed", "", "not valid YAML"),
+    ])
+    func namesEveryProblemWithItsKeyPath(text: String, path: String, words: String) {
+        let (_, problems) = Self.parse(text, environment: [:])
+        #expect(problems.contains { $0.path == path && $0.message.contains(words) }, "\(problems)")
+    }
+
+    @Test func collectsAllProblemsRatherThanTheFirst() {
+        let (_, problems) = Self.parse("listen: x\nstorage: y\nmention: 5\nunknown: 1", environment: [:])
+        #expect(problems.map(\.path).sorted() == ["listen", "storage", "unknown"])
+    }
+
+    @Test func checkConfigCommandReportsProblemsAndExitsNonZero() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).yml")
+        try "listen: nope\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect(throws: ConfigErrors.self) { _ = try ConfigLoader.load(file: file.path, environment: [:]) }
+        do {
+            _ = try ConfigLoader.load(file: file.path, environment: [:])
+        } catch let errors as ConfigErrors {
+            #expect(errors.description.contains("listen: expected HOST:PORT"))
+        }
+    }
+
+    @Test func exampleConfigurationIsValid() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config/trainyard.example.yml")
+        let config = try ConfigLoader.load(
+            file: example.path,
+            environment: ["TRAINYARD_GITLAB_TOKEN": "t", "TRAINYARD_GITLAB_WEBHOOK_SECRET": "long-secret", "TRAINYARD_API_TOKEN": "a"])
+        #expect(!config.projects.isEmpty)
+    }
+}
