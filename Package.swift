@@ -67,7 +67,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TrainyardCoreTests", dependencies: ["TrainyardCore"]),
-        .testTarget(name: "TrainyardEngineTests", dependencies: ["TrainyardEngine", "TrainyardCore"]),
+        .testTarget(
+            name: "TrainyardEngineTests",
+            dependencies: ["TrainyardEngine", "TrainyardCore", "TrainyardStore", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "TrainyardStoreTests", dependencies: ["TrainyardStore", "TrainyardEngine", "TrainyardCore"]),
         .testTarget(name: "TrainyardGitTests", dependencies: ["TrainyardGit", "TrainyardEngine", "TrainyardCore"]),
         .testTarget(
@@ -77,8 +80,10 @@ let package = Package(
         .testTarget(
             name: "TrainyardHTTPTests",
             dependencies: [
-                "TrainyardHTTP", "TrainyardEngine", "TrainyardCore",
+                "TrainyardHTTP", "TrainyardEngine", "TrainyardCore", "TrainyardStore", "TrainyardForges",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -32,7 +32,6 @@ extension Train {
             return
         }
         queue.append(change)
-        if targetHead == nil { requestTarget(&actions) }
         let position = queue.count
         actions.append(
             .comment(
@@ -40,6 +39,7 @@ extension Train {
                 body: "Added \(change.reference) to the merge train of `\(id.target)` at position \(position) of "
                     + "\(position). Trainyard tests it merged on top of the changes ahead of it and merges "
                     + "exactly the tested commit when its pipeline passes."))
+        if targetHead == nil { requestTarget(&actions) }
     }
 
     mutating func changeDequeued(_ number: Int, by: String, _ actions: inout [TrainAction]) {

@@ -105,7 +105,7 @@ extension TrainEngine {
 
     /// Reads `trainyard/<target>/<car>` back into its parts; `nil` for any other branch.
     /// The target may itself contain slashes (`release/1.x`); the car number is the last part.
-    static func car(fromRef ref: String) -> (target: String, car: CarID)? {
+    public static func car(fromRef ref: String) -> (target: String, car: CarID)? {
         let branch = ref.hasPrefix("refs/heads/") ? String(ref.dropFirst("refs/heads/".count)) : ref
         guard branch.hasPrefix("trainyard/") else { return nil }
         let rest = branch.dropFirst("trainyard/".count)

@@ -29,7 +29,13 @@ struct APIEndpoints: Sendable {
     /// `POST` (merge) or `DELETE` (cancel) `/api/v1/projects/{project}/merge_requests/{iid}/enqueue`.
     func command(_ command: Command, _ request: Request, context: BasicRequestContext) async throws -> Response {
         try authenticate(request)
-        _ = try await request.body.collect(upTo: services.maxAPIBodyBytes)
+        do {
+            _ = try await request.body.collect(upTo: services.maxAPIBodyBytes)
+        } catch {
+            throw APIError(
+                .contentTooLarge, "body_too_large",
+                "The request body is larger than \(services.maxAPIBodyBytes) bytes; this endpoint takes no body.")
+        }
         let raw = context.parameters.get("project") ?? ""
         let path = raw.removingPercentEncoding ?? raw
         let forge = request.uri.queryParameters.get("forge")

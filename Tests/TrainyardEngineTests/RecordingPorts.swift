@@ -1,0 +1,64 @@
+import Foundation
+import TrainyardCore
+import TrainyardEngine
+
+/// Git and forge ports that record what the engine asked for and answer from a script, for
+/// testing the engine's own decisions (routing, retries, failures). The real adapters are
+/// exercised end to end in `trainyardTests`.
+actor RecordingPorts: GitPort, ForgePort {
+    var calls: [String] = []
+    var failures: [String: [any Error]] = [:]
+    var mergeRequests: [Int: MergeRequestInfo] = [:]
+    var target = SHA(String(repeating: "1", count: 40))
+    var nextPipeline = 1
+
+    func failNext(_ call: String, with errors: [any Error]) { failures[call, default: []] += errors }
+    func setMergeRequest(_ info: MergeRequestInfo) { mergeRequests[info.number] = info }
+
+    private func record(_ call: String) throws {
+        calls.append(call)
+        if var queued = failures[call], !queued.isEmpty {
+            let error = queued.removeFirst()
+            failures[call] = queued
+            throw error
+        }
+    }
+
+    func targetHead(project: ProjectSettings, target: String) async throws -> SHA {
+        try record("targetHead")
+        return self.target
+    }
+
+    func buildCar(project: ProjectSettings, ref: String, base: SHA, changes: [Change]) async throws -> CarBuild {
+        try record("buildCar")
+        return .built(SHA(String(repeating: "c", count: 39) + "\(changes.count % 10)"))
+    }
+
+    func land(project: ProjectSettings, target: String, commit: SHA, expected: SHA) async throws -> Landing {
+        try record("land")
+        self.target = commit
+        return .landed
+    }
+
+    func deleteBranch(project: ProjectSettings, branch: String) async throws { try record("deleteBranch") }
+
+    func mergeRequest(project: ProjectSettings, number: Int) async throws -> MergeRequestInfo {
+        try record("mergeRequest")
+        guard let info = mergeRequests[number] else { throw PermanentError("404 Not found") }
+        return info
+    }
+
+    func createPipeline(project: ProjectSettings, ref: String) async throws -> (id: PipelineID, sha: SHA) {
+        try record("createPipeline")
+        defer { nextPipeline += 1 }
+        return (PipelineID(nextPipeline), SHA(String(repeating: "c", count: 39) + "1"))
+    }
+
+    func cancelPipeline(project: ProjectSettings, pipeline: PipelineID) async throws { try record("cancelPipeline") }
+
+    func setStatus(project: ProjectSettings, sha: SHA, state: CommitState, description: String) async throws {
+        try record("setStatus:\(state.rawValue)")
+    }
+
+    func comment(project: ProjectSettings, number: Int, body: String) async throws { try record("comment:\(body)") }
+}

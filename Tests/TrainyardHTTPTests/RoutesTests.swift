@@ -1,0 +1,145 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Synchronization
+import Testing
+import TrainyardCore
+import TrainyardEngine
+import TrainyardForges
+import TrainyardHTTP
+import TrainyardStore
+
+/// The HTTP surface with a real store and engine (which is not started: deliveries only have to
+/// be stored), through Hummingbird's live test server.
+struct RoutesTests {
+    /// Wraps the real GitLab verifier and counts how often a body was decoded, to prove that no
+    /// body is parsed before its credentials are checked.
+    final class SpyVerifier: WebhookVerifier {
+        let inner = GitLabWebhookVerifier(forge: "gitlab", secret: "the-secret-token", maxBodyBytes: 1024)
+        let decodes = Mutex(0)
+        var maxBodyBytes: Int { inner.maxBodyBytes }
+        func authenticate(header: (String) -> String?) throws(IntakeError) { try inner.authenticate(header: header) }
+        func decode(header: (String) -> String?, body: [UInt8]) throws(IntakeError) -> Delivery {
+            decodes.withLock { $0 += 1 }
+            return try inner.decode(header: header, body: body)
+        }
+    }
+
+    final class NoPorts: GitPort, ForgePort {
+        struct Unused: Error {}
+        func targetHead(project: ProjectSettings, target: String) async throws -> SHA { throw Unused() }
+        func buildCar(project: ProjectSettings, ref: String, base: SHA, changes: [Change]) async throws -> CarBuild { throw Unused() }
+        func land(project: ProjectSettings, target: String, commit: SHA, expected: SHA) async throws -> Landing { throw Unused() }
+        func deleteBranch(project: ProjectSettings, branch: String) async throws { throw Unused() }
+        func mergeRequest(project: ProjectSettings, number: Int) async throws -> MergeRequestInfo { throw Unused() }
+        func createPipeline(project: ProjectSettings, ref: String) async throws -> (id: PipelineID, sha: SHA) { throw Unused() }
+        func cancelPipeline(project: ProjectSettings, pipeline: PipelineID) async throws { throw Unused() }
+        func setStatus(project: ProjectSettings, sha: SHA, state: CommitState, description: String) async throws { throw Unused() }
+        func comment(project: ProjectSettings, number: Int, body: String) async throws { throw Unused() }
+    }
+
+    static func withApp(
+        apiTokens: [String] = ["token"], _ body: @escaping @Sendable (any TestClientProtocol, SpyVerifier, SQLiteStore) async throws -> Void
+    ) async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("http-\(UUID().uuidString)/t.db").path
+        let store = try await SQLiteStore.open(path: path, logger: Logger(label: "test"))
+        let ports = NoPorts()
+        let engine = TrainEngine(
+            store: store, git: ports, forges: ["gitlab": ports], projects: [], clock: { Instant(seconds: 1) },
+            logger: Logger(label: "test"))
+        let spy = SpyVerifier()
+        let services = HTTPServices(
+            verifiers: ["gitlab": spy], engine: engine, store: store, apiTokens: apiTokens,
+            projects: [ProjectKey(forge: "gitlab", path: "group/app")])
+        let app = Application(router: TrainyardRoutes.router(services))
+        try await app.test(.live) { client in try await body(client, spy, store) }
+        try await store.close()
+    }
+
+    static func errorCode(_ response: TestResponse) -> String? {
+        let object = try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+        return (object?["error"] as? [String: Any])?["code"] as? String
+    }
+
+    @Test func unauthenticatedBodiesAreNeverParsed() async throws {
+        try await Self.withApp { client, spy, store in
+            for token in ["wrong", ""] {
+                let response = try await client.execute(
+                    uri: "/webhooks/gitlab", method: .post,
+                    headers: [HTTPField.Name("X-Gitlab-Token")!: token, HTTPField.Name("X-Gitlab-Event")!: "Note Hook"],
+                    body: ByteBuffer(string: "{malformed"))
+                #expect(response.status == .unauthorized)
+                #expect(Self.errorCode(response) == "invalid_token")
+            }
+            #expect(spy.decodes.withLock { $0 } == 0)
+            #expect(try await store.recentDeliveries(limit: 5).isEmpty)
+        }
+    }
+
+    @Test func acceptedDeliveryIsStoredBeforeTheAnswer() async throws {
+        try await Self.withApp { client, spy, store in
+            let body = #"{"ref":"refs/heads/main","after":"da1560886d4f094c3e6c9ef40349f7d38b5d27d7","project":{"path_with_namespace":"group/app"}}"#
+            let headers: HTTPFields = [
+                HTTPField.Name("X-Gitlab-Token")!: "the-secret-token", HTTPField.Name("X-Gitlab-Event")!: "Push Hook",
+                HTTPField.Name("X-Gitlab-Event-UUID")!: "e-1",
+            ]
+            let response = try await client.execute(uri: "/webhooks/gitlab", method: .post, headers: headers, body: ByteBuffer(string: body))
+            #expect(response.status == .accepted)
+            #expect(try await store.recentDeliveries(limit: 5).map(\.key) == ["e-1"])
+            let again = try await client.execute(uri: "/webhooks/gitlab", method: .post, headers: headers, body: ByteBuffer(string: body))
+            #expect(again.status == .ok)
+            #expect(spy.decodes.withLock { $0 } == 2)
+        }
+    }
+
+    @Test func bodyOverTheCapIsRefusedBeforeDecoding() async throws {
+        try await Self.withApp { client, spy, _ in
+            let response = try await client.execute(
+                uri: "/webhooks/gitlab", method: .post,
+                headers: [HTTPField.Name("X-Gitlab-Token")!: "the-secret-token", HTTPField.Name("X-Gitlab-Event")!: "Push Hook"],
+                body: ByteBuffer(repeating: 0x7b, count: 2048))
+            #expect(response.status == .contentTooLarge)
+            #expect(Self.errorCode(response) == "body_too_large")
+            #expect(spy.decodes.withLock { $0 } == 0)
+        }
+    }
+
+    @Test func healthAndReadiness() async throws {
+        try await Self.withApp { client, _, _ in
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+            let missing = try await client.execute(uri: "/nothing-here", method: .get)
+            #expect(missing.status == .notFound)
+        }
+    }
+
+    @Test func apiWithoutConfiguredTokensIsOff() async throws {
+        try await Self.withApp(apiTokens: []) { client, _, _ in
+            let response = try await client.execute(
+                uri: "/api/v1/trains", method: .get, headers: [.authorization: "Bearer anything"])
+            #expect(response.status == .forbidden)
+            #expect(Self.errorCode(response) == "api_disabled")
+        }
+    }
+
+    @Test(arguments: ["", "Basic dXNlcjpwYXNz", "Bearer", "Bearer wrong", "Bearer tokenx"])
+    func apiRefusesMissingOrWrongTokens(authorization: String) async throws {
+        try await Self.withApp { client, _, _ in
+            var headers = HTTPFields()
+            if !authorization.isEmpty { headers[.authorization] = authorization }
+            let response = try await client.execute(uri: "/api/v1/trains", method: .get, headers: headers)
+            #expect(response.status == .unauthorized)
+        }
+    }
+
+    @Test func apiRefusesOversizedRequests() async throws {
+        try await Self.withApp { client, _, _ in
+            let response = try await client.execute(
+                uri: "/api/v1/projects/group%2Fapp/merge_requests/1/enqueue", method: .post,
+                headers: [.authorization: "Bearer token"], body: ByteBuffer(repeating: 0x20, count: 100_000))
+            #expect(response.status == .contentTooLarge)
+        }
+    }
+}
