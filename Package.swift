@@ -69,7 +69,9 @@ let package = Package(
         .testTarget(name: "TrainyardCoreTests", dependencies: ["TrainyardCore"]),
         .testTarget(
             name: "TrainyardEngineTests",
-            dependencies: ["TrainyardEngine", "TrainyardCore", "TrainyardStore", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "TrainyardEngine", "TrainyardCore", "TrainyardStore", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "TrainyardStoreTests", dependencies: ["TrainyardStore", "TrainyardEngine", "TrainyardCore"]),
         .testTarget(name: "TrainyardGitTests", dependencies: ["TrainyardGit", "TrainyardEngine", "TrainyardCore"]),

@@ -83,7 +83,9 @@ public struct Instant: Hashable, Codable, Sendable, Comparable {
     public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.milliseconds < rhs.milliseconds }
     public func adding(milliseconds delta: Int64) -> Instant { Instant(milliseconds: milliseconds + delta) }
 
-    public init(from decoder: any Decoder) throws { milliseconds = try decoder.singleValueContainer().decode(Int64.self) }
+    public init(from decoder: any Decoder) throws {
+        milliseconds = try decoder.singleValueContainer().decode(Int64.self)
+    }
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(milliseconds)

@@ -149,7 +149,9 @@ extension Train {
                         + "tested exactly this commit\(together)."))
         }
         recentlyLanded += queue.prefix(count).map { LandedChange(number: $0.number, head: $0.head, commit: commit) }
-        if recentlyLanded.count > Self.landedMemory { recentlyLanded.removeFirst(recentlyLanded.count - Self.landedMemory) }
+        if recentlyLanded.count > Self.landedMemory {
+            recentlyLanded.removeFirst(recentlyLanded.count - Self.landedMemory)
+        }
         queue.removeFirst(min(count, queue.count))
         cars.removeFirst(index + 1)
         for k in cars.indices {

@@ -105,7 +105,8 @@ extension Train {
         guard let index = queue.firstIndex(where: { $0.number == number }), !isLanding(number) else { return }
         let change = queue.remove(at: index)
         reported[number] = nil
-        actions.append(.setStatus(change: number, head: change.head, state: state, description: String(reason.prefix(255))))
+        actions.append(
+            .setStatus(change: number, head: change.head, state: state, description: String(reason.prefix(255))))
         actions.append(.comment(change: number, body: reason))
     }
 }

@@ -29,7 +29,8 @@ extension TrainEngine {
             guard let project = projects[event.project], !commands.isEmpty else {
                 return try await store.finishInbox(row.id, outcome: "no command", at: clock())
             }
-            try await run(commands, on: event.number, in: project, by: "@\(event.author)", finishing: finishing("applied"))
+            try await run(
+                commands, on: event.number, in: project, by: "@\(event.author)", finishing: finishing("applied"))
         case .command(let event):
             guard let project = projects[event.project] else {
                 return try await store.finishInbox(row.id, outcome: "not managed", at: clock())

@@ -119,7 +119,8 @@ public actor TrainEngine {
         var actions: [TrainAction] = []
         for event in events {
             let produced = train.apply(event)
-            logger.debug("train event", metadata: ["train": "\(id)", "event": "\(event)", "actions": "\(produced.count)"])
+            logger.debug(
+                "train event", metadata: ["train": "\(id)", "event": "\(event)", "actions": "\(produced.count)"])
             actions += produced
         }
         try await store.commit(train: id, state: train, actions: actions, finishing: finishing, at: clock())

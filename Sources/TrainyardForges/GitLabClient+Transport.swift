@@ -22,7 +22,9 @@ extension GitLabClient {
         _ method: String, _ path: String, query: [String: String] = [:], json: [String: String]? = nil
     ) async throws -> Data {
         var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false)!
-        let prefix = components.percentEncodedPath.hasSuffix("/") ? String(components.percentEncodedPath.dropLast()) : components.percentEncodedPath
+        let prefix =
+            components.percentEncodedPath.hasSuffix("/")
+            ? String(components.percentEncodedPath.dropLast()) : components.percentEncodedPath
         components.percentEncodedPath = prefix + "/api/v4/" + path
         if !query.isEmpty {
             components.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
@@ -65,8 +67,10 @@ extension GitLabClient {
             let delay = retry.delay(attempt: attempt - 1, retryAfter: retryAfter)
             logger.warning(
                 "GitLab request will be retried",
-                metadata: ["method": "\(method)", "path": "\(path)", "attempt": "\(attempt)", "delay": "\(delay)",
-                    "error": "\(failure)"])
+                metadata: [
+                    "method": "\(method)", "path": "\(path)", "attempt": "\(attempt)", "delay": "\(delay)",
+                    "error": "\(failure)",
+                ])
             try await Task.sleep(for: delay)
         }
     }

@@ -75,7 +75,8 @@ public final class GitLabClient: ForgePort, Sendable {
         let fields = ["state": state.rawValue, "name": statusName, "description": String(description.prefix(255))]
         do {
             _ = try await send("POST", "projects/\(id)/statuses/\(sha.value)", json: fields)
-        } catch let error as GitLabError where error.status == 400 && error.message.contains("Cannot transition status") {
+        } catch let error as GitLabError where error.status == 400 && error.message.contains("Cannot transition status")
+        {
             logger.debug("status already in that state", metadata: ["sha": "\(sha.short)", "state": "\(state)"])
         }
     }

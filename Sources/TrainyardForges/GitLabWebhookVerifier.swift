@@ -38,11 +38,13 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
                 status: 400, code: "missing_event",
                 message: "The X-Gitlab-Event header is missing; Trainyard cannot tell what the delivery is.")
         }
-        let key = header("Idempotency-Key") ?? header("X-Gitlab-Event-UUID").map { uuid in
-            header("X-Gitlab-Webhook-UUID").map { "\(uuid)/\($0)" } ?? uuid
-        } ?? "body-" + Fingerprint.hex(of: body)
+        let key =
+            header("Idempotency-Key") ?? header("X-Gitlab-Event-UUID").map { uuid in
+                header("X-Gitlab-Webhook-UUID").map { "\(uuid)/\($0)" } ?? uuid
+            } ?? "body-" + Fingerprint.hex(of: body)
         guard key.utf8.count <= 200 else {
-            throw IntakeError(status: 400, code: "invalid_delivery_id", message: "The delivery id is longer than 200 bytes.")
+            throw IntakeError(
+                status: 400, code: "invalid_delivery_id", message: "The delivery id is longer than 200 bytes.")
         }
         let event = try Self.event(kind: kind, body: body, forge: forge)
         return Delivery(source: forge, key: key, kind: kind, event: event)
@@ -110,7 +112,8 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
                 status: 400, code: "missing_field",
                 message: "The \(kind) has null at `\(path(context.codingPath))`, where a value is required.")
         } catch {
-            throw IntakeError(status: 400, code: "malformed_json", message: "The body of the \(kind) is not valid JSON.")
+            throw IntakeError(
+                status: 400, code: "malformed_json", message: "The body of the \(kind) is not valid JSON.")
         }
     }
 
@@ -120,7 +123,8 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
 
     static func sha(_ text: String, _ field: String) throws(IntakeError) -> SHA {
         guard let sha = SHA(validating: text) else {
-            throw IntakeError(status: 400, code: "invalid_field", message: "`\(field)` is not a commit id: \(text.prefix(80))")
+            throw IntakeError(
+                status: 400, code: "invalid_field", message: "`\(field)` is not a commit id: \(text.prefix(80))")
         }
         return sha
     }

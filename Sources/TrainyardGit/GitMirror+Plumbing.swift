@@ -32,14 +32,16 @@ extension GitMirror {
     }
 
     func push(_ project: ProjectSettings, _ repo: String, _ arguments: [String]) async throws {
-        let output = try await git.run(["push", "--porcelain"] + arguments, in: repo, extraEnvironment: credentials(project))
+        let output = try await git.run(
+            ["push", "--porcelain"] + arguments, in: repo, extraEnvironment: credentials(project))
         guard output.succeeded else {
             throw GitError(command: ["push"], message: Self.scrub(output.stderr + output.stdout))
         }
     }
 
     func resolve(_ repo: String, _ ref: String) async throws -> SHA {
-        let text = try await git.check(["rev-parse", "--verify", "--quiet", "--end-of-options", "\(ref)^{commit}"], in: repo)
+        let text = try await git.check(
+            ["rev-parse", "--verify", "--quiet", "--end-of-options", "\(ref)^{commit}"], in: repo)
         guard let sha = SHA(validating: text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
             throw GitError(command: ["rev-parse"], message: "no commit at \(ref)")
         }
@@ -51,13 +53,16 @@ extension GitMirror {
     }
 
     /// Writes a merge commit with a deterministic identity and date (the change's queue time).
-    func commit(_ repo: String, tree: SHA, parents: [SHA], change: Change, _ project: ProjectSettings) async throws -> SHA {
+    func commit(_ repo: String, tree: SHA, parents: [SHA], change: Change, _ project: ProjectSettings) async throws
+        -> SHA
+    {
         let date = "@\(change.enqueuedAt.seconds) +0000"
         var environment = Self.identity
         environment["GIT_AUTHOR_DATE"] = date
         environment["GIT_COMMITTER_DATE"] = date
         let title = change.title.isEmpty ? "" : " \(change.title.prefix(200))"
-        let message = "Merge !\(change.number):\(title)\n\nMerged by Trainyard for \(project.key.path)!\(change.number)"
+        let message =
+            "Merge !\(change.number):\(title)\n\nMerged by Trainyard for \(project.key.path)!\(change.number)"
             + " at head \(change.head.value)."
         var arguments = ["commit-tree", tree.value]
         for parent in parents { arguments += ["-p", parent.value] }

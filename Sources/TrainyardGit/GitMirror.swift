@@ -25,8 +25,10 @@ public struct GitMirror: GitPort {
     }
 
     /// The identity of the merge commits Trainyard writes.
-    static let identity = ["GIT_AUTHOR_NAME": "Trainyard", "GIT_AUTHOR_EMAIL": "trainyard@localhost",
-        "GIT_COMMITTER_NAME": "Trainyard", "GIT_COMMITTER_EMAIL": "trainyard@localhost"]
+    static let identity = [
+        "GIT_AUTHOR_NAME": "Trainyard", "GIT_AUTHOR_EMAIL": "trainyard@localhost",
+        "GIT_COMMITTER_NAME": "Trainyard", "GIT_COMMITTER_EMAIL": "trainyard@localhost",
+    ]
 
     public func targetHead(project: ProjectSettings, target: String) async throws -> SHA {
         let repo = try await mirror(project)
@@ -44,8 +46,10 @@ public struct GitMirror: GitPort {
         for change in changes where !(try await hasCommit(repo, change.head)) {
             let ref = project.changeRef(change.number)
             let output = try await git.run(
-                ["fetch", "--quiet", "--no-tags", "--end-of-options", project.gitURL,
-                    "+\(ref):refs/trainyard/changes/\(change.number)"],
+                [
+                    "fetch", "--quiet", "--no-tags", "--end-of-options", project.gitURL,
+                    "+\(ref):refs/trainyard/changes/\(change.number)",
+                ],
                 in: repo, extraEnvironment: credentials(project))
             if !output.succeeded, !output.stderr.contains("couldn't find remote ref") {
                 throw GitError(command: ["fetch"], message: Self.scrub(output.stderr))
@@ -66,7 +70,8 @@ public struct GitMirror: GitPort {
                 guard let tree = lines.first, let treeID = SHA(validating: tree) else {
                     throw GitError(command: ["merge-tree"], message: "unexpected output: \(merge.stdout.prefix(200))")
                 }
-                current = try await commit(repo, tree: treeID, parents: [current, change.head], change: change, project)
+                current = try await commit(
+                    repo, tree: treeID, parents: [current, change.head], change: change, project)
             case 1:
                 let paths = Array(lines.dropFirst().prefix { !$0.isEmpty })
                 return .conflict(change: change.number, paths: Array(Set(paths)).sorted())
@@ -74,8 +79,12 @@ public struct GitMirror: GitPort {
                 throw GitError(command: ["merge-tree"], message: merge.stderr)
             }
         }
-        try await push(project, repo, ["-o", "ci.skip", "--force", "--end-of-options", project.gitURL,
-            "\(current.value):refs/heads/\(branch)"])
+        try await push(
+            project, repo,
+            [
+                "-o", "ci.skip", "--force", "--end-of-options", project.gitURL,
+                "\(current.value):refs/heads/\(branch)",
+            ])
         return .built(current)
     }
 

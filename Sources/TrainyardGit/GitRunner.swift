@@ -58,7 +58,8 @@ public struct GitRunner: Sendable {
                 do {
                     try process.run()
                 } catch {
-                    continuation.resume(throwing: GitError(command: arguments, message: "could not start git: \(error)"))
+                    continuation.resume(
+                        throwing: GitError(command: arguments, message: "could not start git: \(error)"))
                     return
                 }
                 let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }

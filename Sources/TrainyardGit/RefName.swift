@@ -19,7 +19,9 @@ public enum RefName {
     /// Throws unless `name` is a valid branch name.
     public static func validateBranch(_ name: String) throws -> String {
         guard isValidBranch(name) else {
-            throw GitError(command: [], message: "refusing the branch name \(String(reflecting: name)): not a safe git branch name")
+            throw GitError(
+                command: [], message: "refusing the branch name \(String(reflecting: name)): not a safe git branch name"
+            )
         }
         return name
     }

@@ -65,7 +65,8 @@ struct APIEndpoints: Sendable {
         case .stored(let id):
             return JSONBody.response(.accepted, ["status": "accepted", "delivery": id])
         case .duplicate:
-            return JSONBody.response(.ok, ["status": "duplicate", "message": "A request with this Idempotency-Key was received before."])
+            return JSONBody.response(
+                .ok, ["status": "duplicate", "message": "A request with this Idempotency-Key was received before."])
         }
     }
 

@@ -13,7 +13,8 @@ struct WebhookEndpoint: Sendable {
             let known = services.verifiers.keys.sorted().map { "/webhooks/\($0)" }.joined(separator: ", ")
             throw APIError(
                 .notFound, "unknown_forge",
-                "No forge named `\(forge)` is configured; webhooks are received at \(known.isEmpty ? "no path" : known).")
+                "No forge named `\(forge)` is configured; webhooks are received at \(known.isEmpty ? "no path" : known)."
+            )
         }
         let header: (String) -> String? = { name in
             HTTPField.Name(name).flatMap { request.headers[$0] }

@@ -12,7 +12,10 @@ extension SQLiteStore {
                 INSERT INTO inbox (source, key, kind, delivery, received_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (source, key) DO NOTHING RETURNING id
                 """,
-                [.text(delivery.source), .text(delivery.key), .text(delivery.kind), payload, .integer(Int(at.milliseconds))])
+                [
+                    .text(delivery.source), .text(delivery.key), .text(delivery.kind), payload,
+                    .integer(Int(at.milliseconds)),
+                ])
             guard let id = rows.first?.column("id")?.integer else { return .duplicate }
             return .stored(Int64(id))
         }

@@ -30,9 +30,10 @@ public actor SQLiteStore: EngineStore {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         do {
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=5000",
-                "PRAGMA foreign_keys=ON"]
-            {
+            for pragma in [
+                "PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA busy_timeout=5000",
+                "PRAGMA foreign_keys=ON",
+            ] {
                 _ = try await connection.query(pragma, [])
             }
             let store = SQLiteStore(connection: connection, logger: logger)

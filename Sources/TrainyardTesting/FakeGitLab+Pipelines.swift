@@ -4,7 +4,9 @@ import Foundation
 extension FakeGitLab {
     /// Creates a pipeline for `sha`, delivers its Pipeline Hooks `pending` then `running`, and asks the
     /// CI policy how it ends. Returns the pipeline as it was created (`pending`).
-    func startPipeline(projectID: Int, ref: String, sha: String, beforeSha: String, source: String, user: String) async -> FakePipeline? {
+    func startPipeline(projectID: Int, ref: String, sha: String, beforeSha: String, source: String, user: String) async
+        -> FakePipeline?
+    {
         guard let state = projects[projectID] else { return nil }
         let files = (try? await state.repository.tree(sha)) ?? [:]
         _ = await commitDetails(sha, in: state.repository)
@@ -28,7 +30,8 @@ extension FakeGitLab {
         deliverPipelineHook(pipeline)
 
         let job = FakeCIJob(
-            projectID: projectID, projectPath: state.project.path, pipelineID: id, ref: ref, sha: sha, source: source, files: files
+            projectID: projectID, projectPath: state.project.path, pipelineID: id, ref: ref, sha: sha, source: source,
+            files: files
         )
         if let outcome = ciPolicy(job) {
             ciTasks[id] = Task { [weak self] in

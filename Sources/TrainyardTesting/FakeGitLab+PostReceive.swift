@@ -53,17 +53,21 @@ extension FakeGitLab {
         let skipCI = report.options.contains("ci.skip")
         for update in report.updates where update.ref.hasPrefix("refs/heads/") {
             let branch = String(update.ref.dropFirst("refs/heads/".count))
-            await processBranchUpdate(projectID: projectID, branch: branch, update: update, pusher: pusher, skipCI: skipCI)
+            await processBranchUpdate(
+                projectID: projectID, branch: branch, update: update, pusher: pusher, skipCI: skipCI)
         }
     }
 
-    private func processBranchUpdate(projectID: Int, branch: String, update: PushReport.Update, pusher: String, skipCI: Bool) async {
+    private func processBranchUpdate(
+        projectID: Int, branch: String, update: PushReport.Update, pusher: String, skipCI: Bool
+    ) async {
         guard let state = projects[projectID] else { return }
         let repository = state.repository
         let zero = FakeGitRepository.zeroSha
         guard update.new != zero else {
             deliverPushHook(
-                project: state.project, before: update.old, after: zero, ref: update.ref, commits: [], totalCommits: 0, pusher: pusher
+                project: state.project, before: update.old, after: zero, ref: update.ref, commits: [], totalCommits: 0,
+                pusher: pusher
             )
             return
         }
@@ -100,7 +104,9 @@ extension FakeGitLab {
             .sorted { $0.iid < $1.iid }
         for mergeRequest in affected {
             try? await state.repository.updateRef("refs/merge-requests/\(mergeRequest.iid)/head", to: head)
-            guard var current = projects[projectID]?.mergeRequests[mergeRequest.iid], current.state == "opened" else { continue }
+            guard var current = projects[projectID]?.mergeRequests[mergeRequest.iid], current.state == "opened" else {
+                continue
+            }
             let oldrev = current.sha
             current.sha = head
             current.updatedAt = Date()
@@ -112,7 +118,9 @@ extension FakeGitLab {
     /// Open merge requests into the pushed branch whose head came in with this push become merged,
     /// as GitLab marks merge requests merged from outside. The merge commit is the oldest commit of
     /// the push on the branch's first-parent line that contains the merge request's head.
-    private func mergeMergeRequests(projectID: Int, targetBranch: String, update: PushReport.Update, pusher: String) async {
+    private func mergeMergeRequests(projectID: Int, targetBranch: String, update: PushReport.Update, pusher: String)
+        async
+    {
         guard let state = projects[projectID] else { return }
         let zero = FakeGitRepository.zeroSha
         let candidates = state.mergeRequests.values

@@ -162,16 +162,22 @@ extension FakeGitLab {
             guard let sha = await state.repository.resolveBranchOrTag(ref) else {
                 throw APIError(response: .json(400, ["message": ["base": ["Reference not found"]]]))
             }
-            guard let pipeline = await startPipeline(
-                projectID: state.project.id, ref: ref, sha: sha, beforeSha: FakeGitRepository.zeroSha, source: "api", user: botUsername
-            ) else { throw APIError.notFound("Project") }
+            guard
+                let pipeline = await startPipeline(
+                    projectID: state.project.id, ref: ref, sha: sha, beforeSha: FakeGitRepository.zeroSha,
+                    source: "api", user: botUsername
+                )
+            else { throw APIError.notFound("Project") }
             return .json(201, pipelineJSON(pipeline, in: state.project))
 
         case .listPipelines(let id):
             let state = try lookUpProject(id)
             let list = state.pipelines.reversed().filter { pipeline in
-                [("ref", pipeline.ref), ("sha", pipeline.sha), ("status", pipeline.status), ("source", pipeline.source)]
-                    .allSatisfy { key, value in parameters[key] == nil || parameters[key] == value }
+                [
+                    ("ref", pipeline.ref), ("sha", pipeline.sha), ("status", pipeline.status),
+                    ("source", pipeline.source),
+                ]
+                .allSatisfy { key, value in parameters[key] == nil || parameters[key] == value }
             }
             return .json(200, .array(list.map { pipelineJSON($0, in: state.project) }))
 
@@ -182,7 +188,9 @@ extension FakeGitLab {
 
         case .cancelPipeline(let id, let pipelineID):
             let state = try lookUpProject(id)
-            guard let pipeline = cancelPipeline(id: pipelineID, projectID: state.project.id) else { throw APIError.recordNotFound }
+            guard let pipeline = cancelPipeline(id: pipelineID, projectID: state.project.id) else {
+                throw APIError.recordNotFound
+            }
             return .json(200, pipelineJSON(pipeline, in: state.project))
         }
     }

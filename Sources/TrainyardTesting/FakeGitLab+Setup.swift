@@ -8,7 +8,9 @@ extension FakeGitLab {
     /// webhook delivery and no pipeline.
     /// - Parameter path: `group/app` or `app`; each part may hold letters, digits, `.`, `_` and `-`.
     @discardableResult
-    public func createProject(path: String, defaultBranch: String = "main", files: [String: String]) async throws -> FakeProject {
+    public func createProject(path: String, defaultBranch: String = "main", files: [String: String]) async throws
+        -> FakeProject
+    {
         guard Self.isValidProjectPath(path) else { throw FakeGitLabError.invalidName(path) }
         guard let transport = hookTransport else { throw FakeGitLabError.noHookTransport }
         try validate(files: files)
@@ -22,15 +24,19 @@ extension FakeGitLab {
         guard projectID(path: path) == nil else { throw FakeGitLabError.projectExists(path) }
         let id = (projects.keys.max() ?? 0) + 1
         let gitDir = root.appendingPathComponent("repos/\(path).git", isDirectory: true)
-        let repository = FakeGitRepository(gitDir: gitDir, git: GitCommand(directory: gitDir, home: home, scratch: scratch))
+        let repository = FakeGitRepository(
+            gitDir: gitDir, git: GitCommand(directory: gitDir, home: home, scratch: scratch))
         let work = root.appendingPathComponent("work/\(id)", isDirectory: true)
         let gitURL = URL(fileURLWithPath: gitDir.path, isDirectory: false)
-        let workClone = FakeWorkClone(directory: work, remote: gitURL, git: GitCommand(directory: work, home: home, scratch: scratch))
+        let workClone = FakeWorkClone(
+            directory: work, remote: gitURL, git: GitCommand(directory: work, home: home, scratch: scratch))
         let project = FakeProject(id: id, path: path, gitURL: gitURL, defaultBranch: defaultBranch)
-        projects[id] = FakeProjectState(project: project, repository: repository, workClone: workClone, createdAt: Date())
+        projects[id] = FakeProjectState(
+            project: project, repository: repository, workClone: workClone, createdAt: Date())
         do {
             try await repository.initialize(defaultBranch: defaultBranch)
-            try repository.installPostReceiveHook(PostReceiveHook.script(projectID: id, portFile: portFile, transport: transport))
+            try repository.installPostReceiveHook(
+                PostReceiveHook.script(projectID: id, portFile: portFile, transport: transport))
             try await workClone.initialize()
             let sha = try await workClone.commit(files: files, parentRef: nil, message: "Initial commit\n", author: nil)
             try await workClone.seed(sha, as: defaultBranch, into: repository)
@@ -114,7 +120,8 @@ extension FakeGitLab {
         }
         let exists = await state.repository.branchHead(branch) != nil
         let parent = "refs/heads/\(exists ? branch : state.project.defaultBranch)"
-        let sha = try await state.workClone.commit(files: files, parentRef: parent, message: message + "\n", author: author)
+        let sha = try await state.workClone.commit(
+            files: files, parentRef: parent, message: message + "\n", author: author)
         try await state.workClone.push(sha, to: branch, pusher: author, options: pushOptions)
         return sha
     }
@@ -144,7 +151,9 @@ extension FakeGitLab {
     /// - Returns: Whether the merge request exists.
     @discardableResult
     public func approveMergeRequest(project: String, iid: Int, author: String = "bob") -> Bool {
-        guard let id = projectID(path: project), var mergeRequest = projects[id]?.mergeRequests[iid] else { return false }
+        guard let id = projectID(path: project), var mergeRequest = projects[id]?.mergeRequests[iid] else {
+            return false
+        }
         mergeRequest.approvedBy.append(author)
         mergeRequest.updatedAt = Date()
         projects[id]?.mergeRequests[iid] = mergeRequest
@@ -155,13 +164,17 @@ extension FakeGitLab {
     // MARK: - Helpers
 
     func requireProject(_ path: String) throws -> FakeProjectState {
-        guard let id = projectID(path: path), let state = projects[id] else { throw FakeGitLabError.projectNotFound(path) }
+        guard let id = projectID(path: path), let state = projects[id] else {
+            throw FakeGitLabError.projectNotFound(path)
+        }
         return state
     }
 
     /// Records a note by `author` on a merge request and delivers its Note Hook.
     func addNote(projectPath: String, iid: Int, body: String, author: String) -> FakeNote? {
-        guard let id = projectID(path: projectPath), var mergeRequest = projects[id]?.mergeRequests[iid] else { return nil }
+        guard let id = projectID(path: projectPath), var mergeRequest = projects[id]?.mergeRequests[iid] else {
+            return nil
+        }
         let note = FakeNote(id: nextNoteID, body: body, author: author, createdAt: Date())
         nextNoteID += 1
         mergeRequest.comments.append(note)
@@ -170,7 +183,9 @@ extension FakeGitLab {
         return note
     }
 
-    private func changeState(project: String, iid: Int, from: String, to: String, action: String, author: String) -> Bool {
+    private func changeState(project: String, iid: Int, from: String, to: String, action: String, author: String)
+        -> Bool
+    {
         guard let id = projectID(path: project), var mergeRequest = projects[id]?.mergeRequests[iid],
             mergeRequest.state == from
         else { return false }
@@ -185,7 +200,8 @@ extension FakeGitLab {
     private func validate(files: [String: String]) throws {
         for path in files.keys {
             let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-            let valid = !path.isEmpty && !path.contains("\n") && !path.contains("\0") && !path.contains("\t")
+            let valid =
+                !path.isEmpty && !path.contains("\n") && !path.contains("\0") && !path.contains("\t")
                 && parts.allSatisfy { !$0.isEmpty && $0 != "." && $0 != ".." && $0 != ".git" }
             guard valid else { throw FakeGitLabError.invalidName(path) }
         }
@@ -193,9 +209,10 @@ extension FakeGitLab {
 
     static func isValidProjectPath(_ path: String) -> Bool {
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        return !parts.isEmpty && parts.allSatisfy { part in
-            guard let first = part.first, first != ".", first != "-", !part.hasSuffix(".git") else { return false }
-            return part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
-        }
+        return !parts.isEmpty
+            && parts.allSatisfy { part in
+                guard let first = part.first, first != ".", first != "-", !part.hasSuffix(".git") else { return false }
+                return part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+            }
     }
 }

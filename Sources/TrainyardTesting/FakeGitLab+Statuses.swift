@@ -32,7 +32,9 @@ extension FakeGitLab {
     ///
     /// As in GitLab, the ref defaults to the newest pipeline's ref for the sha, then to the first branch
     /// containing it. Unlike GitLab, no `external` pipeline is created when the sha has no pipeline.
-    func postStatus(_ state: FakeProjectState, sha: String, parameters: [String: String]) async throws -> FakeHTTPResponse {
+    func postStatus(_ state: FakeProjectState, sha: String, parameters: [String: String]) async throws
+        -> FakeHTTPResponse
+    {
         guard let requested = parameters["state"], !requested.isEmpty else { throw APIError.missing("state") }
         guard Self.statusStates.contains(requested) else { throw APIError.invalid("state") }
         guard let full = await state.repository.resolveObjectID(sha) else { throw APIError.notFound("Commit") }
@@ -54,7 +56,8 @@ extension FakeGitLab {
         let name = parameters["name"] ?? parameters["context"] ?? "default"
         let records = projects[projectID]?.commitStatuses ?? []
         let existingIndex = records.lastIndex { record in
-            record.sha == full && record.name == name && record.ref == ref && ["pending", "running"].contains(record.state)
+            record.sha == full && record.name == name && record.ref == ref
+                && ["pending", "running"].contains(record.state)
         }
         let existing = existingIndex.map { records[$0] }
         if let existing, !Self.canTransition(from: existing.state, to: requested) {
@@ -83,6 +86,7 @@ extension FakeGitLab {
         }
         projects[projectID]?.statusPosts.append(status)
         let finished = !["pending", "running"].contains(requested)
-        return .json(201, statusJSON(status, startedAt: requested == "running" ? now : nil, finishedAt: finished ? now : nil))
+        return .json(
+            201, statusJSON(status, startedAt: requested == "running" ? now : nil, finishedAt: finished ? now : nil))
     }
 }

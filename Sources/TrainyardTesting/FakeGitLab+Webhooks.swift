@@ -74,7 +74,8 @@ extension FakeGitLab {
     ///   - previousState: Set when the state changed, to fill `changes.state_id`.
     ///   - oldrev: The previous head, for `update` hooks caused by new commits.
     func deliverMergeRequestHook(
-        _ mergeRequest: FakeMergeRequest, action: String, by username: String, previousState: String? = nil, oldrev: String? = nil
+        _ mergeRequest: FakeMergeRequest, action: String, by username: String, previousState: String? = nil,
+        oldrev: String? = nil
     ) {
         guard let project = projects[mergeRequest.projectID]?.project else { return }
         let commit = commitCache[mergeRequest.sha] ?? .unknown(mergeRequest.sha)
@@ -113,7 +114,8 @@ extension FakeGitLab {
         if let oldrev {
             attributes.append(.init(key: "oldrev", value: .string(oldrev)))
         }
-        attributes.append(.init(key: "detailed_merge_status", value: mergeRequest.state == "opened" ? "mergeable" : "not_open"))
+        attributes.append(
+            .init(key: "detailed_merge_status", value: mergeRequest.state == "opened" ? "mergeable" : "not_open"))
         var changes: [JSON.Field] = []
         if let previousState, let previousID = Self.mergeRequestStateIDs[previousState] {
             changes.append(.init(key: "state_id", value: ["previous": .int(previousID), "current": .int(stateID)]))
@@ -194,7 +196,8 @@ extension FakeGitLab {
 
     /// Delivers a Push Hook for one branch update.
     func deliverPushHook(
-        project: FakeProject, before: String, after: String, ref: String, commits: [GitCommit], totalCommits: Int, pusher: String
+        project: FakeProject, before: String, after: String, ref: String, commits: [GitCommit], totalCommits: Int,
+        pusher: String
     ) {
         let user = user(pusher)
         let deleted = after == FakeGitRepository.zeroSha

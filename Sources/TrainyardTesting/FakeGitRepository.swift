@@ -42,7 +42,10 @@ struct FakeGitRepository: Sendable {
 
     /// The full id of the commit `revision` names, `nil` when there is none.
     func resolveCommit(_ revision: String) async -> String? {
-        guard let output = try? await git.attempt(["rev-parse", "--verify", "--quiet", "--end-of-options", "\(revision)^{commit}"]),
+        guard
+            let output = try? await git.attempt([
+                "rev-parse", "--verify", "--quiet", "--end-of-options", "\(revision)^{commit}",
+            ]),
             output.status == 0
         else { return nil }
         return output.text
@@ -75,19 +78,24 @@ struct FakeGitRepository: Sendable {
 
     /// `git rev-list` with the given options and revisions, newest first unless `--reverse` is among the options.
     func revList(_ options: [String], _ revisions: [String]) async -> [String] {
-        guard let output = try? await git.run(["rev-list"] + options + ["--end-of-options"] + revisions) else { return [] }
+        guard let output = try? await git.run(["rev-list"] + options + ["--end-of-options"] + revisions) else {
+            return []
+        }
         return output.text.split(separator: "\n").map(String.init)
     }
 
     /// The branches whose history contains `sha`, in ref order.
     func branchesContaining(_ sha: String) async -> [String] {
-        guard let output = try? await git.run(["for-each-ref", "--format=%(refname)", "--contains=\(sha)", "refs/heads/"]) else { return [] }
+        guard
+            let output = try? await git.run(["for-each-ref", "--format=%(refname)", "--contains=\(sha)", "refs/heads/"])
+        else { return [] }
         return output.text.split(separator: "\n").map { String($0.dropFirst("refs/heads/".count)) }
     }
 
     /// Every branch with its head commit.
     func branchHeads() async -> [String: String] {
-        guard let output = try? await git.run(["for-each-ref", "--format=%(objectname) %(refname)", "refs/heads/"]) else { return [:] }
+        guard let output = try? await git.run(["for-each-ref", "--format=%(objectname) %(refname)", "refs/heads/"])
+        else { return [:] }
         var heads: [String: String] = [:]
         for line in output.text.split(separator: "\n") {
             let parts = line.split(separator: " ", maxSplits: 1)
@@ -153,10 +161,12 @@ struct FakeGitRepository: Sendable {
     /// The message, author and changed files of commit `sha`.
     func commit(_ sha: String) async -> GitCommit {
         let format = "%H%x00%an%x00%ae%x00%aI%x00%B"
-        guard let show = try? await git.run(["show", "--no-patch", "--format=\(format)", "--end-of-options", sha]) else {
+        guard let show = try? await git.run(["show", "--no-patch", "--format=\(format)", "--end-of-options", sha])
+        else {
             return .unknown(sha)
         }
-        let fields = String(decoding: show.stdout, as: UTF8.self).split(separator: "\0", maxSplits: 4, omittingEmptySubsequences: false)
+        let fields = String(decoding: show.stdout, as: UTF8.self).split(
+            separator: "\0", maxSplits: 4, omittingEmptySubsequences: false)
         guard fields.count == 5 else { return .unknown(sha) }
         var commit = GitCommit(
             id: String(fields[0]),
@@ -165,8 +175,12 @@ struct FakeGitRepository: Sendable {
             authorEmail: String(fields[2]),
             timestamp: String(fields[3])
         )
-        if let diff = try? await git.run(["diff-tree", "-r", "-z", "--no-commit-id", "--name-status", "--root", "--end-of-options", sha]) {
-            let parts = diff.stdout.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        if let diff = try? await git.run([
+            "diff-tree", "-r", "-z", "--no-commit-id", "--name-status", "--root", "--end-of-options", sha,
+        ]) {
+            let parts = diff.stdout.split(separator: 0, omittingEmptySubsequences: false).map {
+                String(decoding: $0, as: UTF8.self)
+            }
             var index = 0
             while index + 1 < parts.count {
                 switch parts[index] {

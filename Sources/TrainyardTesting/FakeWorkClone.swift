@@ -34,7 +34,9 @@ struct FakeWorkClone: Sendable {
 
         var parent: String?
         if let parentRef {
-            try await git.run(["fetch", "--quiet", "--no-tags", "--end-of-options", remote.absoluteString, "+\(parentRef):\(localRef)"])
+            try await git.run([
+                "fetch", "--quiet", "--no-tags", "--end-of-options", remote.absoluteString, "+\(parentRef):\(localRef)",
+            ])
             parent = try await git.run(["rev-parse", "--verify", "--end-of-options", "\(localRef)^{commit}"]).text
             try await git.run(["update-ref", "-d", "--end-of-options", localRef])
         }
@@ -49,7 +51,8 @@ struct FakeWorkClone: Sendable {
             entries += "100644 \(blob)\t\(path)\n"
         }
         if !entries.isEmpty {
-            try await git.run(["update-index", "--add", "--index-info"], input: Data(entries.utf8), environment: environment)
+            try await git.run(
+                ["update-index", "--add", "--index-info"], input: Data(entries.utf8), environment: environment)
         }
         let tree = try await git.run(["write-tree"], environment: environment).text
         var arguments = ["commit-tree", "-F", "-"]
@@ -71,7 +74,9 @@ struct FakeWorkClone: Sendable {
     func seed(_ sha: String, as branch: String, into repository: FakeGitRepository) async throws {
         let seedRef = "refs/fake/seed-\(UUID().uuidString)"
         try await git.run(["update-ref", "--end-of-options", seedRef, sha])
-        try await repository.git.run(["fetch", "--quiet", "--no-tags", "--end-of-options", directory.path, "\(seedRef):refs/heads/\(branch)"])
+        try await repository.git.run([
+            "fetch", "--quiet", "--no-tags", "--end-of-options", directory.path, "\(seedRef):refs/heads/\(branch)",
+        ])
         try await git.run(["update-ref", "-d", "--end-of-options", seedRef])
     }
 }

@@ -42,7 +42,9 @@ struct GitCommand: Sendable {
 
     /// Runs git and returns its output, throwing when it exits with a non-zero status.
     @discardableResult
-    func run(_ arguments: [String], input: Data? = nil, environment extra: [String: String] = [:]) async throws -> Output {
+    func run(_ arguments: [String], input: Data? = nil, environment extra: [String: String] = [:]) async throws
+        -> Output
+    {
         let output = try await attempt(arguments, input: input, environment: extra)
         guard output.status == 0 else {
             throw FakeGitLabError.git(arguments: arguments, status: output.status, stderr: output.stderr)
@@ -51,7 +53,9 @@ struct GitCommand: Sendable {
     }
 
     /// Runs git and returns its output whatever its exit status.
-    func attempt(_ arguments: [String], input: Data? = nil, environment extra: [String: String] = [:]) async throws -> Output {
+    func attempt(_ arguments: [String], input: Data? = nil, environment extra: [String: String] = [:]) async throws
+        -> Output
+    {
         let environment = environment(extra)
         return try await withCheckedThrowingContinuation { continuation in
             let thread = Thread { [self] in

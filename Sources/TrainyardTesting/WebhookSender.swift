@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// Sends webhook requests with URLSession, one at a time, in the order they were queued.
@@ -91,7 +91,8 @@ final class WebhookSender: Sendable {
         }
     }
 
-    private static func send(_ delivery: Delivery, instance: String, session: URLSession) async -> FakeDelivery.Attempt {
+    private static func send(_ delivery: Delivery, instance: String, session: URLSession) async -> FakeDelivery.Attempt
+    {
         var request = URLRequest(url: delivery.url, timeoutInterval: 10)
         request.httpMethod = "POST"
         request.httpBody = delivery.body
@@ -107,7 +108,8 @@ final class WebhookSender: Sendable {
         request.setValue(instance, forHTTPHeaderField: "X-Gitlab-Instance")
         do {
             let (_, response) = try await session.data(for: request)
-            return FakeDelivery.Attempt(delivery: delivery, statusCode: (response as? HTTPURLResponse)?.statusCode, error: nil)
+            return FakeDelivery.Attempt(
+                delivery: delivery, statusCode: (response as? HTTPURLResponse)?.statusCode, error: nil)
         } catch {
             return FakeDelivery.Attempt(delivery: delivery, statusCode: nil, error: String(describing: error))
         }

@@ -12,24 +12,29 @@ extension ConfigLoader {
         for name in map.keys.sorted() {
             let path = "forges.\(name)"
             guard let forge = map[name] as? [String: Any] else {
-                problems.append(ConfigProblem(path: path, message: "expected a mapping with kind, url, token, webhook_secret"))
+                problems.append(
+                    ConfigProblem(path: path, message: "expected a mapping with kind, url, token, webhook_secret"))
                 continue
             }
             checkKeys(forge, path, ["kind", "url", "token", "webhook_secret"])
             let kind = string(forge, "kind", path, required: true)
             if let kind, kind != "gitlab" {
-                problems.append(ConfigProblem(path: "\(path).kind", message: "unsupported forge kind `\(kind)`; use `gitlab`"))
+                problems.append(
+                    ConfigProblem(path: "\(path).kind", message: "unsupported forge kind `\(kind)`; use `gitlab`"))
             }
             let urlText = string(forge, "url", path, required: true)
             let url = urlText.flatMap { URL(string: $0) }
             if let urlText, url?.scheme == nil || url?.host == nil {
-                problems.append(ConfigProblem(path: "\(path).url", message: "expected an http(s) URL, got `\(urlText)`"))
+                problems.append(
+                    ConfigProblem(path: "\(path).url", message: "expected an http(s) URL, got `\(urlText)`"))
             }
             let token = string(forge, "token", path, required: true)
             let secret = string(forge, "webhook_secret", path, required: true)
             if let secret, secret.count < 8 {
                 problems.append(
-                    ConfigProblem(path: "\(path).webhook_secret", message: "is shorter than 8 characters; use a long random secret"))
+                    ConfigProblem(
+                        path: "\(path).webhook_secret",
+                        message: "is shorter than 8 characters; use a long random secret"))
             }
             if let kind, let url, url.host != nil, let token, let secret {
                 forges[name] = .init(name: name, kind: kind, url: url, token: token, webhookSecret: secret)
@@ -58,11 +63,13 @@ extension ConfigLoader {
                 let known = forges.keys.sorted().joined(separator: ", ")
                 problems.append(
                     ConfigProblem(
-                        path: "\(path).forge", message: "no forge `\(forge)` under `forges` (known: \(known.isEmpty ? "none" : known))"))
+                        path: "\(path).forge",
+                        message: "no forge `\(forge)` under `forges` (known: \(known.isEmpty ? "none" : known))"))
             }
             let projectPath = string(map, "path", path, required: true)
             if let projectPath, projectPath.isEmpty || projectPath.hasPrefix("/") || projectPath.contains("..") {
-                problems.append(ConfigProblem(path: "\(path).path", message: "expected a project path such as group/app"))
+                problems.append(
+                    ConfigProblem(path: "\(path).path", message: "expected a project path such as group/app"))
             }
             let targets = strings(map, "targets", path) ?? []
             if map["targets"] == nil || targets.isEmpty {
@@ -70,20 +77,23 @@ extension ConfigLoader {
             }
             for (position, target) in targets.enumerated() where !Self.isSafeBranch(target) {
                 problems.append(
-                    ConfigProblem(path: "\(path).targets[\(position)]", message: "`\(target)` is not a valid branch name"))
+                    ConfigProblem(
+                        path: "\(path).targets[\(position)]", message: "`\(target)` is not a valid branch name"))
             }
             var maxParallel = 8
             if let text = string(map, "max_parallel", path) {
                 if let number = Int(text), (1...100).contains(number) {
                     maxParallel = number
                 } else {
-                    problems.append(ConfigProblem(path: "\(path).max_parallel", message: "expected a whole number from 1 to 100"))
+                    problems.append(
+                        ConfigProblem(path: "\(path).max_parallel", message: "expected a whole number from 1 to 100"))
                 }
             }
             let gitURL = string(map, "git_url", path)
             if let forge, let projectPath {
                 if !seen.insert("\(forge):\(projectPath)").inserted {
-                    problems.append(ConfigProblem(path: "\(path).path", message: "`\(projectPath)` is configured twice"))
+                    problems.append(
+                        ConfigProblem(path: "\(path).path", message: "`\(projectPath)` is configured twice"))
                 }
                 projects.append(
                     .init(forge: forge, path: projectPath, targets: targets, gitURL: gitURL, maxParallel: maxParallel))

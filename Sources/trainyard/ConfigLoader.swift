@@ -34,7 +34,8 @@ struct ConfigLoader {
             return nil
         }
         guard let map = root as? [String: Any] else {
-            problems.append(ConfigProblem(path: "", message: "expected a mapping of keys such as `listen` and `projects`"))
+            problems.append(
+                ConfigProblem(path: "", message: "expected a mapping of keys such as `listen` and `projects`"))
             return nil
         }
         var config = TrainyardConfig()
@@ -60,7 +61,8 @@ struct ConfigLoader {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
             (0...65535).contains(port), colon != text.startIndex
         else {
-            problems.append(ConfigProblem(path: "listen", message: "expected HOST:PORT such as 127.0.0.1:8080, got `\(text)`"))
+            problems.append(
+                ConfigProblem(path: "listen", message: "expected HOST:PORT such as 127.0.0.1:8080, got `\(text)`"))
             return nil
         }
         return .init(host: String(text[..<colon]), port: port)

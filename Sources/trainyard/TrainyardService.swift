@@ -30,11 +30,14 @@ struct TrainyardService {
         for forge in config.forges.values {
             forges[forge.name] = GitLabClient(baseURL: forge.url, token: forge.token, logger: logger)
             verifiers[forge.name] = GitLabWebhookVerifier(forge: forge.name, secret: forge.webhookSecret)
-            authorization[forge.name] = "Authorization: Basic " + Data("oauth2:\(forge.token)".utf8).base64EncodedString()
+            authorization[forge.name] =
+                "Authorization: Basic " + Data("oauth2:\(forge.token)".utf8).base64EncodedString()
         }
         let projects = config.projects.compactMap { project -> ProjectSettings? in
             guard let forge = config.forges[project.forge] else { return nil }
-            let base = forge.url.absoluteString.hasSuffix("/") ? String(forge.url.absoluteString.dropLast()) : forge.url.absoluteString
+            let base =
+                forge.url.absoluteString.hasSuffix("/")
+                ? String(forge.url.absoluteString.dropLast()) : forge.url.absoluteString
             return ProjectSettings(
                 key: ProjectKey(forge: project.forge, path: project.path), targets: project.targets,
                 gitURL: project.gitURL ?? "\(base)/\(project.path).git",
@@ -56,7 +59,8 @@ struct TrainyardService {
     func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
             router: router,
-            configuration: .init(address: .hostname(config.listen.host, port: config.listen.port), serverName: "Trainyard"),
+            configuration: .init(
+                address: .hostname(config.listen.host, port: config.listen.port), serverName: "Trainyard"),
             services: [EngineService(engine: engine)],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)

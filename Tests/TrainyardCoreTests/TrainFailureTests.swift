@@ -94,7 +94,8 @@ struct TrainFailureTests {
     }
 
     @Test(arguments: [
-        TrainEvent.pipelineUpdated(car: CarID(1), pipeline: PipelineID(999), commit: Fixture.sha("car-1"), state: .failed),
+        TrainEvent.pipelineUpdated(
+            car: CarID(1), pipeline: PipelineID(999), commit: Fixture.sha("car-1"), state: .failed),
         .pipelineUpdated(car: CarID(1), pipeline: PipelineID(101), commit: Fixture.sha("other"), state: .failed),
         .pipelineUpdated(car: CarID(42), pipeline: PipelineID(101), commit: Fixture.sha("car-1"), state: .failed),
         .carBuilt(car: CarID(1), commit: Fixture.sha("again")),
@@ -177,7 +178,8 @@ struct TrainFailureTests {
     @Test func duplicatePipelineForACarIsCancelled() {
         var (train, _) = Fixture.queued([1])
         _ = Fixture.startAll(&train)
-        let extra = train.apply(.pipelineCreated(car: CarID(1), pipeline: PipelineID(555), commit: Fixture.sha("car-1")))
+        let extra = train.apply(
+            .pipelineCreated(car: CarID(1), pipeline: PipelineID(555), commit: Fixture.sha("car-1")))
         #expect(extra == [.cancelPipeline(car: CarID(1), pipeline: PipelineID(555))])
     }
 }

@@ -18,7 +18,8 @@ enum Fixture {
 
     static func change(_ number: Int, head: String? = nil, at seconds: Int64 = 0) -> Change {
         Change(
-            number: number, head: sha(head ?? "head-\(number)"), title: "Change \(number)", sourceBranch: "feature-\(number)",
+            number: number, head: sha(head ?? "head-\(number)"), title: "Change \(number)",
+            sourceBranch: "feature-\(number)",
             requestedBy: "@alice", enqueuedAt: Instant(seconds: 1_700_000_000 + seconds))
     }
 
@@ -36,7 +37,8 @@ enum Fixture {
         for car in train.cars where car.status == .building {
             let commit = sha("car-\(car.id)")
             actions += train.apply(.carBuilt(car: car.id, commit: commit))
-            actions += train.apply(.pipelineCreated(car: car.id, pipeline: PipelineID(100 + car.id.value), commit: commit))
+            actions += train.apply(
+                .pipelineCreated(car: car.id, pipeline: PipelineID(100 + car.id.value), commit: commit))
         }
         return actions
     }

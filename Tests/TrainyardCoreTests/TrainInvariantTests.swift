@@ -52,7 +52,8 @@ struct TrainInvariantTests {
         }
         if let violation = check(world) { return violation }
         if !world.train.queue.isEmpty || !world.train.cars.isEmpty {
-            return "not live: queue \(world.train.queue.map(\.number)), cars \(world.train.cars.map { ($0.id, $0.status) }), "
+            return
+                "not live: queue \(world.train.queue.map(\.number)), cars \(world.train.cars.map { ($0.id, $0.status) }), "
                 + "pending \(world.pending.count)"
         }
         for number in world.queuedHeads.keys where world.landed[number] == nil {
@@ -112,7 +113,8 @@ struct TrainInvariantTests {
             let running = world.pipelines.filter { !$0.value.finished }.keys.sorted { $0.value < $1.value }
             guard let id = running.randomElement(using: &rng) else { return }
             if Double.random(in: 0..<1, using: &rng) < 0.3, let pipeline = world.pipelines[id] {
-                world.pending.append(.pipelineUpdated(car: pipeline.car, pipeline: id, commit: pipeline.commit, state: .running))
+                world.pending.append(
+                    .pipelineUpdated(car: pipeline.car, pipeline: id, commit: pipeline.commit, state: .running))
             }
             world.finishPipeline(id, flakes: true)
         case 85..<90:
@@ -121,7 +123,8 @@ struct TrainInvariantTests {
             let running = world.pipelines.filter { !$0.value.finished }.keys.sorted { $0.value < $1.value }
             guard let id = running.randomElement(using: &rng), let pipeline = world.pipelines[id] else { return }
             world.pipelines[id]?.finished = true
-            world.pending.append(.pipelineUpdated(car: pipeline.car, pipeline: id, commit: pipeline.commit, state: .canceled))
+            world.pending.append(
+                .pipelineUpdated(car: pipeline.car, pipeline: id, commit: pipeline.commit, state: .canceled))
         }
     }
 

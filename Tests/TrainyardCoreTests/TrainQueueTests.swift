@@ -15,7 +15,9 @@ struct TrainQueueTests {
         #expect(built.builds == [[1], [1, 2]])
     }
 
-    @Test(arguments: [(changes: 3, window: 8, cars: [[1], [1, 2], [1, 2, 3]]), (changes: 5, window: 2, cars: [[1], [1, 2]])])
+    @Test(arguments: [
+        (changes: 3, window: 8, cars: [[1], [1, 2], [1, 2, 3]]), (changes: 5, window: 2, cars: [[1], [1, 2]]),
+    ])
     func carsCoverPrefixesUpToTheWindow(changes: Int, window: Int, cars: [[Int]]) {
         let (train, actions) = Fixture.queued(Array(1...changes), window: window)
         #expect(actions.builds == cars)
@@ -25,14 +27,17 @@ struct TrainQueueTests {
 
     @Test func carRefsNameTheTargetAndTheCar() {
         let (train, actions) = Fixture.queued([7])
-        #expect(actions.contains(.buildCar(car: CarID(1), ref: "trainyard/main/1", base: Fixture.sha("base"), changes: train.queue)))
+        #expect(
+            actions.contains(
+                .buildCar(car: CarID(1), ref: "trainyard/main/1", base: Fixture.sha("base"), changes: train.queue)))
     }
 
     @Test func builtCarStartsItsPipelineAndReportsRunning() {
         var (train, _) = Fixture.queued([1])
         let built = train.apply(.carBuilt(car: CarID(1), commit: Fixture.sha("car-1")))
         #expect(built.contains(.startPipeline(car: CarID(1), ref: "trainyard/main/1", commit: Fixture.sha("car-1"))))
-        let created = train.apply(.pipelineCreated(car: CarID(1), pipeline: PipelineID(101), commit: Fixture.sha("car-1")))
+        let created = train.apply(
+            .pipelineCreated(car: CarID(1), pipeline: PipelineID(101), commit: Fixture.sha("car-1")))
         #expect(created.statuses(on: 1) == [.running])
         #expect(train.cars[0].status == .testing)
     }

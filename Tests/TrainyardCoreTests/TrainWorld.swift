@@ -46,7 +46,9 @@ struct TrainWorld {
 
     init(seed: UInt64, window: Int) {
         rng = SplitMix64(seed: seed)
-        train = Train(id: TrainID(forge: "gitlab", project: "group/app", target: "main"), settings: TrainSettings(maxParallel: window))
+        train = Train(
+            id: TrainID(forge: "gitlab", project: "group/app", target: "main"),
+            settings: TrainSettings(maxParallel: window))
         target = TrainWorld.sha(0)
         nextCommit = 1
     }
@@ -100,7 +102,8 @@ struct TrainWorld {
         case .cancelPipeline(_, let pipeline):
             if let known = pipelines[pipeline], !known.finished {
                 pipelines[pipeline]?.finished = true
-                pending.append(.pipelineUpdated(car: known.car, pipeline: pipeline, commit: known.commit, state: .canceled))
+                pending.append(
+                    .pipelineUpdated(car: known.car, pipeline: pipeline, commit: known.commit, state: .canceled))
             }
         case .land(let car, let commit, let expected):
             land(car, commit, expected)

@@ -20,7 +20,8 @@ struct TrainEngineTests {
     }
 
     static func engine(_ ports: RecordingPorts, clock: Clock) async throws -> (TrainEngine, SQLiteStore) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)/t.db").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("engine-\(UUID().uuidString)/t.db")
+            .path
         let store = try await SQLiteStore.open(path: path, logger: Logger(label: "test"))
         let engine = TrainEngine(
             store: store, git: ports, forges: ["gitlab": ports], projects: [project], clock: { clock.value },
@@ -36,7 +37,8 @@ struct TrainEngineTests {
 
     static func openRequest(_ number: Int, target: String = "main") -> MergeRequestInfo {
         MergeRequestInfo(
-            number: number, title: "MR \(number)", state: "opened", head: SHA(String(repeating: "a", count: 39) + "\(number)"),
+            number: number, title: "MR \(number)", state: "opened",
+            head: SHA(String(repeating: "a", count: 39) + "\(number)"),
             sourceBranch: "f\(number)", target: target)
     }
 
@@ -47,14 +49,20 @@ struct TrainEngineTests {
         _ = try await engine.accept(Self.comment("/merge"))
         try await engine.drain()
         let calls = await ports.calls
-        #expect(calls.prefix(2) == ["mergeRequest", "comment:Added !1 to the merge train of `main` at position 1 of 1. Trainyard tests it merged on top of the changes ahead of it and merges exactly the tested commit when its pipeline passes."])
+        #expect(
+            calls.prefix(2) == [
+                "mergeRequest",
+                "comment:Added !1 to the merge train of `main` at position 1 of 1. Trainyard tests it merged on top of the changes ahead of it and merges exactly the tested commit when its pipeline passes.",
+            ])
         #expect(calls.contains("targetHead") && calls.contains("buildCar") && calls.contains("createPipeline"))
         let train = try #require(try await store.train(TrainID(forge: "gitlab", project: "group/app", target: "main")))
         #expect(train.cars.first?.status == .testing)
         try await store.close()
     }
 
-    @Test(arguments: [("release", "does not run a merge train for `release`"), ("main", "is merged, so it cannot go on")])
+    @Test(arguments: [
+        ("release", "does not run a merge train for `release`"), ("main", "is merged, so it cannot go on"),
+    ])
     func commandsThatCannotApplyAreAnswered(target: String, words: String) async throws {
         let ports = RecordingPorts()
         var info = Self.openRequest(3, target: target)
@@ -121,7 +129,8 @@ struct TrainEngineTests {
         let pipeline = PipelineEvent(
             project: Self.project.key, pipeline: PipelineID(1), ref: "trainyard/main/1",
             sha: SHA(String(repeating: "c", count: 39) + "1"), status: "success")
-        _ = try await engine.accept(Delivery(source: "gitlab", key: "p1", kind: "Pipeline Hook", event: .pipeline(pipeline)))
+        _ = try await engine.accept(
+            Delivery(source: "gitlab", key: "p1", kind: "Pipeline Hook", event: .pipeline(pipeline)))
         try await engine.drain()
         #expect(await ports.calls.contains("land"))
         #expect(await ports.calls.contains("setStatus:success"))
@@ -136,7 +145,9 @@ struct TrainEngineTests {
         #expect(parsed?.target == target && parsed?.car == CarID(car))
     }
 
-    @Test(arguments: ["main", "trainyard/main", "trainyard/main/x", "trainyard//3", "trainyard/main/0", "feature/trainyard/main/3"])
+    @Test(arguments: [
+        "main", "trainyard/main", "trainyard/main/x", "trainyard//3", "trainyard/main/0", "feature/trainyard/main/3",
+    ])
     func otherBranchesAreNotCars(ref: String) {
         #expect(TrainEngine.car(fromRef: ref) == nil)
     }

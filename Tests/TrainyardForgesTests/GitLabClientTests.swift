@@ -25,23 +25,28 @@ struct GitLabClientTests {
             retry: RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(20), maxDelay: .milliseconds(200)),
             logger: Logger(label: "test"))
         let settings = ProjectSettings(
-            key: ProjectKey(forge: "gitlab", path: "group/app"), targets: ["main"], gitURL: project.gitURL.absoluteString,
+            key: ProjectKey(forge: "gitlab", path: "group/app"), targets: ["main"],
+            gitURL: project.gitURL.absoluteString,
             train: TrainSettings())
         try await body(gitlab, client, settings)
     }
 
     @Test func readsAMergeRequestAndPostsNotesAndStatuses() async throws {
         try await Self.withGitLab { gitlab, client, project in
-            let iid = try await gitlab.createMergeRequest(project: "group/app", sourceBranch: "f", title: "Feature", files: ["f": "f\n"])
+            let iid = try await gitlab.createMergeRequest(
+                project: "group/app", sourceBranch: "f", title: "Feature", files: ["f": "f\n"])
             let info = try await client.mergeRequest(project: project, number: iid)
             #expect(info.number == iid && info.state == "opened" && info.target == "main" && info.sourceBranch == "f")
             #expect(info.title == "Feature")
             try await client.comment(project: project, number: iid, body: "hello from Trainyard")
-            #expect(await gitlab.mergeRequest(project: "group/app", iid: iid)?.notes.contains("hello from Trainyard") == true)
+            #expect(
+                await gitlab.mergeRequest(project: "group/app", iid: iid)?.notes.contains("hello from Trainyard")
+                    == true)
             try await client.setStatus(project: project, sha: info.head, state: .pending, description: "Queued")
             try await client.setStatus(project: project, sha: info.head, state: .pending, description: "Queued again")
             let statuses = await gitlab.statuses(project: "group/app", sha: info.head.value)
-            #expect(statuses.map(\.state) == ["pending"], "a second post of the same state is GitLab's 400, taken as done")
+            #expect(
+                statuses.map(\.state) == ["pending"], "a second post of the same state is GitLab's 400, taken as done")
             #expect(statuses.first?.name == "trainyard")
             let paths = await gitlab.requestLog().map(\.path)
             #expect(paths.contains("/api/v4/projects/group%2Fapp"), "the numeric id is looked up by path once")
@@ -56,14 +61,17 @@ struct GitLabClientTests {
             #expect(await gitlab.pipeline(project: "group/app", id: created.id.value)?.sha == created.sha.value)
             try await client.cancelPipeline(project: project, pipeline: created.id)
             #expect(await gitlab.pipeline(project: "group/app", id: created.id.value)?.status == "canceled")
-            await #expect(throws: PermanentError.self) { _ = try await client.createPipeline(project: project, ref: "no-such-branch") }
+            await #expect(throws: PermanentError.self) {
+                _ = try await client.createPipeline(project: project, ref: "no-such-branch")
+            }
         }
     }
 
     @Test(arguments: [(429, 1 as Int?), (500, nil), (502, nil)])
     func retriesRateLimitsAndServerFaults(status: Int, retryAfter: Int?) async throws {
         try await Self.withGitLab { gitlab, client, project in
-            let iid = try await gitlab.createMergeRequest(project: "group/app", sourceBranch: "r", title: "R", files: ["r": "r\n"])
+            let iid = try await gitlab.createMergeRequest(
+                project: "group/app", sourceBranch: "r", title: "R", files: ["r": "r\n"])
             _ = try await client.mergeRequest(project: project, number: iid)
             await gitlab.injectFailures(count: 2, status: status, retryAfter: retryAfter)
             let started = ContinuousClock.now

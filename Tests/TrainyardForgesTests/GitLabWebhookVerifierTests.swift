@@ -23,7 +23,9 @@ struct GitLabWebhookVerifierTests {
 
     @Test(arguments: [("s3cret-token", true), ("s3cret-tokeN", false), ("s3cret", false), ("", false)])
     func authenticatesTheTokenExactly(token: String, accepted: Bool) {
-        let result = Result { () throws(IntakeError) in try Self.verifier.authenticate(header: Self.headers(["X-Gitlab-Token": token])) }
+        let result = Result { () throws(IntakeError) in
+            try Self.verifier.authenticate(header: Self.headers(["X-Gitlab-Token": token]))
+        }
         #expect(((try? result.get()) != nil) == accepted)
     }
 
@@ -47,7 +49,8 @@ struct GitLabWebhookVerifierTests {
         .enabled(if: samplesAvailable, "../shared/webhooks/gitlab is not there"),
         arguments: [
             ("merge_request_hook_open.json", "Merge Request Hook"), ("note_hook_merge_request.json", "Note Hook"),
-            ("push_hook.json", "Push Hook"), ("pipeline_hook.json", "Pipeline Hook"), ("job_hook_build.json", "Job Hook"),
+            ("push_hook.json", "Push Hook"), ("pipeline_hook.json", "Pipeline Hook"),
+            ("job_hook_build.json", "Job Hook"),
             ("deployment_hook.json", "Deployment Hook"), ("system_hook_push.json", "System Hook"),
             ("system_hook_repository_update.json", "System Hook"), ("system_hook_project_create.json", "System Hook"),
         ])
@@ -81,18 +84,24 @@ struct GitLabWebhookVerifierTests {
         let body = Data(#"{"object_kind":"x"}"#.utf8)
         #expect(try Self.decode("Other Hook", body, extra: ["Idempotency-Key": "idem"]).key == "idem")
         #expect(try Self.decode("Other Hook", body, extra: ["X-Gitlab-Webhook-UUID": "hook"]).key == "uuid-1/hook")
-        let fingerprint = try Self.verifier.decode(header: Self.headers(["X-Gitlab-Event": "Other Hook"]), body: Array(body)).key
+        let fingerprint = try Self.verifier.decode(
+            header: Self.headers(["X-Gitlab-Event": "Other Hook"]), body: Array(body)
+        ).key
         #expect(fingerprint.hasPrefix("body-"))
     }
 
     @Test func deletedBranchAndTagPushesAreHandled() throws {
-        let deleted = Data(#"{"ref":"refs/heads/gone","after":"0000000000000000000000000000000000000000","project":{"path_with_namespace":"g/a"}}"#.utf8)
+        let deleted = Data(
+            #"{"ref":"refs/heads/gone","after":"0000000000000000000000000000000000000000","project":{"path_with_namespace":"g/a"}}"#
+                .utf8)
         guard case .push(let push) = try Self.decode("Push Hook", deleted).event else {
             Issue.record("expected a push")
             return
         }
         #expect(push.after == nil)
-        let tag = Data(#"{"ref":"refs/tags/v1","after":"da1560886d4f094c3e6c9ef40349f7d38b5d27d7","project":{"path_with_namespace":"g/a"}}"#.utf8)
+        let tag = Data(
+            #"{"ref":"refs/tags/v1","after":"da1560886d4f094c3e6c9ef40349f7d38b5d27d7","project":{"path_with_namespace":"g/a"}}"#
+                .utf8)
         #expect(try Self.decode("Push Hook", tag).event == .ignored(kind: "Push Hook for refs/tags/v1"))
     }
 }

@@ -32,18 +32,22 @@ struct GitFixture {
             train: TrainSettings())
     }
 
-    func mirror() -> GitMirror { GitMirror(root: root.appendingPathComponent("mirrors").path, logger: Logger(label: "test")) }
+    func mirror() -> GitMirror {
+        GitMirror(root: root.appendingPathComponent("mirrors").path, logger: Logger(label: "test"))
+    }
 
     @discardableResult
     func commit(_ files: [String: String], message: String) async throws -> SHA {
         for (path, content) in files {
             let url = work.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try content.write(to: url, atomically: true, encoding: .utf8)
         }
         try await git.check(["add", "-A"], in: work.path)
         try await git.check(["commit", "--quiet", "-m", message], in: work.path)
-        return SHA(try await git.check(["rev-parse", "HEAD"], in: work.path).trimmingCharacters(in: .whitespacesAndNewlines))
+        return SHA(
+            try await git.check(["rev-parse", "HEAD"], in: work.path).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// Makes merge request `number`: a branch from main with `files`, published as
@@ -54,7 +58,9 @@ struct GitFixture {
         try await git.check(["reset", "--quiet", "--hard", "origin/main"], in: work.path)
         let head = try await commit(files, message: "change \(number)")
         try await git.check(["push", "--quiet", "origin", "HEAD:refs/merge-requests/\(number)/head"], in: work.path)
-        return Change(number: number, head: head, title: "Change \(number)", enqueuedAt: Instant(seconds: 1_700_000_000 + Int64(number)))
+        return Change(
+            number: number, head: head, title: "Change \(number)",
+            enqueuedAt: Instant(seconds: 1_700_000_000 + Int64(number)))
     }
 
     /// Pushes a commit to main as a person would.
@@ -73,7 +79,9 @@ struct GitFixture {
     }
 
     func firstParent(of commit: SHA) async throws -> SHA {
-        SHA(try await git.check(["rev-parse", "\(commit.value)^1"], in: remote.path).trimmingCharacters(in: .whitespacesAndNewlines))
+        SHA(
+            try await git.check(["rev-parse", "\(commit.value)^1"], in: remote.path).trimmingCharacters(
+                in: .whitespacesAndNewlines))
     }
 
     func file(_ path: String, at commit: SHA) async throws -> String {

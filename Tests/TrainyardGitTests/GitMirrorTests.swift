@@ -13,8 +13,10 @@ struct GitMirrorTests {
         let base = try await mirror.targetHead(project: fixture.project, target: "main")
         let one = try await fixture.mergeRequest(1, ["one.txt": "1\n"])
         let two = try await fixture.mergeRequest(2, ["two.txt": "2\n"])
-        let car1 = try await mirror.buildCar(project: fixture.project, ref: "trainyard/main/1", base: base, changes: [one])
-        let car2 = try await mirror.buildCar(project: fixture.project, ref: "trainyard/main/2", base: base, changes: [one, two])
+        let car1 = try await mirror.buildCar(
+            project: fixture.project, ref: "trainyard/main/1", base: base, changes: [one])
+        let car2 = try await mirror.buildCar(
+            project: fixture.project, ref: "trainyard/main/2", base: base, changes: [one, two])
         guard case .built(let commit1) = car1, case .built(let commit2) = car2 else {
             Issue.record("expected built cars, got \(car1) and \(car2)")
             return
@@ -23,7 +25,8 @@ struct GitMirrorTests {
         #expect(try await fixture.firstParent(of: commit2) == commit1, "car 2 stacks on car 1's very commit")
         #expect(try await fixture.file("one.txt", at: commit2) == "1\n")
         #expect(try await fixture.file("two.txt", at: commit2) == "2\n")
-        let again = try await mirror.buildCar(project: fixture.project, ref: "trainyard/main/3", base: base, changes: [one])
+        let again = try await mirror.buildCar(
+            project: fixture.project, ref: "trainyard/main/3", base: base, changes: [one])
         #expect(again == .built(commit1), "rebuilding the same car gives the same commit")
     }
 
@@ -34,7 +37,8 @@ struct GitMirrorTests {
         let base = try await mirror.targetHead(project: fixture.project, target: "main")
         let one = try await fixture.mergeRequest(1, ["README.md": "one\n"])
         let two = try await fixture.mergeRequest(2, ["README.md": "two\n", "other.txt": "x\n"])
-        let result = try await mirror.buildCar(project: fixture.project, ref: "trainyard/main/1", base: base, changes: [one, two])
+        let result = try await mirror.buildCar(
+            project: fixture.project, ref: "trainyard/main/1", base: base, changes: [one, two])
         #expect(result == .conflict(change: 2, paths: ["README.md"]))
         #expect(try await fixture.remoteHead("trainyard/main/1") == nil, "a conflicting car is not pushed")
     }
@@ -45,7 +49,9 @@ struct GitMirrorTests {
         let mirror = fixture.mirror()
         let base = try await mirror.targetHead(project: fixture.project, target: "main")
         let one = try await fixture.mergeRequest(1, ["one.txt": "1\n"])
-        guard case .built(let commit) = try await mirror.buildCar(project: fixture.project, ref: "trainyard/main/1", base: base, changes: [one])
+        guard
+            case .built(let commit) = try await mirror.buildCar(
+                project: fixture.project, ref: "trainyard/main/1", base: base, changes: [one])
         else {
             Issue.record("expected a built car")
             return
@@ -63,7 +69,9 @@ struct GitMirrorTests {
         let mirror = fixture.mirror()
         let base = try await mirror.targetHead(project: fixture.project, target: "main")
         let one = try await fixture.mergeRequest(1, ["one.txt": "1\n"])
-        guard case .built(let commit) = try await mirror.buildCar(project: fixture.project, ref: "trainyard/main/1", base: base, changes: [one])
+        guard
+            case .built(let commit) = try await mirror.buildCar(
+                project: fixture.project, ref: "trainyard/main/1", base: base, changes: [one])
         else {
             Issue.record("expected a built car")
             return
@@ -86,7 +94,8 @@ struct GitMirrorTests {
         let unrelated = try await fixture.mergeRequest(9, ["x.txt": "x\n"])
         let hotfix = try await fixture.pushToMain(["hotfix.txt": "fix\n"])
         _ = try await mirror.targetHead(project: fixture.project, target: "main")
-        let result = try await mirror.land(project: fixture.project, target: "main", commit: unrelated.head, expected: hotfix)
+        let result = try await mirror.land(
+            project: fixture.project, target: "main", commit: unrelated.head, expected: hotfix)
         #expect(result == .rejected("\(unrelated.head.short) is not a fast-forward of \(hotfix.short)"))
         #expect(try await fixture.remoteHead("main") == hotfix)
         _ = base
@@ -98,7 +107,8 @@ struct GitMirrorTests {
         let mirror = fixture.mirror()
         let base = try await mirror.targetHead(project: fixture.project, target: "main")
         let ghost = Change(number: 5, head: SHA(String(repeating: "e", count: 40)), enqueuedAt: Instant(seconds: 1))
-        let result = try await mirror.buildCar(project: fixture.project, ref: "trainyard/main/1", base: base, changes: [ghost])
+        let result = try await mirror.buildCar(
+            project: fixture.project, ref: "trainyard/main/1", base: base, changes: [ghost])
         guard case .unusable(let change, _) = result else {
             Issue.record("expected unusable, got \(result)")
             return
@@ -113,7 +123,8 @@ struct GitMirrorTests {
     }
 
     @Test(arguments: [
-        "--upload-pack=touch /tmp/pwned", "-o", "refs/../x", "a..b", "with space", "new\nline", "nul\u{0}byte", "colon:x",
+        "--upload-pack=touch /tmp/pwned", "-o", "refs/../x", "a..b", "with space", "new\nline", "nul\u{0}byte",
+        "colon:x",
         "star*", "ends.lock", "trailing/", "/leading", ".hidden/x", "x/.hidden", "tilde~1", "caret^", "at@{1}",
         String(repeating: "a", count: 256),
     ])

@@ -30,18 +30,27 @@ struct RoutesTests {
     final class NoPorts: GitPort, ForgePort {
         struct Unused: Error {}
         func targetHead(project: ProjectSettings, target: String) async throws -> SHA { throw Unused() }
-        func buildCar(project: ProjectSettings, ref: String, base: SHA, changes: [Change]) async throws -> CarBuild { throw Unused() }
-        func land(project: ProjectSettings, target: String, commit: SHA, expected: SHA) async throws -> Landing { throw Unused() }
+        func buildCar(project: ProjectSettings, ref: String, base: SHA, changes: [Change]) async throws -> CarBuild {
+            throw Unused()
+        }
+        func land(project: ProjectSettings, target: String, commit: SHA, expected: SHA) async throws -> Landing {
+            throw Unused()
+        }
         func deleteBranch(project: ProjectSettings, branch: String) async throws { throw Unused() }
         func mergeRequest(project: ProjectSettings, number: Int) async throws -> MergeRequestInfo { throw Unused() }
-        func createPipeline(project: ProjectSettings, ref: String) async throws -> (id: PipelineID, sha: SHA) { throw Unused() }
+        func createPipeline(project: ProjectSettings, ref: String) async throws -> (id: PipelineID, sha: SHA) {
+            throw Unused()
+        }
         func cancelPipeline(project: ProjectSettings, pipeline: PipelineID) async throws { throw Unused() }
-        func setStatus(project: ProjectSettings, sha: SHA, state: CommitState, description: String) async throws { throw Unused() }
+        func setStatus(project: ProjectSettings, sha: SHA, state: CommitState, description: String) async throws {
+            throw Unused()
+        }
         func comment(project: ProjectSettings, number: Int, body: String) async throws { throw Unused() }
     }
 
     static func withApp(
-        apiTokens: [String] = ["token"], _ body: @escaping @Sendable (any TestClientProtocol, SpyVerifier, SQLiteStore) async throws -> Void
+        apiTokens: [String] = ["token"],
+        _ body: @escaping @Sendable (any TestClientProtocol, SpyVerifier, SQLiteStore) async throws -> Void
     ) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("http-\(UUID().uuidString)/t.db").path
         let store = try await SQLiteStore.open(path: path, logger: Logger(label: "test"))
@@ -68,7 +77,9 @@ struct RoutesTests {
             for token in ["wrong", ""] {
                 let response = try await client.execute(
                     uri: "/webhooks/gitlab", method: .post,
-                    headers: [HTTPField.Name("X-Gitlab-Token")!: token, HTTPField.Name("X-Gitlab-Event")!: "Note Hook"],
+                    headers: [
+                        HTTPField.Name("X-Gitlab-Token")!: token, HTTPField.Name("X-Gitlab-Event")!: "Note Hook",
+                    ],
                     body: ByteBuffer(string: "{malformed"))
                 #expect(response.status == .unauthorized)
                 #expect(Self.errorCode(response) == "invalid_token")
@@ -80,15 +91,18 @@ struct RoutesTests {
 
     @Test func acceptedDeliveryIsStoredBeforeTheAnswer() async throws {
         try await Self.withApp { client, spy, store in
-            let body = #"{"ref":"refs/heads/main","after":"da1560886d4f094c3e6c9ef40349f7d38b5d27d7","project":{"path_with_namespace":"group/app"}}"#
+            let body =
+                #"{"ref":"refs/heads/main","after":"da1560886d4f094c3e6c9ef40349f7d38b5d27d7","project":{"path_with_namespace":"group/app"}}"#
             let headers: HTTPFields = [
                 HTTPField.Name("X-Gitlab-Token")!: "the-secret-token", HTTPField.Name("X-Gitlab-Event")!: "Push Hook",
                 HTTPField.Name("X-Gitlab-Event-UUID")!: "e-1",
             ]
-            let response = try await client.execute(uri: "/webhooks/gitlab", method: .post, headers: headers, body: ByteBuffer(string: body))
+            let response = try await client.execute(
+                uri: "/webhooks/gitlab", method: .post, headers: headers, body: ByteBuffer(string: body))
             #expect(response.status == .accepted)
             #expect(try await store.recentDeliveries(limit: 5).map(\.key) == ["e-1"])
-            let again = try await client.execute(uri: "/webhooks/gitlab", method: .post, headers: headers, body: ByteBuffer(string: body))
+            let again = try await client.execute(
+                uri: "/webhooks/gitlab", method: .post, headers: headers, body: ByteBuffer(string: body))
             #expect(again.status == .ok)
             #expect(spy.decodes.withLock { $0 } == 2)
         }
@@ -98,7 +112,10 @@ struct RoutesTests {
         try await Self.withApp { client, spy, _ in
             let response = try await client.execute(
                 uri: "/webhooks/gitlab", method: .post,
-                headers: [HTTPField.Name("X-Gitlab-Token")!: "the-secret-token", HTTPField.Name("X-Gitlab-Event")!: "Push Hook"],
+                headers: [
+                    HTTPField.Name("X-Gitlab-Token")!: "the-secret-token",
+                    HTTPField.Name("X-Gitlab-Event")!: "Push Hook",
+                ],
                 body: ByteBuffer(repeating: 0x7b, count: 2048))
             #expect(response.status == .contentTooLarge)
             #expect(Self.errorCode(response) == "body_too_large")

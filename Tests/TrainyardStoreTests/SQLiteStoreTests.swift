@@ -10,7 +10,8 @@ import TrainyardEngine
 /// The SQLite store against real database files in a temporary folder.
 struct SQLiteStoreTests {
     static func temporaryPath() -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-store-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "trainyard-store-\(UUID().uuidString)")
         return folder.appendingPathComponent("trainyard.db").path
     }
 
@@ -20,7 +21,8 @@ struct SQLiteStoreTests {
     static func delivery(_ key: String) -> Delivery {
         Delivery(
             source: "gitlab", key: key, kind: "Push Hook",
-            event: .push(PushEvent(project: ProjectKey(forge: "gitlab", path: "group/app"), branch: "main", after: nil)))
+            event: .push(PushEvent(project: ProjectKey(forge: "gitlab", path: "group/app"), branch: "main", after: nil))
+        )
     }
 
     static func open(_ path: String) async throws -> SQLiteStore {
@@ -58,8 +60,12 @@ struct SQLiteStoreTests {
         let store = try await Self.open(Self.temporaryPath())
         _ = try await store.insert(Self.delivery("a"), at: Instant(seconds: 1))
         var train = Train(id: Self.train)
-        let actions = train.apply(.changeEnqueued(Change(number: 4, head: SHA(String(repeating: "a", count: 40)), enqueuedAt: Instant(seconds: 1))))
-        try await store.commit(train: Self.train, state: train, actions: actions, finishing: .inbox(1, outcome: "applied"), at: Instant(seconds: 2))
+        let actions = train.apply(
+            .changeEnqueued(
+                Change(number: 4, head: SHA(String(repeating: "a", count: 40)), enqueuedAt: Instant(seconds: 1))))
+        try await store.commit(
+            train: Self.train, state: train, actions: actions, finishing: .inbox(1, outcome: "applied"),
+            at: Instant(seconds: 2))
         #expect(try await store.train(Self.train) == train)
         #expect(try await store.nextInbox(now: Instant(seconds: 5)) == nil)
         var seen: [TrainAction] = []
@@ -76,7 +82,8 @@ struct SQLiteStoreTests {
     @Test func actionsOfOneTrainRunInOrderEvenAcrossRetries() async throws {
         let store = try await Self.open(Self.temporaryPath())
         try await store.commit(
-            train: Self.train, state: nil, actions: [.comment(change: 1, body: "one"), .comment(change: 1, body: "two")],
+            train: Self.train, state: nil,
+            actions: [.comment(change: 1, body: "one"), .comment(change: 1, body: "two")],
             finishing: nil, at: Instant(seconds: 1))
         try await store.commit(
             train: Self.otherTrain, state: nil, actions: [.comment(change: 2, body: "other")], finishing: nil,
@@ -110,7 +117,8 @@ struct SQLiteStoreTests {
         let path = Self.temporaryPath()
         let store = try await Self.open(path)
         _ = try await store.insert(Self.delivery("kept"), at: Instant(seconds: 1))
-        try await store.commit(train: Self.train, state: Train(id: Self.train), actions: [], finishing: nil, at: Instant(seconds: 1))
+        try await store.commit(
+            train: Self.train, state: Train(id: Self.train), actions: [], finishing: nil, at: Instant(seconds: 1))
         try await store.close()
         let reopened = try await Self.open(path)
         #expect(try await reopened.nextInbox(now: Instant(seconds: 2))?.delivery.key == "kept")

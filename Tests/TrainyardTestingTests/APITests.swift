@@ -11,7 +11,8 @@ import TrainyardTesting
             #expect(anonymous.status == 401)
             #expect(try anonymous.object()["message"] as? String == "401 Unauthorized")
             #expect(try await env.api("GET", "/projects/1", token: "wrong").status == 401)
-            let bearer = try await env.api("GET", "/projects/1", token: nil, headers: ["Authorization": "Bearer fake-api-token"])
+            let bearer = try await env.api(
+                "GET", "/projects/1", token: nil, headers: ["Authorization": "Bearer fake-api-token"])
             #expect(bearer.status == 200)
             #expect(try await env.api("GET", "/projects/1").status == 200)
             let log = await env.gitlab.requestLog()
@@ -60,7 +61,8 @@ import TrainyardTesting
             #expect(missing.status == 404)
             #expect(try missing.object()["message"] as? String == "404 Not found")
 
-            let note = try await env.api("POST", "/projects/1/merge_requests/\(iid)/notes", body: #"{"body":"Merged by the train"}"#)
+            let note = try await env.api(
+                "POST", "/projects/1/merge_requests/\(iid)/notes", body: #"{"body":"Merged by the train"}"#)
             #expect(note.status == 201)
             let noteJSON = try note.object()
             #expect(noteJSON["body"] as? String == "Merged by the train")
@@ -77,7 +79,10 @@ import TrainyardTesting
             let empty = try await env.api("POST", "/projects/1/merge_requests/\(iid)/notes", body: "{}")
             #expect(empty.status == 400)
             #expect(try empty.object()["error"] as? String == "body is missing")
-            #expect(await env.gitlab.mergeRequest(project: project, iid: iid)?.notes == ["Merged by the train", "second note!", "third"])
+            #expect(
+                await env.gitlab.mergeRequest(project: project, iid: iid)?.notes == [
+                    "Merged by the train", "second note!", "third",
+                ])
 
             try await waitUntil { await env.receiver.log.hooks(event: "Note Hook").count == 3 }
             let hook = try #require(await env.receiver.log.hooks(event: "Note Hook").first).json()
@@ -89,7 +94,8 @@ import TrainyardTesting
         try await TestEnvironment.run { env in
             let sha = try #require(await env.gitlab.branchHead(project: project, branch: "main"))
             let path = "/projects/group%2Fapp/statuses/\(sha)"
-            let pending = try await env.api("POST", path, body: #"{"state":"pending","name":"trainyard","description":"queued"}"#)
+            let pending = try await env.api(
+                "POST", path, body: #"{"state":"pending","name":"trainyard","description":"queued"}"#)
             #expect(pending.status == 201)
             let pendingJSON = try pending.object()
             #expect(pendingJSON["status"] as? String == "pending")
@@ -98,7 +104,9 @@ import TrainyardTesting
             #expect(pendingJSON["ref"] as? String == "main")
             let pendingAgain = try await env.api("POST", path, body: #"{"state":"pending","name":"trainyard"}"#)
             #expect(pendingAgain.status == 400)
-            #expect(try (pendingAgain.object()["message"] as? String)?.hasPrefix("Cannot transition status via :enqueue from :pending") == true)
+            #expect(
+                try (pendingAgain.object()["message"] as? String)?.hasPrefix(
+                    "Cannot transition status via :enqueue from :pending") == true)
 
             let running = try await env.api(
                 "POST", path + "?state=running&context=trainyard&target_url=http%3A%2F%2Fci%2F1", body: nil
@@ -115,13 +123,15 @@ import TrainyardTesting
             )
             #expect(try await env.api("POST", path, body: #"{"state":"success","name":"trainyard"}"#).status == 201)
             #expect(try await env.api("POST", path, body: #"{"state":"success","name":"trainyard"}"#).status == 201)
-            let other = try await env.api("POST", path, body: #"{"state":"failed","name":"other","description":"boom"}"#)
+            let other = try await env.api(
+                "POST", path, body: #"{"state":"failed","name":"other","description":"boom"}"#)
             #expect(other.status == 201)
 
             let invalid = try await env.api("POST", path, body: #"{"state":"exploded"}"#)
             #expect(invalid.status == 400)
             #expect(try await env.api("POST", path, body: #"{"name":"x"}"#).status == 400)
-            let unknown = try await env.api("POST", "/projects/1/statuses/\(String(repeating: "a", count: 40))", body: #"{"state":"pending"}"#)
+            let unknown = try await env.api(
+                "POST", "/projects/1/statuses/\(String(repeating: "a", count: 40))", body: #"{"state":"pending"}"#)
             #expect(unknown.status == 404)
             #expect(try unknown.object()["message"] as? String == "404 Commit Not Found")
 

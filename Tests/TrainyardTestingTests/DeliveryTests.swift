@@ -8,7 +8,8 @@ import Testing
     @Test func redeliveryRepeatsUUIDIdempotencyKeyAndBody() async throws {
         try await TestEnvironment.run { env in
             _ = await env.gitlab.comment(project: project, iid: 1, body: "no such merge request")
-            let iid = try await env.gitlab.createMergeRequest(project: project, sourceBranch: "f", title: "F", files: ["f": "f\n"])
+            let iid = try await env.gitlab.createMergeRequest(
+                project: project, sourceBranch: "f", title: "F", files: ["f": "f\n"])
             await env.gitlab.comment(project: project, iid: iid, body: "hello")
             await env.gitlab.waitForDeliveries()
             let original = try #require(await env.gitlab.deliveries().first { $0.event == "Note Hook" })
@@ -35,7 +36,8 @@ import Testing
         try await TestEnvironment.run { env in
             await env.gitlab.addWebhook(project: project, url: URL(string: "http://127.0.0.1:9/nothing")!, token: "t")
             await env.gitlab.comment(project: project, iid: 1, body: "ignored")
-            _ = try await env.gitlab.createMergeRequest(project: project, sourceBranch: "f", title: "F", files: ["f": "f\n"])
+            _ = try await env.gitlab.createMergeRequest(
+                project: project, sourceBranch: "f", title: "F", files: ["f": "f\n"])
             await env.gitlab.waitForDeliveries()
             let toNowhere = await env.gitlab.deliveries().filter { $0.url.port == 9 }
             #expect(!toNowhere.isEmpty)
@@ -60,10 +62,12 @@ import Testing
         try await gitlab.start()
         do {
             try await gitlab.createProject(path: "solo", files: ["a": "a\n"])
-            let hook = try String(contentsOf: root.appendingPathComponent("repos/solo.git/hooks/post-receive"), encoding: .utf8)
+            let hook = try String(
+                contentsOf: root.appendingPathComponent("repos/solo.git/hooks/post-receive"), encoding: .utf8)
             #expect(hook.contains("/dev/tcp"))
             #expect(!hook.contains("curl --"))
-            let sha = try await gitlab.push(project: "solo", branch: "main", files: ["b": "b\n"], message: "B", pushOptions: ["ci.skip"])
+            let sha = try await gitlab.push(
+                project: "solo", branch: "main", files: ["b": "b\n"], message: "B", pushOptions: ["ci.skip"])
             #expect(await gitlab.pipelines(project: "solo").isEmpty)
             let second = try await gitlab.push(project: "solo", branch: "main", files: ["c": "c\n"], message: "C")
             let pipelines = await gitlab.pipelines(project: "solo")

@@ -35,8 +35,11 @@ import TrainyardTesting
             #expect(mergeRequest.sourceBranch == "feature")
             #expect(mergeRequest.targetBranch == "main")
             #expect(await env.gitlab.branchHead(project: project, branch: "feature") == mergeRequest.sha)
-            #expect(await env.gitlab.fileContents(project: project, sha: mergeRequest.sha, path: "feature.txt") == "feature\n")
-            #expect(await env.gitlab.fileContents(project: project, sha: mergeRequest.sha, path: "README.md") == "hello\n")
+            #expect(
+                await env.gitlab.fileContents(project: project, sha: mergeRequest.sha, path: "feature.txt")
+                    == "feature\n")
+            #expect(
+                await env.gitlab.fileContents(project: project, sha: mergeRequest.sha, path: "README.md") == "hello\n")
             let gitURL = try #require(await env.gitlab.project(project)).gitURL
             #expect(try await env.git(["rev-parse", "refs/merge-requests/1/head"], in: gitURL) == mergeRequest.sha)
 
@@ -94,7 +97,8 @@ import TrainyardTesting
             #expect(await env.gitlab.approveMergeRequest(project: project, iid: iid))
 
             try await waitUntil { await env.receiver.log.hooks(event: "Merge Request Hook").count == 4 }
-            #expect(await env.receiver.log.actions(event: "Merge Request Hook") == ["open", "close", "reopen", "approved"])
+            #expect(
+                await env.receiver.log.actions(event: "Merge Request Hook") == ["open", "close", "reopen", "approved"])
             let note = try #require(await env.receiver.log.hooks(event: "Note Hook").first).json()
             #expect(note["object_kind"] as? String == "note")
             let noteAttributes = try #require(note["object_attributes"] as? [String: Any])
@@ -123,10 +127,12 @@ import TrainyardTesting
     @Test func invalidNamesAreRejected() async throws {
         try await TestEnvironment.run { env in
             await #expect(throws: FakeGitLabError.self) {
-                try await env.gitlab.createMergeRequest(project: project, sourceBranch: "-x", title: "t", files: ["a": "a"])
+                try await env.gitlab.createMergeRequest(
+                    project: project, sourceBranch: "-x", title: "t", files: ["a": "a"])
             }
             await #expect(throws: FakeGitLabError.self) {
-                try await env.gitlab.createMergeRequest(project: project, sourceBranch: "ok", title: "t", files: ["../a": "a"])
+                try await env.gitlab.createMergeRequest(
+                    project: project, sourceBranch: "ok", title: "t", files: ["../a": "a"])
             }
             await #expect(throws: FakeGitLabError.self) {
                 try await env.gitlab.createProject(path: "../evil", files: [:])
@@ -135,7 +141,8 @@ import TrainyardTesting
                 try await env.gitlab.createProject(path: project, files: [:])
             }
             await #expect(throws: FakeGitLabError.self) {
-                try await env.gitlab.createMergeRequest(project: project, sourceBranch: "main", title: "t", files: ["a": "a"])
+                try await env.gitlab.createMergeRequest(
+                    project: project, sourceBranch: "main", title: "t", files: ["a": "a"])
             }
         }
     }

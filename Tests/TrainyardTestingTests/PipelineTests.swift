@@ -21,7 +21,9 @@ import TrainyardTesting
             #expect((json["web_url"] as? String)?.hasSuffix("/group/app/-/pipelines/\(id)") == true)
 
             try await waitUntil { await env.gitlab.pipelines(project: project).first?.status == "success" }
-            try await waitUntil { await env.receiver.log.actions(event: "Pipeline Hook") == ["pending", "running", "success"] }
+            try await waitUntil {
+                await env.receiver.log.actions(event: "Pipeline Hook") == ["pending", "running", "success"]
+            }
             let hook = try #require(await env.receiver.log.hooks(event: "Pipeline Hook").last).json()
             #expect(hook["object_kind"] as? String == "pipeline")
             #expect(hook["merge_request"] is NSNull)
@@ -50,7 +52,8 @@ import TrainyardTesting
 
     @Test func defaultPolicyFailsCommitsWithAFailFile() async throws {
         try await TestEnvironment.run { env in
-            try await env.gitlab.push(project: project, branch: "broken", files: ["FAIL": "x\n"], message: "Break", pushOptions: ["ci.skip"])
+            try await env.gitlab.push(
+                project: project, branch: "broken", files: ["FAIL": "x\n"], message: "Break", pushOptions: ["ci.skip"])
             #expect(await env.gitlab.pipelines(project: project).isEmpty)
             let created = try await env.api("POST", "/projects/1/pipeline?ref=broken")
             #expect(created.status == 201)
@@ -69,7 +72,8 @@ import TrainyardTesting
             }
             try await env.gitlab.push(project: project, branch: "held", files: ["ci.txt": "hold\n"], message: "Hold")
             try await env.gitlab.push(project: project, branch: "doomed", files: ["ci.txt": "fail\n"], message: "Doom")
-            try await env.gitlab.push(project: project, branch: "other", files: ["ci.txt": "hold\n"], message: "Hold too")
+            try await env.gitlab.push(
+                project: project, branch: "other", files: ["ci.txt": "hold\n"], message: "Hold too")
             let pipelines = await env.gitlab.pipelines(project: project)
             #expect(pipelines.map(\.source) == ["push", "push", "push"])
             #expect(pipelines.map(\.ref) == ["held", "doomed", "other"])
@@ -84,7 +88,9 @@ import TrainyardTesting
             let again = try await env.api("POST", "/projects/1/pipelines/\(pipelines[0].id)/cancel")
             #expect(try again.object()["status"] as? String == "success")
             try await waitUntil {
-                await env.receiver.log.actions(event: "Pipeline Hook").filter { ["success", "failed", "canceled"].contains($0) }.count == 3
+                await env.receiver.log.actions(event: "Pipeline Hook").filter {
+                    ["success", "failed", "canceled"].contains($0)
+                }.count == 3
             }
         }
     }

@@ -48,7 +48,8 @@ import TrainyardTesting
     @Test func pushWithoutCISkipCreatesAPushPipeline() async throws {
         try await TestEnvironment.run { env in
             let old = try #require(await env.gitlab.branchHead(project: project, branch: "main"))
-            let sha = try await env.gitlab.push(project: project, branch: "main", files: ["b.txt": "b\n"], message: "Human push")
+            let sha = try await env.gitlab.push(
+                project: project, branch: "main", files: ["b.txt": "b\n"], message: "Human push")
             #expect(await env.gitlab.branchHead(project: project, branch: "main") == sha)
             let pipeline = try #require(await env.gitlab.pipelines(project: project).first)
             #expect(pipeline.source == "push")
@@ -79,7 +80,8 @@ import TrainyardTesting
             let mergeOne = try await env.git(["rev-parse", "HEAD"], in: clone)
             try await env.git(["merge", "--quiet", "--no-ff", "-m", "Merge two", "origin/two"], in: clone)
             let mergeTwo = try await env.git(["rev-parse", "HEAD"], in: clone)
-            try await env.git(["push", "--quiet", "--push-option=ci.skip", "origin", "HEAD:refs/heads/main"], in: clone)
+            try await env.git(
+                ["push", "--quiet", "--push-option=ci.skip", "origin", "HEAD:refs/heads/main"], in: clone)
 
             #expect(await env.gitlab.firstParents(project: project, branch: "main") == [mergeTwo, mergeOne, initial])
             let one = try #require(await env.gitlab.mergeRequest(project: project, iid: first))
@@ -91,7 +93,9 @@ import TrainyardTesting
             #expect(await env.gitlab.mergeRequest(project: project, iid: third)?.state == "opened")
             #expect(await env.gitlab.pipelines(project: project).filter { $0.ref == "main" }.isEmpty)
 
-            try await waitUntil { await env.receiver.log.actions(event: "Merge Request Hook").filter { $0 == "merge" }.count == 2 }
+            try await waitUntil {
+                await env.receiver.log.actions(event: "Merge Request Hook").filter { $0 == "merge" }.count == 2
+            }
             let merge = try #require(await env.receiver.log.hooks(event: "Merge Request Hook").last).json()
             let attributes = try #require(merge["object_attributes"] as? [String: Any])
             #expect(attributes["state"] as? String == "merged")
@@ -107,7 +111,8 @@ import TrainyardTesting
             let iid = try await env.gitlab.createMergeRequest(
                 project: project, sourceBranch: "feature", title: "Feature", files: ["f.txt": "1\n"]
             )
-            let sha = try await env.gitlab.push(project: project, branch: "feature", files: ["g.txt": "g\n"], message: "More", author: "dave")
+            let sha = try await env.gitlab.push(
+                project: project, branch: "feature", files: ["g.txt": "g\n"], message: "More", author: "dave")
             #expect(await env.gitlab.mergeRequest(project: project, iid: iid)?.sha == sha)
             #expect(await env.gitlab.fileContents(project: project, sha: sha, path: "f.txt") == "1\n")
             try await waitUntil { await env.receiver.log.actions(event: "Merge Request Hook") == ["open", "update"] }

@@ -5,7 +5,7 @@ import Testing
 @testable import TrainyardTesting
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// One webhook request received by a ``HookReceiver``.
@@ -118,7 +118,9 @@ struct TestEnvironment: Sendable {
     /// Runs git in `directory` without blocking the cooperative thread pool.
     @discardableResult
     func git(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) async throws -> String {
-        let command = GitCommand(directory: directory, home: root.appendingPathComponent("home"), scratch: root.appendingPathComponent("tmp"))
+        let command = GitCommand(
+            directory: directory, home: root.appendingPathComponent("home"), scratch: root.appendingPathComponent("tmp")
+        )
         return try await command.run(arguments, environment: environment).text
     }
 
@@ -136,7 +138,8 @@ struct TestEnvironment: Sendable {
     func commit(in clone: URL, files: [String: String], message: String) async throws -> String {
         for (path, contents) in files {
             let url = clone.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(contents.utf8).write(to: url)
         }
         try await git(["add", "--all"], in: clone)

@@ -24,10 +24,13 @@ struct ConfigLoaderTests {
         """
 
     static let environment = [
-        "API_TOKEN": "api", "TRAINYARD_GITLAB_TOKEN": "glpat-secret", "TRAINYARD_GITLAB_WEBHOOK_SECRET": "hook-secret-1",
+        "API_TOKEN": "api", "TRAINYARD_GITLAB_TOKEN": "glpat-secret",
+        "TRAINYARD_GITLAB_WEBHOOK_SECRET": "hook-secret-1",
     ]
 
-    static func parse(_ text: String, environment: [String: String] = environment) -> (TrainyardConfig?, [ConfigProblem]) {
+    static func parse(_ text: String, environment: [String: String] = environment) -> (
+        TrainyardConfig?, [ConfigProblem]
+    ) {
         var loader = ConfigLoader(environment: environment)
         let config = loader.parse(text)
         return (config, loader.problems)
@@ -43,7 +46,12 @@ struct ConfigLoaderTests {
         #expect(parsed.apiTokens == ["api"])
         #expect(parsed.forges["gitlab"]?.token == "glpat-secret")
         #expect(parsed.forges["gitlab"]?.webhookSecret == "hook-secret-1")
-        #expect(parsed.projects == [.init(forge: "gitlab", path: "group/app", targets: ["main", "release/1.x"], gitURL: "file:///tmp/app.git", maxParallel: 4)])
+        #expect(
+            parsed.projects == [
+                .init(
+                    forge: "gitlab", path: "group/app", targets: ["main", "release/1.x"], gitURL: "file:///tmp/app.git",
+                    maxParallel: 4)
+            ])
     }
 
     @Test(arguments: [
@@ -53,12 +61,30 @@ struct ConfigLoaderTests {
         ("projects:\n  - forge: gitlab\n    path: a/b\n    targets: [main]", "projects[0].forge", "no forge `gitlab`"),
         ("projects:\n  - path: a/b\n    targets: []", "projects[0].forge", "is required"),
         ("projects:\n  - path: a/b", "projects[0].targets", "list at least one target branch"),
-        ("forges:\n  gl:\n    kind: gitlab\n    url: x\n    token: t\n    webhook_secret: longenough", "forges.gl.url", "expected an http(s) URL"),
-        ("forges:\n  gl:\n    kind: github\n    url: https://x\n    token: t\n    webhook_secret: longenough", "forges.gl.kind", "unsupported forge kind"),
-        ("forges:\n  gl:\n    kind: gitlab\n    url: https://x\n    token: ${MISSING}\n    webhook_secret: longenough", "forges.gl.token", "MISSING is not set"),
-        ("forges:\n  gl:\n    kind: gitlab\n    url: https://x\n    token: t\n    webhook_secret: short", "forges.gl.webhook_secret", "shorter than 8"),
-        ("forges:\n  gl:\n    kind: gitlab\n    url: https://x\n    token: t\n    webhook_secret: longenough\nprojects:\n  - forge: gl\n    path: a/b\n    targets: [\"-x\"]", "projects[0].targets[0]", "not a valid branch name"),
-        ("forges:\n  gl:\n    kind: gitlab\n    url: https://x\n    token: t\n    webhook_secret: longenough\nprojects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    max_parallel: 0", "projects[0].max_parallel", "from 1 to 100"),
+        (
+            "forges:\n  gl:\n    kind: gitlab\n    url: x\n    token: t\n    webhook_secret: longenough",
+            "forges.gl.url", "expected an http(s) URL"
+        ),
+        (
+            "forges:\n  gl:\n    kind: github\n    url: https://x\n    token: t\n    webhook_secret: longenough",
+            "forges.gl.kind", "unsupported forge kind"
+        ),
+        (
+            "forges:\n  gl:\n    kind: gitlab\n    url: https://x\n    token: ${MISSING}\n    webhook_secret: longenough",
+            "forges.gl.token", "MISSING is not set"
+        ),
+        (
+            "forges:\n  gl:\n    kind: gitlab\n    url: https://x\n    token: t\n    webhook_secret: short",
+            "forges.gl.webhook_secret", "shorter than 8"
+        ),
+        (
+            "forges:\n  gl:\n    kind: gitlab\n    url: https://x\n    token: t\n    webhook_secret: longenough\nprojects:\n  - forge: gl\n    path: a/b\n    targets: [\"-x\"]",
+            "projects[0].targets[0]", "not a valid branch name"
+        ),
+        (
+            "forges:\n  gl:\n    kind: gitlab\n    url: https://x\n    token: t\n    webhook_secret: longenough\nprojects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    max_parallel: 0",
+            "projects[0].max_parallel", "from 1 to 100"
+        ),
         ("- just\n- a list", "", "expected a mapping"),
         ("key: [unclosed", "", "not valid YAML"),
     ])
@@ -89,7 +115,10 @@ struct ConfigLoaderTests {
             .deletingLastPathComponent().appendingPathComponent("config/trainyard.example.yml")
         let config = try ConfigLoader.load(
             file: example.path,
-            environment: ["TRAINYARD_GITLAB_TOKEN": "t", "TRAINYARD_GITLAB_WEBHOOK_SECRET": "long-secret", "TRAINYARD_API_TOKEN": "a"])
+            environment: [
+                "TRAINYARD_GITLAB_TOKEN": "t", "TRAINYARD_GITLAB_WEBHOOK_SECRET": "long-secret",
+                "TRAINYARD_API_TOKEN": "a",
+            ])
         #expect(!config.projects.isEmpty)
     }
 }

@@ -15,14 +15,20 @@ struct IntakeEndToEndTests {
         return try! JSONSerialization.data(withJSONObject: body)
     }
 
-    static func hookHeaders(_ event: String = "Note Hook", token: String = ServiceHarness.webhookSecret, uuid: String = UUID().uuidString)
+    static func hookHeaders(
+        _ event: String = "Note Hook", token: String = ServiceHarness.webhookSecret, uuid: String = UUID().uuidString
+    )
         -> [String: String]
     {
-        ["Content-Type": "application/json", "X-Gitlab-Event": event, "X-Gitlab-Token": token, "X-Gitlab-Event-UUID": uuid]
+        [
+            "Content-Type": "application/json", "X-Gitlab-Event": event, "X-Gitlab-Token": token,
+            "X-Gitlab-Event-UUID": uuid,
+        ]
     }
 
     func deliveryCount(_ harness: ServiceHarness) async throws -> Int {
-        let answer = try await harness.request("GET", "api/v1/deliveries", headers: ["Authorization": "Bearer \(ServiceHarness.apiToken)"])
+        let answer = try await harness.request(
+            "GET", "api/v1/deliveries", headers: ["Authorization": "Bearer \(ServiceHarness.apiToken)"])
         return (answer.json["deliveries"] as? [Any])?.count ?? -1
     }
 
@@ -32,7 +38,9 @@ struct IntakeEndToEndTests {
         let iid = try await harness.openMergeRequest("dup", ["d.txt": "d\n"])
         await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "/merge")
         try await harness.waitForNote(iid, containing: "Added !\(iid)")
-        let original = try #require(await harness.gitlab.deliveries().last { $0.event == "Note Hook" && $0.body.contains("/merge".utf8.first!) })
+        let original = try #require(
+            await harness.gitlab.deliveries().last { $0.event == "Note Hook" && $0.body.contains("/merge".utf8.first!) }
+        )
         await harness.gitlab.redeliver(original)
         let redelivered = try #require(await harness.gitlab.deliveries().last)
         #expect(redelivered.isRedelivery && redelivered.statusCode == 200)
@@ -45,20 +53,27 @@ struct IntakeEndToEndTests {
         try await harness.waitForNote(iid, containing: "already on the merge train")
         let notes = await harness.mergeRequest(iid)?.notes ?? []
         #expect(notes.filter { $0.contains("Added !\(iid)") }.count == 1)
-        #expect(notes.filter { $0.contains("already on the merge train") }.count == 1, "the replayed delivery was not applied")
+        #expect(
+            notes.filter { $0.contains("already on the merge train") }.count == 1,
+            "the replayed delivery was not applied")
     }
 
     @Test(arguments: [
         (["X-Gitlab-Token": "wrong-secret-value"], 401, "invalid_token"),
         ([:], 401, "missing_token"),
     ])
-    func wrongOrMissingTokenIsRefusedAndNothingIsStored(headers: [String: String], status: Int, code: String) async throws {
+    func wrongOrMissingTokenIsRefusedAndNothingIsStored(headers: [String: String], status: Int, code: String)
+        async throws
+    {
         let harness = try await ServiceHarness.start()
         defer { Task { await harness.stop() } }
         let before = try await deliveryCount(harness)
-        var all = ["Content-Type": "application/json", "X-Gitlab-Event": "Note Hook", "X-Gitlab-Event-UUID": UUID().uuidString]
+        var all = [
+            "Content-Type": "application/json", "X-Gitlab-Event": "Note Hook", "X-Gitlab-Event-UUID": UUID().uuidString,
+        ]
         all.merge(headers) { _, new in new }
-        let answer = try await harness.request("POST", "webhooks/gitlab", headers: all, body: Self.noteBody(iid: 1, note: "/merge"))
+        let answer = try await harness.request(
+            "POST", "webhooks/gitlab", headers: all, body: Self.noteBody(iid: 1, note: "/merge"))
         #expect(answer.status == status)
         let error = try #require(answer.json["error"] as? [String: Any])
         #expect(error["code"] as? String == code)
@@ -68,9 +83,16 @@ struct IntakeEndToEndTests {
 
     @Test(arguments: [
         (Data("{not json".utf8), "Note Hook", "malformed_json"),
-        (Data(#"{"object_kind":"note","project":{"path_with_namespace":"group/app"}}"#.utf8), "Note Hook", "missing_field"),
-        (Data(#"{"project":{"path_with_namespace":"g/a"},"object_attributes":{"id":1,"ref":"x","sha":"nope","status":"success"}}"#.utf8),
-            "Pipeline Hook", "invalid_field"),
+        (
+            Data(#"{"object_kind":"note","project":{"path_with_namespace":"group/app"}}"#.utf8), "Note Hook",
+            "missing_field"
+        ),
+        (
+            Data(
+                #"{"project":{"path_with_namespace":"g/a"},"object_attributes":{"id":1,"ref":"x","sha":"nope","status":"success"}}"#
+                    .utf8),
+            "Pipeline Hook", "invalid_field"
+        ),
         (Data([0xff, 0xfe, 0x00]), "Push Hook", "malformed_json"),
     ])
     func malformedBodiesAreRefusedWithTheProblemNamed(body: Data, event: String, code: String) async throws {
@@ -87,8 +109,11 @@ struct IntakeEndToEndTests {
     @Test func missingFieldNamesItsPath() async throws {
         let harness = try await ServiceHarness.start()
         defer { Task { await harness.stop() } }
-        let body = Data(#"{"project":{"path_with_namespace":"group/app"},"object_attributes":{"iid":1,"target_branch":"main","state":"opened"}}"#.utf8)
-        let answer = try await harness.request("POST", "webhooks/gitlab", headers: Self.hookHeaders("Merge Request Hook"), body: body)
+        let body = Data(
+            #"{"project":{"path_with_namespace":"group/app"},"object_attributes":{"iid":1,"target_branch":"main","state":"opened"}}"#
+                .utf8)
+        let answer = try await harness.request(
+            "POST", "webhooks/gitlab", headers: Self.hookHeaders("Merge Request Hook"), body: body)
         let message = (answer.json["error"] as? [String: Any])?["message"] as? String
         #expect(answer.status == 400)
         #expect(message?.contains("object_attributes.last_commit") == true)
@@ -107,9 +132,11 @@ struct IntakeEndToEndTests {
         let harness = try await ServiceHarness.start()
         defer { Task { await harness.stop() } }
         let answer = try await harness.request(
-            "POST", "webhooks/gitlab", headers: Self.hookHeaders("Deployment Hook"), body: Data(#"{"object_kind":"deployment"}"#.utf8))
+            "POST", "webhooks/gitlab", headers: Self.hookHeaders("Deployment Hook"),
+            body: Data(#"{"object_kind":"deployment"}"#.utf8))
         #expect(answer.status == 202)
-        let unknown = try await harness.request("POST", "webhooks/gitea", headers: Self.hookHeaders(), body: Data("{}".utf8))
+        let unknown = try await harness.request(
+            "POST", "webhooks/gitea", headers: Self.hookHeaders(), body: Data("{}".utf8))
         #expect(unknown.status == 404)
     }
 
@@ -121,9 +148,11 @@ struct IntakeEndToEndTests {
         let auth = ["Authorization": "Bearer \(ServiceHarness.apiToken)", "X-Trainyard-User": "carol"]
         let unauthorized = try await harness.request("POST", path, headers: ["Authorization": "Bearer nope"])
         #expect(unauthorized.status == 401)
-        let unknown = try await harness.request("POST", "api/v1/projects/other%2Fthing/merge_requests/1/enqueue", headers: auth)
+        let unknown = try await harness.request(
+            "POST", "api/v1/projects/other%2Fthing/merge_requests/1/enqueue", headers: auth)
         #expect(unknown.status == 404)
-        let badIID = try await harness.request("POST", "api/v1/projects/group%2Fapp/merge_requests/-3/enqueue", headers: auth)
+        let badIID = try await harness.request(
+            "POST", "api/v1/projects/group%2Fapp/merge_requests/-3/enqueue", headers: auth)
         #expect(badIID.status == 400)
         let queued = try await harness.request("POST", path, headers: auth)
         #expect(queued.status == 202)

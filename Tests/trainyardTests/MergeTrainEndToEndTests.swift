@@ -32,26 +32,33 @@ struct MergeTrainEndToEndTests {
 
         let landed = await harness.targetCommits(since: base)
         #expect(landed.count == 3, "one merge commit per merge request on the first-parent line")
-        for commit in landed {
-            #expect(await harness.passedPipeline(for: commit), "\(commit) was landed without a passing pipeline")
+        let landings = await harness.targetPushes()
+        #expect(!landings.isEmpty && landings.last == landed.first)
+        for commit in landings {
+            #expect(await harness.passedPipeline(for: commit), "the target moved to \(commit) without a passing pipeline")
         }
         for (index, iid) in iids.enumerated() {
             let request = try #require(await harness.mergeRequest(iid))
-            #expect(request.notes.contains { $0.contains("Added !\(iid) to the merge train of `main` at position \(index + 1)") })
+            #expect(
+                request.notes.contains {
+                    $0.contains("Added !\(iid) to the merge train of `main` at position \(index + 1)")
+                })
             #expect(request.notes.contains { $0.contains("Merged !\(iid) into `main`") })
             let states = await harness.gitlab.statuses(project: ServiceHarness.project, sha: request.sha).filter {
                 $0.name == "trainyard"
             }.map(\.state)
             #expect(states.first == "pending" && states.last == "success")
         }
-        let contents = await harness.gitlab.fileContents(project: ServiceHarness.project, sha: landed[0], path: "three.txt")
+        let contents = await harness.gitlab.fileContents(
+            project: ServiceHarness.project, sha: landed[0], path: "three.txt")
         #expect(contents == "three\n")
         let pushPipelines = await harness.gitlab.pipelines(project: ServiceHarness.project).filter {
             $0.source == "push" && $0.ref.hasPrefix("trainyard/")
         }
         #expect(pushPipelines.isEmpty, "car branches are pushed with ci.skip")
         try await waitUntil {
-            for car in 1...3 where await gitlab.branchHead(project: ServiceHarness.project, branch: "trainyard/main/\(car)") != nil {
+            for car in 1...3
+            where await gitlab.branchHead(project: ServiceHarness.project, branch: "trainyard/main/\(car)") != nil {
                 return false
             }
             return true
@@ -64,7 +71,9 @@ struct MergeTrainEndToEndTests {
         let first = try await harness.openMergeRequest("good-1", ["a.txt": "a\n"])
         let broken = try await harness.openMergeRequest("broken", ["FAIL": "this breaks the build\n"])
         let last = try await harness.openMergeRequest("good-2", ["b.txt": "b\n"])
-        for iid in [first, broken, last] { await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "/merge") }
+        for iid in [first, broken, last] {
+            await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "/merge")
+        }
         try await harness.waitFor(first, state: "merged")
         try await harness.waitFor(last, state: "merged")
         try await harness.waitForNote(broken, containing: "Removed from the merge train")
@@ -84,10 +93,15 @@ struct MergeTrainEndToEndTests {
         let updated = try await harness.openMergeRequest("moving", ["m.txt": "v1\n"])
         let other = try await harness.openMergeRequest("steady", ["s.txt": "s\n"])
         let oldHead = try #require(await harness.mergeRequest(updated)?.sha)
-        for iid in [updated, other] { await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "/merge") }
+        for iid in [updated, other] {
+            await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "/merge")
+        }
         let gitlab = harness.gitlab
-        try await waitUntil { await gitlab.pipelines(project: ServiceHarness.project).filter { $0.source == "api" }.count == 2 }
-        try await harness.gitlab.push(project: ServiceHarness.project, branch: "moving", files: ["m.txt": "v2\n"], message: "v2")
+        try await waitUntil {
+            await gitlab.pipelines(project: ServiceHarness.project).filter { $0.source == "api" }.count == 2
+        }
+        try await harness.gitlab.push(
+            project: ServiceHarness.project, branch: "moving", files: ["m.txt": "v2\n"], message: "v2")
         try await harness.waitForNote(updated, containing: "New commits were pushed")
         try await waitUntil {
             let pipelines = await gitlab.pipelines(project: ServiceHarness.project)
@@ -95,7 +109,9 @@ struct MergeTrainEndToEndTests {
                 && pipelines.filter { $0.status == "canceled" }.count == 2
         }
         let running = try #require(
-            await gitlab.pipelines(project: ServiceHarness.project).first { $0.source == "api" && $0.status == "running" })
+            await gitlab.pipelines(project: ServiceHarness.project).first {
+                $0.source == "api" && $0.status == "running"
+            })
         await gitlab.finishPipeline(project: ServiceHarness.project, id: running.id, status: "success")
         try await harness.waitFor(other, state: "merged")
         #expect(await harness.mergeRequest(updated)?.state == "opened")
@@ -111,8 +127,11 @@ struct MergeTrainEndToEndTests {
         let iid = try await harness.openMergeRequest("feature", ["f.txt": "f\n"])
         await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "/merge")
         let gitlab = harness.gitlab
-        try await waitUntil { await gitlab.pipelines(project: ServiceHarness.project).filter { $0.source == "api" }.count == 1 }
-        let hotfix = try await gitlab.push(project: ServiceHarness.project, branch: "main", files: ["hotfix.txt": "fix\n"], message: "hotfix")
+        try await waitUntil {
+            await gitlab.pipelines(project: ServiceHarness.project).filter { $0.source == "api" }.count == 1
+        }
+        let hotfix = try await gitlab.push(
+            project: ServiceHarness.project, branch: "main", files: ["hotfix.txt": "fix\n"], message: "hotfix")
         try await waitUntil {
             let pipelines = await gitlab.pipelines(project: ServiceHarness.project)
             return pipelines.filter { $0.source == "api" && $0.status == "running" }.count == 1
@@ -132,7 +151,9 @@ struct MergeTrainEndToEndTests {
         defer { Task { await harness.stop() } }
         let first = try await harness.openMergeRequest("edit-a", ["README.md": "version A\n"])
         let second = try await harness.openMergeRequest("edit-b", ["README.md": "version B\n"])
-        for iid in [first, second] { await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "/merge") }
+        for iid in [first, second] {
+            await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "/merge")
+        }
         try await harness.waitFor(first, state: "merged")
         try await harness.waitForNote(second, containing: "conflicts with `main`")
         let note = try #require(await harness.mergeRequest(second)?.notes.first { $0.contains("conflicts") })
@@ -145,7 +166,9 @@ struct MergeTrainEndToEndTests {
         defer { Task { await harness.stop() } }
         let cancelled = try await harness.openMergeRequest("c1", ["c1.txt": "1\n"])
         let closed = try await harness.openMergeRequest("c2", ["c2.txt": "2\n"])
-        for iid in [cancelled, closed] { await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "@trainyard merge") }
+        for iid in [cancelled, closed] {
+            await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "@trainyard merge")
+        }
         try await harness.waitForNote(closed, containing: "Added !\(closed)")
         await harness.gitlab.comment(project: ServiceHarness.project, iid: cancelled, body: "/cancel")
         await harness.gitlab.closeMergeRequest(project: ServiceHarness.project, iid: closed)
@@ -153,7 +176,9 @@ struct MergeTrainEndToEndTests {
         try await harness.waitForNote(closed, containing: "was closed")
         let gitlab = harness.gitlab
         try await waitUntil {
-            await gitlab.pipelines(project: ServiceHarness.project).filter { $0.source == "api" }.allSatisfy { $0.status == "canceled" }
+            await gitlab.pipelines(project: ServiceHarness.project).filter { $0.source == "api" }.allSatisfy {
+                $0.status == "canceled"
+            }
         }
     }
 }

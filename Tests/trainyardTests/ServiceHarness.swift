@@ -54,10 +54,14 @@ final class ServiceHarness: Sendable {
                 name: "gitlab", kind: "gitlab", url: gitlab.baseURL, token: token, webhookSecret: Self.webhookSecret)
         ]
         config.projects = [
-            .init(forge: "gitlab", path: Self.project, targets: ["main"], gitURL: project.gitURL.absoluteString, maxParallel: maxParallel)
+            .init(
+                forge: "gitlab", path: Self.project, targets: ["main"], gitURL: project.gitURL.absoluteString,
+                maxParallel: maxParallel)
         ]
         var logger = Logger(label: "trainyard-e2e")
-        logger.logLevel = ProcessInfo.processInfo.environment["TRAINYARD_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
+        logger.logLevel =
+            ProcessInfo.processInfo.environment["TRAINYARD_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) }
+            ?? .critical
         let service = try await TrainyardService(config: config, logger: logger)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = service.application { port in continuation.yield(port) }
@@ -65,7 +69,8 @@ final class ServiceHarness: Sendable {
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw HarnessError("the service did not start") }
         await gitlab.addWebhook(
-            project: Self.project, url: URL(string: "http://127.0.0.1:\(port)/webhooks/gitlab")!, token: Self.webhookSecret)
+            project: Self.project, url: URL(string: "http://127.0.0.1:\(port)/webhooks/gitlab")!,
+            token: Self.webhookSecret)
         return ServiceHarness(root: root, gitlab: gitlab, port: port, task: task, store: service.store)
     }
 
@@ -79,7 +84,8 @@ final class ServiceHarness: Sendable {
 
     /// Opens a merge request that adds or changes `files`.
     func openMergeRequest(_ branch: String, _ files: [String: String]) async throws -> Int {
-        try await gitlab.createMergeRequest(project: Self.project, sourceBranch: branch, title: "Change \(branch)", files: files)
+        try await gitlab.createMergeRequest(
+            project: Self.project, sourceBranch: branch, title: "Change \(branch)", files: files)
     }
 
     func mergeRequest(_ iid: Int) async -> FakeMergeRequest? {
@@ -89,7 +95,9 @@ final class ServiceHarness: Sendable {
     /// Waits until the merge request is in `state`.
     func waitFor(_ iid: Int, state: String, timeout: Duration = .seconds(60)) async throws {
         let gitlab = gitlab
-        try await waitUntil(timeout: timeout) { await gitlab.mergeRequest(project: Self.project, iid: iid)?.state == state }
+        try await waitUntil(timeout: timeout) {
+            await gitlab.mergeRequest(project: Self.project, iid: iid)?.state == state
+        }
     }
 
     /// Waits until some note on the merge request contains `text`.
@@ -119,9 +127,19 @@ final class ServiceHarness: Sendable {
         return Array(line.prefix { $0 != base })
     }
 
+    /// Every head `main` was pushed to, oldest first, from the Push Hooks the fake delivered.
+    func targetPushes() async -> [String] {
+        await gitlab.deliveries().filter { $0.event == "Push Hook" }.compactMap { delivery -> String? in
+            guard let json = try? delivery.json(), json["ref"] as? String == "refs/heads/main" else { return nil }
+            return json["after"] as? String
+        }
+    }
+
     /// Whether a pipeline Trainyard created for `sha` passed.
     func passedPipeline(for sha: String) async -> Bool {
-        await gitlab.pipelines(project: Self.project).contains { $0.sha == sha && $0.status == "success" && $0.source == "api" }
+        await gitlab.pipelines(project: Self.project).contains {
+            $0.sha == sha && $0.status == "success" && $0.source == "api"
+        }
     }
 }
 
