@@ -43,7 +43,7 @@ extension Train {
         remove(
             change, state: .failed,
             reason: "!\(change) conflicts with `\(self.id.target)`\(ahead) at \(car.base.short)\(files). "
-                + "Rebase or merge `\(self.id.target)` into it, then comment `/merge` again.",
+                + "Rebase or merge `\(self.id.target)` into it, then comment `\(settings.mergeCommand)` again.",
             &actions)
     }
 
@@ -82,7 +82,7 @@ extension Train {
         remove(
             car.newest.number, state: .failed,
             reason: "The forge refused to start a pipeline for car \(id) (\(car.changeList) on `\(self.id.target)`): "
-                + "\(message). Check that CI runs for `trainyard/*` branches, then comment `/merge` again.",
+                + "\(message). Check that CI runs for `trainyard/*` branches, then comment `\(settings.mergeCommand)` again.",
             &actions)
     }
 
@@ -176,7 +176,7 @@ extension Train {
                     change.number, state: .failed,
                     reason: "Trainyard could not move `\(self.id.target)` to the tested commit of car \(id) "
                         + "(\(car.changeList)) after \(car.landingRejections) tries: \(message). Check Trainyard's "
-                        + "permission to push to `\(self.id.target)`, then comment `/merge` again.",
+                        + "permission to push to `\(self.id.target)`, then comment `\(settings.mergeCommand)` again.",
                     &actions)
             }
             return

@@ -62,7 +62,7 @@ extension Train {
         remove(
             number, state: .failed,
             reason: "New commits were pushed to !\(number) (\(old.short) → \(head.short)) while it was on the merge "
-                + "train of `\(id.target)`; Trainyard only merges the head that was queued. Comment `/merge` to "
+                + "train of `\(id.target)`; Trainyard only merges the head that was queued. Comment `\(settings.mergeCommand)` to "
                 + "queue the new head.",
             &actions)
     }

@@ -59,7 +59,7 @@ extension Train {
             remove(
                 blamed.number, state: .failed,
                 reason: "Removed from the merge train: \(car.failure ?? "the pipeline failed") in car \(car.id) "
-                    + "\(context). Fix the failure and comment `/merge` again.",
+                    + "\(context). Fix the failure and comment `\(settings.mergeCommand)` again.",
                 &actions)
             return true
         }

@@ -94,11 +94,17 @@ public struct TrainSettings: Hashable, Codable, Sendable {
     /// How many refused landing pushes are retried (after re-reading the target) before the car's
     /// changes are removed.
     public var landingAttempts: Int
+    /// The command the train's notes tell people to use to queue a change again
+    /// (`@trainyard merge`; GitLab keeps `/merge` for its own quick action).
+    public var mergeCommand: String
 
-    public init(maxParallel: Int = 8, cancelRestarts: Int = 1, landingAttempts: Int = 3) {
+    public init(
+        maxParallel: Int = 8, cancelRestarts: Int = 1, landingAttempts: Int = 3, mergeCommand: String = "@trainyard merge"
+    ) {
         self.maxParallel = max(1, maxParallel)
         self.cancelRestarts = cancelRestarts
         self.landingAttempts = landingAttempts
+        self.mergeCommand = mergeCommand
     }
 }
 

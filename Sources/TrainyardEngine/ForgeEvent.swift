@@ -49,12 +49,15 @@ public struct CommentEvent: Hashable, Codable, Sendable {
     public var project: ProjectKey
     public var number: Int
     public var author: String
+    /// The author's numeric id on the forge, used to check their role before obeying a command.
+    public var authorID: Int?
     public var body: String
 
-    public init(project: ProjectKey, number: Int, author: String, body: String) {
+    public init(project: ProjectKey, number: Int, author: String, authorID: Int? = nil, body: String) {
         self.project = project
         self.number = number
         self.author = author
+        self.authorID = authorID
         self.body = body
     }
 }
@@ -82,22 +85,27 @@ public struct PipelineEvent: Hashable, Codable, Sendable {
     /// The forge's status word (`running`, `success`, …).
     public var status: String
 
-    public init(project: ProjectKey, pipeline: PipelineID, ref: String, sha: SHA, status: String) {
+    public init(project: ProjectKey, pipeline: PipelineID, ref: String, sha: SHA, status: String, source: String? = nil) {
         self.project = project
         self.pipeline = pipeline
         self.ref = ref
         self.sha = sha
         self.status = status
+        self.source = source
     }
 
-    /// The status as the train sees it; `nil` for states that mean nothing to it yet.
+    /// Where the pipeline came from (`api`, `push`, …), when the forge says.
+    public var source: String?
+
+    /// The status as the train sees it; `nil` for states that mean nothing to it: a `skipped`
+    /// pipeline is the record GitLab keeps of a push made with `ci.skip`, never a car's test.
     public var state: PipelineState? {
         switch status {
         case "created", "waiting_for_resource", "preparing", "pending", "scheduled", "queued": return .pending
         case "running", "in_progress": return .running
         case "success": return .success
         case "failed": return .failed
-        case "canceled", "cancelled", "skipped": return .canceled
+        case "canceled", "cancelled": return .canceled
         default: return nil
         }
     }

@@ -10,16 +10,20 @@ public struct ProjectSettings: Hashable, Sendable {
     /// The ref that holds a change's head on the forge, with `{number}` for its number
     /// (`refs/merge-requests/{number}/head` on GitLab).
     public var changeRef: String
+    /// The least project role (GitLab's access level: 30 Developer, 40 Maintainer) whose members
+    /// may give commands in comments.
+    public var mergeAccessLevel: Int
 
     public init(
         key: ProjectKey, targets: [String], gitURL: String, train: TrainSettings,
-        changeRef: String = "refs/merge-requests/{number}/head"
+        changeRef: String = "refs/merge-requests/{number}/head", mergeAccessLevel: Int = 30
     ) {
         self.key = key
         self.targets = targets
         self.gitURL = gitURL
         self.train = train
         self.changeRef = changeRef
+        self.mergeAccessLevel = mergeAccessLevel
     }
 
     /// The ref of change `number`'s head on the forge.
@@ -59,20 +63,27 @@ public struct MergeRequestInfo: Hashable, Sendable {
     public var head: SHA
     public var sourceBranch: String
     public var target: String
+    /// A draft is not ready to merge.
+    public var draft: Bool
 
-    public init(number: Int, title: String, state: String, head: SHA, sourceBranch: String, target: String) {
+    public init(
+        number: Int, title: String, state: String, head: SHA, sourceBranch: String, target: String, draft: Bool = false
+    ) {
         self.number = number
         self.title = title
         self.state = state
         self.head = head
         self.sourceBranch = sourceBranch
         self.target = target
+        self.draft = draft
     }
 }
 
 /// What the engine needs of a forge's REST API.
 public protocol ForgePort: Sendable {
     func mergeRequest(project: ProjectSettings, number: Int) async throws -> MergeRequestInfo
+    /// The user's role in the project as the forge's access level (0 when not a member).
+    func accessLevel(project: ProjectSettings, userID: Int) async throws -> Int
     func createPipeline(project: ProjectSettings, ref: String) async throws -> (id: PipelineID, sha: SHA)
     func cancelPipeline(project: ProjectSettings, pipeline: PipelineID) async throws
     func setStatus(project: ProjectSettings, sha: SHA, state: CommitState, description: String) async throws

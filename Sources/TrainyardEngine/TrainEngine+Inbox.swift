@@ -30,7 +30,8 @@ extension TrainEngine {
                 return try await store.finishInbox(row.id, outcome: "no command", at: clock())
             }
             try await run(
-                commands, on: event.number, in: project, by: "@\(event.author)", finishing: finishing("applied"))
+                commands, on: event.number, in: project, by: "@\(event.author)", authorID: event.authorID,
+                finishing: finishing("applied"))
         case .command(let event):
             guard let project = projects[event.project] else {
                 return try await store.finishInbox(row.id, outcome: "not managed", at: clock())
@@ -47,7 +48,7 @@ extension TrainEngine {
                 finishing: finishing("applied"))
         case .pipeline(let event):
             guard let project = projects[event.project], let (target, car) = Self.car(fromRef: event.ref),
-                project.targets.contains(target), let state = event.state
+                project.targets.contains(target), let state = event.state, event.source != "push"
             else {
                 return try await store.finishInbox(row.id, outcome: "not a car pipeline", at: clock())
             }
@@ -58,19 +59,18 @@ extension TrainEngine {
     }
 
     /// Carries out commands about one merge request. The forge is asked for the merge request's
-    /// current state first: a webhook is a hint, the API is the truth.
+    /// current state first (a webhook is a hint, the API is the truth), and for the role of the
+    /// person who commented: only members with `mergeAccessLevel` or more are obeyed. Everything
+    /// the commands lead to is committed in one transaction with the finished inbox row.
     func run(
-        _ commands: [Command], on number: Int, in project: ProjectSettings, by: String, finishing: Finishing
+        _ commands: [Command], on number: Int, in project: ProjectSettings, by: String, authorID: Int? = nil,
+        finishing: Finishing
     ) async throws {
         guard let forge = forges[project.key.forge] else { throw PermanentError("no forge \(project.key.forge)") }
         let info = try await forge.mergeRequest(project: project, number: number)
         let train = trainID(project, info.target)
-        guard project.targets.contains(info.target) else {
-            let managed = project.targets.map { "`\($0)`" }.joined(separator: ", ")
-            let reply = TrainAction.comment(
-                change: number,
-                body: "Trainyard does not run a merge train for `\(info.target)` in this project (it runs one for "
-                    + "\(managed)). Change the target branch or add it to `targets` in Trainyard's configuration.")
+        if let refusal = try await refusal(info, project: project, forge: forge, by: by, authorID: authorID) {
+            let reply = TrainAction.comment(change: number, body: refusal)
             return try await store.commit(train: train, state: nil, actions: [reply], finishing: finishing, at: clock())
         }
         var events: [TrainEvent] = []
@@ -83,6 +83,11 @@ extension TrainEngine {
                         change: number,
                         body: "!\(number) is \(info.state), so it cannot go on the merge train. Only open merge "
                             + "requests can be merged."))
+            case .merge where info.draft:
+                replies.append(
+                    .comment(
+                        change: number,
+                        body: "!\(number) is a draft. Mark it as ready, then comment `\(project.train.mergeCommand)`."))
             case .merge:
                 let change = Change(
                     number: number, head: info.head, title: info.title, sourceBranch: info.sourceBranch,
@@ -95,12 +100,38 @@ extension TrainEngine {
         if events.isEmpty {
             return try await store.commit(train: train, state: nil, actions: replies, finishing: finishing, at: clock())
         }
-        try await apply(events, to: train, project: project, finishing: nil)
-        if !replies.isEmpty {
-            try await store.commit(train: train, state: nil, actions: replies, finishing: nil, at: clock())
+        try await apply(events, to: train, project: project, also: replies, finishing: finishing)
+    }
+
+    /// Why a command about this merge request cannot be obeyed, as the reply to post; `nil` when
+    /// it can.
+    func refusal(
+        _ info: MergeRequestInfo, project: ProjectSettings, forge: any ForgePort, by: String, authorID: Int?
+    ) async throws -> String? {
+        guard project.targets.contains(info.target) else {
+            let managed = project.targets.map { "`\($0)`" }.joined(separator: ", ")
+            return "Trainyard does not run a merge train for `\(info.target)` in this project (it runs one for "
+                + "\(managed)). Change the target branch or add it to `targets` in Trainyard's configuration."
         }
-        if case .inbox(let id, let outcome) = finishing {
-            try await store.finishInbox(id, outcome: outcome, at: clock())
+        guard let authorID else { return nil }
+        let level = try await forge.accessLevel(project: project, userID: authorID)
+        guard level >= project.mergeAccessLevel else {
+            let has = level == 0 ? "is not a member" : "has the \(Self.role(level)) role"
+            return "\(by) cannot give Trainyard commands in this project: that takes the "
+                + "\(Self.role(project.mergeAccessLevel)) role or higher, and \(by) \(has)."
+        }
+        return nil
+    }
+
+    /// GitLab's name for an access level.
+    static func role(_ level: Int) -> String {
+        switch level {
+        case ..<10: return "no"
+        case 10..<20: return "Guest"
+        case 20..<30: return "Reporter"
+        case 30..<40: return "Developer"
+        case 40..<50: return "Maintainer"
+        default: return "Owner"
         }
     }
 

@@ -82,11 +82,17 @@ public actor TrainEngine {
             do {
                 try await process(row)
             } catch {
-                let delay = Self.backoff(attempt: row.attempts)
-                logger.warning(
-                    "delivery will be retried",
-                    metadata: ["inbox": "\(row.id)", "kind": "\(row.delivery.kind)", "error": "\(error)"])
-                try await store.retryInbox(row.id, error: "\(error)", notBefore: now.adding(milliseconds: delay))
+                if error is PermanentError || row.attempts + 1 >= maxAttempts * 2 {
+                    logger.error(
+                        "delivery failed", metadata: ["inbox": "\(row.id)", "kind": "\(row.delivery.kind)", "error": "\(error)"])
+                    try await store.finishInbox(row.id, outcome: "failed: \(error)", at: now)
+                } else {
+                    let delay = Self.backoff(attempt: row.attempts)
+                    logger.warning(
+                        "delivery will be retried",
+                        metadata: ["inbox": "\(row.id)", "kind": "\(row.delivery.kind)", "error": "\(error)"])
+                    try await store.retryInbox(row.id, error: "\(error)", notBefore: now.adding(milliseconds: delay))
+                }
             }
             return true
         }
@@ -113,10 +119,13 @@ public actor TrainEngine {
     }
 
     /// Applies events to one train and commits its new state with the resulting actions.
-    func apply(_ events: [TrainEvent], to id: TrainID, project: ProjectSettings, finishing: Finishing?) async throws {
+    func apply(
+        _ events: [TrainEvent], to id: TrainID, project: ProjectSettings, also extra: [TrainAction] = [],
+        finishing: Finishing?
+    ) async throws {
         var train = try await store.train(id) ?? Train(id: id, settings: project.train)
         train.settings = project.train
-        var actions: [TrainAction] = []
+        var actions: [TrainAction] = extra
         for event in events {
             let produced = train.apply(event)
             logger.debug(

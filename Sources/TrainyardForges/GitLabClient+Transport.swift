@@ -75,12 +75,27 @@ extension GitLabClient {
         }
     }
 
-    /// GitLab's error message: `{"message": …}` or `{"error": …}`, else the body's start.
+    /// GitLab's error message: `{"message": …}` or `{"error": …}`, else the body's start. A
+    /// message that is itself an object (`{"base": ["Reference not found"]}`) is flattened to
+    /// `base: Reference not found`.
     static func message(_ data: Data) -> String {
         if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-            if let message = object["message"] { return "\(message)" }
-            if let error = object["error"] { return "\(error)" }
+            if let message = object["message"] { return flatten(message) }
+            if let error = object["error"] { return flatten(error) }
         }
-        return String(decoding: data.prefix(300), as: UTF8.self)
+        return String(decoding: data.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func flatten(_ value: Any) -> String {
+        switch value {
+        case let text as String: return text
+        case let list as [Any]: return list.map(flatten).joined(separator: "; ")
+        case let object as [String: Any]:
+            return object.keys.sorted().map { key in
+                let inner = flatten(object[key] ?? "")
+                return key == "base" ? inner : "\(key): \(inner)"
+            }.joined(separator: "; ")
+        default: return "\(value)"
+        }
     }
 }

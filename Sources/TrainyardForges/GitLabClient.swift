@@ -43,6 +43,8 @@ public final class GitLabClient: ForgePort, Sendable {
             let sha: String?
             let source_branch: String
             let target_branch: String
+            let draft: Bool?
+            let work_in_progress: Bool?
         }
         let id = try await projectID(project)
         let body: Body = try await decode(try await send("GET", "projects/\(id)/merge_requests/\(number)"))
@@ -51,7 +53,18 @@ public final class GitLabClient: ForgePort, Sendable {
         }
         return MergeRequestInfo(
             number: body.iid, title: body.title, state: body.state, head: head, sourceBranch: body.source_branch,
-            target: body.target_branch)
+            target: body.target_branch, draft: body.draft ?? body.work_in_progress ?? false)
+    }
+
+    public func accessLevel(project: ProjectSettings, userID: Int) async throws -> Int {
+        struct Body: Decodable { let access_level: Int }
+        let id = try await projectID(project)
+        do {
+            let body: Body = try await decode(try await send("GET", "projects/\(id)/members/all/\(userID)"))
+            return body.access_level
+        } catch let error as PermanentError where error.description.contains("answered 404") {
+            return 0
+        }
     }
 
     public func createPipeline(project: ProjectSettings, ref: String) async throws -> (id: PipelineID, sha: SHA) {

@@ -6,6 +6,7 @@ enum GitLabPayload {
     }
 
     struct User: Decodable {
+        let id: Int?
         let username: String
     }
 
@@ -29,6 +30,8 @@ enum GitLabPayload {
         struct Attributes: Decodable {
             let note: String
             let noteable_type: String
+            /// `create` or `update` (GitLab 16.11+ also sends edits).
+            let action: String?
         }
         struct MergeRequest: Decodable {
             let iid: Int
@@ -52,6 +55,7 @@ enum GitLabPayload {
             let sha: String
             let status: String
             let tag: Bool?
+            let source: String?
         }
         let project: Project
         let object_attributes: Attributes

@@ -67,10 +67,14 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
             guard hook.object_attributes.noteable_type == "MergeRequest", let mergeRequest = hook.merge_request else {
                 return .ignored(kind: "\(kind) on \(hook.object_attributes.noteable_type)")
             }
+            if let action = hook.object_attributes.action, action != "create" {
+                return .ignored(kind: "\(kind) (\(action)): only new comments give commands")
+            }
             return .comment(
                 CommentEvent(
                     project: ProjectKey(forge: forge, path: hook.project.path_with_namespace),
-                    number: mergeRequest.iid, author: hook.user.username, body: hook.object_attributes.note))
+                    number: mergeRequest.iid, author: hook.user.username, authorID: hook.user.id,
+                    body: hook.object_attributes.note))
         case "Push Hook":
             let hook = try parse(GitLabPayload.PushHook.self, data, kind)
             guard hook.ref.hasPrefix("refs/heads/") else { return .ignored(kind: "\(kind) for \(hook.ref)") }
@@ -87,7 +91,8 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
                 PipelineEvent(
                     project: ProjectKey(forge: forge, path: hook.project.path_with_namespace),
                     pipeline: PipelineID(attributes.id), ref: attributes.ref,
-                    sha: try sha(attributes.sha, "object_attributes.sha"), status: attributes.status))
+                    sha: try sha(attributes.sha, "object_attributes.sha"), status: attributes.status,
+                    source: attributes.source))
         default:
             guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
                 throw IntakeError(status: 400, code: "malformed_json", message: "The body of the \(kind) is not JSON.")

@@ -18,7 +18,8 @@ public struct RetryPolicy: Sendable {
     public static func isRetryable(status: Int) -> Bool { status == 429 || (500...599).contains(status) }
 
     /// The wait before try `attempt + 1` (attempt counts from 0): what `Retry-After` asks for
-    /// when present (seconds or an HTTP date), else exponential backoff with full jitter.
+    /// when present (seconds or an HTTP date), else exponential backoff with jitter (between half and all of the
+    /// doubled delay).
     public func delay(attempt: Int, retryAfter: String?, now: Date = Date()) -> Duration {
         if let retryAfter, let asked = Self.parseRetryAfter(retryAfter, now: now) {
             return min(asked, maxDelay * 5)

@@ -17,9 +17,13 @@ extension GitMirror {
         return path
     }
 
+    /// The environment that hands git the forge's credential, only when the project's git URL is
+    /// on the forge's own host.
     func credentials(_ project: ProjectSettings) -> [String: String] {
-        guard let header = authorization[project.key.forge] else { return [:] }
-        return ["GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader", "GIT_CONFIG_VALUE_0": header]
+        guard let credential = authorization[project.key.forge],
+            URL(string: project.gitURL)?.host?.lowercased() == credential.host.lowercased()
+        else { return [:] }
+        return ["GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader", "GIT_CONFIG_VALUE_0": credential.header]
     }
 
     func fetch(_ project: ProjectSettings, _ repo: String, _ refspecs: [String]) async throws {

@@ -13,11 +13,13 @@ public struct GitMirror: GitPort {
     /// Where the mirrors live: `<root>/<forge>/<project path>.git`.
     public let root: String
     let git: GitRunner
-    /// Per forge name, the `Authorization` header git sends over HTTP (never part of a URL).
-    let authorization: [String: String]
+    /// Per forge name, the credential git sends over HTTP (never part of a URL).
+    let authorization: [String: GitCredential]
     let logger: Logger
 
-    public init(root: String, git: GitRunner = GitRunner(), authorization: [String: String] = [:], logger: Logger) {
+    public init(
+        root: String, git: GitRunner = GitRunner(), authorization: [String: GitCredential] = [:], logger: Logger
+    ) {
         self.root = root
         self.git = git
         self.authorization = authorization
@@ -41,7 +43,11 @@ public struct GitMirror: GitPort {
         let repo = try await mirror(project)
         let branch = try RefName.validateBranch(ref)
         if !(try await hasCommit(repo, base)) {
-            throw PermanentError("the base commit \(base.short) is not on the forge any more")
+            let targets = try project.targets.map { "+refs/heads/\(try RefName.validateBranch($0)):refs/trainyard/targets/\($0)" }
+            try await fetch(project, repo, targets)
+            guard try await hasCommit(repo, base) else {
+                throw GitError(command: ["fetch"], message: "the base commit \(base.short) is not on any target branch")
+            }
         }
         for change in changes where !(try await hasCommit(repo, change.head)) {
             let ref = project.changeRef(change.number)
@@ -97,8 +103,10 @@ public struct GitMirror: GitPort {
             return .rejected("`\(branch)` is at \(remote?.short ?? "nothing"), not at \(expected.short) as expected")
         }
         let ancestry = try await git.run(["merge-base", "--is-ancestor", expected.value, commit.value], in: repo)
-        guard ancestry.status == 0 else {
-            return .rejected("\(commit.short) is not a fast-forward of \(expected.short)")
+        switch ancestry.status {
+        case 0: break
+        case 1: return .rejected("\(commit.short) is not a fast-forward of \(expected.short)")
+        default: throw GitError(command: ["merge-base"], message: ancestry.stderr)
         }
         let output = try await git.run(
             ["push", "--porcelain", "--end-of-options", project.gitURL, "\(commit.value):refs/heads/\(branch)"],

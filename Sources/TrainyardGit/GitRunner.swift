@@ -14,8 +14,8 @@ public struct GitRunner: Sendable {
     /// How long one git command may run before it is killed.
     public var timeout: TimeInterval
 
-    public init(executable: String = "/usr/bin/git", environment: [String: String] = [:], timeout: TimeInterval = 300) {
-        self.executable = executable
+    public init(executable: String? = nil, environment: [String: String] = [:], timeout: TimeInterval = 300) {
+        self.executable = executable ?? GitRunner.find()
         self.environment = environment
         self.timeout = timeout
     }
@@ -40,6 +40,7 @@ public struct GitRunner: Sendable {
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
             "GIT_CONFIG_NOSYSTEM": "1",
+            "GIT_CONFIG_GLOBAL": "/dev/null",
             "GIT_TERMINAL_PROMPT": "0",
             "GIT_ASKPASS": "/bin/true",
             "LC_ALL": "C",
@@ -81,6 +82,15 @@ public struct GitRunner: Sendable {
                         stderr: String(decoding: errData, as: UTF8.self)))
             }
         }
+    }
+
+    /// The first `git` on `PATH`, else `/usr/bin/git`.
+    static func find() -> String {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        for folder in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(folder)/git") {
+            return "\(folder)/git"
+        }
+        return "/usr/bin/git"
     }
 
     /// Runs git and throws ``GitError`` unless it exits 0; returns standard output.

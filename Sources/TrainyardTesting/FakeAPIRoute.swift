@@ -15,6 +15,7 @@ enum FakeAPIRoute: Sendable {
     case listPipelines(String)
     case getPipeline(String, id: Int)
     case cancelPipeline(String, id: Int)
+    case getMember(String, userID: Int)
 
     init?(method: String, segments: [String]) {
         guard segments.count >= 2, segments[0] == "projects" else { return nil }
@@ -50,6 +51,8 @@ enum FakeAPIRoute: Sendable {
                 self = .listPipelines(project)
             } else if let captures = match(["pipelines", "*"]), let id = Int(captures[0]) {
                 self = .getPipeline(project, id: id)
+            } else if let captures = match(["members", "all", "*"]), let id = Int(captures[0]) {
+                self = .getMember(project, userID: id)
             } else {
                 return nil
             }

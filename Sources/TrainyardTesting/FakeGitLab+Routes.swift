@@ -192,6 +192,14 @@ extension FakeGitLab {
                 throw APIError.recordNotFound
             }
             return .json(200, pipelineJSON(pipeline, in: state.project))
+
+        case .getMember(let id, let userID):
+            _ = try lookUpProject(id)
+            guard let member = users.values.first(where: { $0.id == userID }) else { throw APIError.notFound("") }
+            let level = accessLevels[member.username] ?? 30
+            guard level > 0 else { throw APIError.notFound("") }
+            guard case .object(let fields) = userJSON(member.username) else { throw APIError.recordNotFound }
+            return .json(200, .object(fields + [JSON.Field(key: "access_level", value: .int(level))]))
         }
     }
 

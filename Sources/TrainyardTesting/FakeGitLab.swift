@@ -34,6 +34,11 @@ public actor FakeGitLab {
 
     var projects: [Int: FakeProjectState] = [:]
     var users: [String: FakeUser] = [:]
+    /// Project access levels by username (GitLab's numbers: 30 Developer, 40 Maintainer); a user
+    /// not listed is a Developer, as the fake's default.
+    var accessLevels: [String: Int] = [:]
+    /// Merge requests marked as drafts, by project id and iid.
+    var drafts: Set<[Int]> = []
     var commitCache: [String: GitCommit] = [:]
     var nextMergeRequestID = 1
     var nextPipelineID = 1

@@ -1,4 +1,5 @@
 import Foundation
+import TrainyardGit
 
 /// The `forges:` and `projects:` sections.
 extension ConfigLoader {
@@ -22,9 +23,10 @@ extension ConfigLoader {
                 problems.append(
                     ConfigProblem(path: "\(path).kind", message: "unsupported forge kind `\(kind)`; use `gitlab`"))
             }
+            declaredForges.insert(name)
             let urlText = string(forge, "url", path, required: true)
             let url = urlText.flatMap { URL(string: $0) }
-            if let urlText, url?.scheme == nil || url?.host == nil {
+            if let urlText, !["http", "https"].contains(url?.scheme?.lowercased() ?? "") || url?.host == nil {
                 problems.append(
                     ConfigProblem(path: "\(path).url", message: "expected an http(s) URL, got `\(urlText)`"))
             }
@@ -57,9 +59,9 @@ extension ConfigLoader {
                 problems.append(ConfigProblem(path: path, message: "expected a mapping with forge, path, targets"))
                 continue
             }
-            checkKeys(map, path, ["forge", "path", "targets", "git_url", "max_parallel"])
+            checkKeys(map, path, ["forge", "path", "targets", "git_url", "max_parallel", "merge_access_level"])
             let forge = string(map, "forge", path, required: true)
-            if let forge, forges[forge] == nil {
+            if let forge, forges[forge] == nil, !declaredForges.contains(forge) {
                 let known = forges.keys.sorted().joined(separator: ", ")
                 problems.append(
                     ConfigProblem(
@@ -80,8 +82,20 @@ extension ConfigLoader {
                     ConfigProblem(
                         path: "\(path).targets[\(position)]", message: "`\(target)` is not a valid branch name"))
             }
+            var mergeAccessLevel = 30
+            if let text = string(map, "merge_access_level", path) {
+                if let level = Self.accessLevels[text.lowercased()] {
+                    mergeAccessLevel = level
+                } else {
+                    problems.append(
+                        ConfigProblem(
+                            path: "\(path).merge_access_level", message: "expected developer, maintainer or owner"))
+                }
+            }
             var maxParallel = 8
-            if let text = string(map, "max_parallel", path) {
+            if let value = map["max_parallel"], !(value is Int) {
+                problems.append(ConfigProblem(path: "\(path).max_parallel", message: "expected a whole number from 1 to 100"))
+            } else if let text = string(map, "max_parallel", path) {
                 if let number = Int(text), (1...100).contains(number) {
                     maxParallel = number
                 } else {
@@ -96,17 +110,19 @@ extension ConfigLoader {
                         ConfigProblem(path: "\(path).path", message: "`\(projectPath)` is configured twice"))
                 }
                 projects.append(
-                    .init(forge: forge, path: projectPath, targets: targets, gitURL: gitURL, maxParallel: maxParallel))
+                    .init(
+                        forge: forge, path: projectPath, targets: targets, gitURL: gitURL, maxParallel: maxParallel,
+                        mergeAccessLevel: mergeAccessLevel))
             }
         }
         return projects
     }
 
-    /// The same rules the git adapter enforces, checked early so a bad target fails at start-up.
+    /// The rules the git adapter enforces, checked at start-up, plus: `trainyard/` is Trainyard's own.
     static func isSafeBranch(_ name: String) -> Bool {
-        guard !name.isEmpty, !name.hasPrefix("-"), !name.hasPrefix("/"), !name.hasSuffix("/"), !name.hasSuffix(".lock"),
-            !name.contains(".."), !name.contains("//"), !name.contains("@{"), !name.hasPrefix("trainyard/")
-        else { return false }
-        return !name.contains { " ~^:?*[\\\t\n".contains($0) || $0.asciiValue.map { $0 < 0x20 } == true }
+        RefName.isValidBranch(name) && !name.hasPrefix("trainyard/")
     }
+
+    /// GitLab's access levels by role name.
+    static let accessLevels = ["developer": 30, "maintainer": 40, "owner": 50]
 }

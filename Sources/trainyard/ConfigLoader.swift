@@ -7,6 +7,8 @@ import Yams
 struct ConfigLoader {
     var environment: [String: String]
     var problems: [ConfigProblem] = []
+    /// Forge names seen under `forges`, valid or not, so projects naming a broken forge get one error.
+    var declaredForges: Set<String> = []
 
     init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.environment = environment
@@ -43,7 +45,14 @@ struct ConfigLoader {
         if let listen = string(map, "listen", "") { config.listen = parseListen(listen) ?? config.listen }
         if let storage = string(map, "storage", "") { config.storage = parseStorage(storage) ?? config.storage }
         config.gitDirectory = string(map, "git_dir", "")
-        if let mention = string(map, "mention", "") { config.mention = mention }
+        if let mention = string(map, "mention", "") {
+            if !mention.isEmpty, mention.allSatisfy({ $0.isLetter || $0.isNumber || "_.-".contains($0) }) {
+                config.mention = mention
+            } else {
+                problems.append(
+                    ConfigProblem(path: "mention", message: "expected a username without @, such as trainyard"))
+            }
+        }
         if let api = map["api"] {
             if let api = api as? [String: Any] {
                 checkKeys(api, "api", ["tokens"])

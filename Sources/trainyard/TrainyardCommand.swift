@@ -31,8 +31,11 @@ struct Serve: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+        }
         var logger = Logger(label: "trainyard")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        logger.logLevel = level
         let settings = try loadConfig(config)
         if settings.projects.isEmpty {
             logger.warning("no projects are configured; see docs/configuration.md")

@@ -26,6 +26,8 @@ struct TrainyardConfig: Sendable, Equatable {
         var targets: [String]
         var gitURL: String?
         var maxParallel: Int
+        /// The least GitLab access level whose members' comment commands are obeyed.
+        var mergeAccessLevel: Int = 30
     }
 
     var listen = Listen(host: "127.0.0.1", port: 8080)

@@ -26,12 +26,13 @@ struct TrainyardService {
         }
         var forges: [String: any ForgePort] = [:]
         var verifiers: [String: any WebhookVerifier] = [:]
-        var authorization: [String: String] = [:]
+        var authorization: [String: GitCredential] = [:]
         for forge in config.forges.values {
             forges[forge.name] = GitLabClient(baseURL: forge.url, token: forge.token, logger: logger)
             verifiers[forge.name] = GitLabWebhookVerifier(forge: forge.name, secret: forge.webhookSecret)
-            authorization[forge.name] =
-                "Authorization: Basic " + Data("oauth2:\(forge.token)".utf8).base64EncodedString()
+            authorization[forge.name] = GitCredential(
+                host: forge.url.host ?? "",
+                header: "Authorization: Basic " + Data("oauth2:\(forge.token)".utf8).base64EncodedString())
         }
         let projects = config.projects.compactMap { project -> ProjectSettings? in
             guard let forge = config.forges[project.forge] else { return nil }
@@ -41,7 +42,8 @@ struct TrainyardService {
             return ProjectSettings(
                 key: ProjectKey(forge: project.forge, path: project.path), targets: project.targets,
                 gitURL: project.gitURL ?? "\(base)/\(project.path).git",
-                train: TrainSettings(maxParallel: project.maxParallel))
+                train: TrainSettings(maxParallel: project.maxParallel, mergeCommand: "@\(config.mention) merge"),
+                mergeAccessLevel: project.mergeAccessLevel)
         }
         let git = GitMirror(root: config.resolvedGitDirectory, authorization: authorization, logger: logger)
         engine = TrainEngine(
@@ -71,6 +73,6 @@ struct TrainyardService {
 struct EngineService: Service {
     let engine: TrainEngine
     func run() async throws {
-        try await cancelWhenGracefulShutdown { await engine.run() }
+        await cancelWhenGracefulShutdown { await engine.run() }
     }
 }

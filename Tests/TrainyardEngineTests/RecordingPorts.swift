@@ -11,6 +11,14 @@ actor RecordingPorts: GitPort, ForgePort {
     var mergeRequests: [Int: MergeRequestInfo] = [:]
     var target = SHA(String(repeating: "1", count: 40))
     var nextPipeline = 1
+    var accessLevels: [Int: Int] = [:]
+
+    func setAccessLevel(_ level: Int, for user: Int) { accessLevels[user] = level }
+
+    func accessLevel(project: ProjectSettings, userID: Int) async throws -> Int {
+        try record("accessLevel")
+        return accessLevels[userID] ?? 30
+    }
 
     func failNext(_ call: String, with errors: [any Error]) { failures[call, default: []] += errors }
     func setMergeRequest(_ info: MergeRequestInfo) { mergeRequests[info.number] = info }

@@ -29,10 +29,12 @@ struct TrainEngineTests {
         return (engine, store)
     }
 
-    static func comment(_ body: String, on number: Int = 1, key: String = UUID().uuidString) -> Delivery {
+    static func comment(_ body: String, on number: Int = 1, key: String = UUID().uuidString, authorID: Int? = nil)
+        -> Delivery
+    {
         Delivery(
             source: "gitlab", key: key, kind: "Note Hook",
-            event: .comment(CommentEvent(project: project.key, number: number, author: "alice", body: body)))
+            event: .comment(CommentEvent(project: project.key, number: number, author: "alice", authorID: authorID, body: body)))
     }
 
     static func openRequest(_ number: Int, target: String = "main") -> MergeRequestInfo {
@@ -73,6 +75,66 @@ struct TrainEngineTests {
         try await engine.drain()
         #expect(await ports.calls.contains { $0.hasPrefix("comment:") && $0.contains(words) })
         #expect(!(await ports.calls.contains("buildCar")))
+        try await store.close()
+    }
+
+    @Test(arguments: [(20, "has the Reporter role"), (0, "is not a member")])
+    func commandsFromPeopleWithoutTheRoleAreRefused(level: Int, words: String) async throws {
+        let ports = RecordingPorts()
+        await ports.setMergeRequest(Self.openRequest(1))
+        await ports.setAccessLevel(level, for: 77)
+        let (engine, store) = try await Self.engine(ports, clock: Clock())
+        _ = try await engine.accept(Self.comment("@trainyard merge", authorID: 77))
+        try await engine.drain()
+        let calls = await ports.calls
+        #expect(calls.contains { $0.contains("@alice cannot give Trainyard commands") && $0.contains(words) })
+        #expect(!calls.contains("buildCar"))
+        try await store.close()
+    }
+
+    @Test func draftsAreNotQueued() async throws {
+        let ports = RecordingPorts()
+        var draft = Self.openRequest(1)
+        draft.draft = true
+        await ports.setMergeRequest(draft)
+        let (engine, store) = try await Self.engine(ports, clock: Clock())
+        _ = try await engine.accept(Self.comment("/merge", authorID: 5))
+        try await engine.drain()
+        #expect(await ports.calls.contains { $0.contains("is a draft") })
+        #expect(!(await ports.calls.contains("buildCar")))
+        try await store.close()
+    }
+
+    @Test func missingMergeRequestFailsTheDeliveryOnceWithoutRetrying() async throws {
+        let ports = RecordingPorts()
+        let clock = Clock()
+        let (engine, store) = try await Self.engine(ports, clock: clock)
+        let api = CommandEvent(project: Self.project.key, number: 404, command: .merge, by: "the REST API")
+        _ = try await engine.accept(Delivery(source: "api", key: "k", kind: "API merge", event: .command(api)))
+        try await engine.drain()
+        clock.advance(seconds: 600)
+        try await engine.drain()
+        #expect(await ports.calls == ["mergeRequest"])
+        #expect(try await store.recentDeliveries(limit: 1).first?.outcome?.hasPrefix("failed: 404") == true)
+        try await store.close()
+    }
+
+    @Test func skippedAndPushPipelinesOnCarBranchesAreNotCarPipelines() async throws {
+        let ports = RecordingPorts()
+        await ports.setMergeRequest(Self.openRequest(1))
+        let (engine, store) = try await Self.engine(ports, clock: Clock())
+        _ = try await engine.accept(Self.comment("/merge"))
+        try await engine.drain()
+        let sha = SHA(String(repeating: "c", count: 39) + "1")
+        for (status, source) in [("skipped", "push"), ("failed", "push")] {
+            let event = PipelineEvent(
+                project: Self.project.key, pipeline: PipelineID(900), ref: "trainyard/main/1", sha: sha, status: status,
+                source: source)
+            _ = try await engine.accept(Delivery(source: "gitlab", key: "p-\(status)", kind: "Pipeline Hook", event: .pipeline(event)))
+        }
+        try await engine.drain()
+        let train = try #require(try await store.train(TrainID(forge: "gitlab", project: "group/app", target: "main")))
+        #expect(train.cars.first?.status == .testing && train.cars.first?.pipeline == PipelineID(1))
         try await store.close()
     }
 

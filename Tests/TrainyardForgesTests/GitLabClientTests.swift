@@ -3,7 +3,7 @@ import Logging
 import Testing
 import TrainyardCore
 import TrainyardEngine
-import TrainyardForges
+@testable import TrainyardForges
 import TrainyardTesting
 
 /// The GitLab REST client over URLSession against the fake GitLab on loopback.
@@ -99,6 +99,28 @@ struct GitLabClientTests {
             await #expect(throws: (any Error).self) { try await client.comment(project: project, number: 1, body: "x") }
             #expect(await gitlab.requestLog().count - before == 4, "four tries in all, then the error")
         }
+    }
+
+    @Test func readsTheCommentersRole() async throws {
+        try await Self.withGitLab { gitlab, client, project in
+            let iid = try await gitlab.createMergeRequest(project: "group/app", sourceBranch: "m", title: "M", files: ["m": "m\n"])
+            await gitlab.comment(project: "group/app", iid: iid, body: "hi", author: "rita")
+            await gitlab.setAccessLevel(username: "rita", level: 20)
+            await gitlab.setAccessLevel(username: "nobody", level: 0)
+            let rita = await gitlab.userID("rita")
+            #expect(try await client.accessLevel(project: project, userID: rita) == 20)
+            #expect(try await client.accessLevel(project: project, userID: 9999) == 0)
+        }
+    }
+
+    @Test(arguments: [
+        (#"{"message":{"base":["Reference not found"]}}"#, "Reference not found"),
+        (#"{"message":{"ref":["is invalid"],"base":["x"]}}"#, "x; ref: is invalid"),
+        (#"{"error":"insufficient_scope"}"#, "insufficient_scope"),
+        ("Retry later\n", "Retry later"),
+    ])
+    func errorMessagesAreFlattenedForPeople(body: String, message: String) {
+        #expect(GitLabClient.message(Data(body.utf8)) == message)
     }
 
     @Test func retryAfterIsReadAsSecondsOrAsADate() {

@@ -90,6 +90,23 @@ struct GitLabWebhookVerifierTests {
         #expect(fingerprint.hasPrefix("body-"))
     }
 
+    @Test func editedCommentsGiveNoCommandsAndAuthorIDsAreRead() throws {
+        func note(_ action: String) -> Data {
+            Data(
+                #"{"user":{"id":7,"username":"al"},"project":{"path_with_namespace":"g/a"},"merge_request":{"iid":3},"object_attributes":{"note":"@trainyard merge","noteable_type":"MergeRequest","action":"\#(action)"}}"#
+                    .utf8)
+        }
+        guard case .comment(let comment) = try Self.decode("Note Hook", note("create")).event else {
+            Issue.record("expected a comment")
+            return
+        }
+        #expect(comment.authorID == 7 && comment.author == "al" && comment.number == 3)
+        guard case .ignored = try Self.decode("Note Hook", note("update")).event else {
+            Issue.record("an edited comment must not give commands")
+            return
+        }
+    }
+
     @Test func deletedBranchAndTagPushesAreHandled() throws {
         let deleted = Data(
             #"{"ref":"refs/heads/gone","after":"0000000000000000000000000000000000000000","project":{"path_with_namespace":"g/a"}}"#

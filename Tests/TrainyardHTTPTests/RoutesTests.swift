@@ -38,6 +38,7 @@ struct RoutesTests {
         }
         func deleteBranch(project: ProjectSettings, branch: String) async throws { throw Unused() }
         func mergeRequest(project: ProjectSettings, number: Int) async throws -> MergeRequestInfo { throw Unused() }
+        func accessLevel(project: ProjectSettings, userID: Int) async throws -> Int { throw Unused() }
         func createPipeline(project: ProjectSettings, ref: String) async throws -> (id: PipelineID, sha: SHA) {
             throw Unused()
         }

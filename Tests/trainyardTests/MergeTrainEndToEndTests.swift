@@ -161,6 +161,21 @@ struct MergeTrainEndToEndTests {
         #expect(await harness.mergeRequest(second)?.state == "opened")
     }
 
+    @Test func commandsNeedTheDeveloperRoleAndAReadyMergeRequest() async throws {
+        let harness = try await ServiceHarness.start()
+        defer { Task { await harness.stop() } }
+        await harness.gitlab.setAccessLevel(username: "rita", level: 20)
+        let iid = try await harness.openMergeRequest("guarded", ["g.txt": "g\n"])
+        await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "@trainyard merge", author: "rita")
+        try await harness.waitForNote(iid, containing: "@rita cannot give Trainyard commands")
+        await harness.gitlab.setDraft(project: ServiceHarness.project, iid: iid)
+        await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "@trainyard merge")
+        try await harness.waitForNote(iid, containing: "is a draft")
+        await harness.gitlab.setDraft(project: ServiceHarness.project, iid: iid, false)
+        await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "@trainyard merge")
+        try await harness.waitFor(iid, state: "merged")
+    }
+
     @Test func cancelCommandAndClosingTakeMergeRequestsOff() async throws {
         let harness = try await ServiceHarness.start(policy: { _ in nil })
         defer { Task { await harness.stop() } }
