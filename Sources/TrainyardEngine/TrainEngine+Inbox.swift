@@ -126,8 +126,10 @@ extension TrainEngine {
     /// GitLab's name for an access level.
     static func role(_ level: Int) -> String {
         switch level {
-        case ..<10: return "no"
-        case 10..<20: return "Guest"
+        case ..<1: return "no"
+        case 1..<10: return "Minimal Access"
+        case 10..<15: return "Guest"
+        case 15..<20: return "Planner"
         case 20..<30: return "Reporter"
         case 30..<40: return "Developer"
         case 40..<50: return "Maintainer"

@@ -76,8 +76,8 @@ extension GitLabClient {
     }
 
     /// GitLab's error message: `{"message": …}` or `{"error": …}`, else the body's start. A
-    /// message that is itself an object (`{"base": ["Reference not found"]}`) is flattened to
-    /// `base: Reference not found`.
+    /// message that is itself an object is flattened: `{"base": ["Reference not found"]}` becomes
+    /// `Reference not found`, `{"ref": ["is invalid"]}` becomes `ref: is invalid`.
     static func message(_ data: Data) -> String {
         if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             if let message = object["message"] { return flatten(message) }

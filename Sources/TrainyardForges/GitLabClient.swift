@@ -47,7 +47,7 @@ public final class GitLabClient: ForgePort, Sendable {
             let work_in_progress: Bool?
         }
         let id = try await projectID(project)
-        let body: Body = try await decode(try await send("GET", "projects/\(id)/merge_requests/\(number)"))
+        let body: Body = try decode(try await send("GET", "projects/\(id)/merge_requests/\(number)"))
         guard let text = body.sha, let head = SHA(validating: text) else {
             throw PermanentError("merge request !\(number) has no head commit yet")
         }
@@ -60,7 +60,7 @@ public final class GitLabClient: ForgePort, Sendable {
         struct Body: Decodable { let access_level: Int }
         let id = try await projectID(project)
         do {
-            let body: Body = try await decode(try await send("GET", "projects/\(id)/members/all/\(userID)"))
+            let body: Body = try decode(try await send("GET", "projects/\(id)/members/all/\(userID)"))
             return body.access_level
         } catch let error as PermanentError where error.description.contains("answered 404") {
             return 0
@@ -73,7 +73,7 @@ public final class GitLabClient: ForgePort, Sendable {
             let sha: String
         }
         let id = try await projectID(project)
-        let body: Body = try await decode(try await send("POST", "projects/\(id)/pipeline", query: ["ref": ref]))
+        let body: Body = try decode(try await send("POST", "projects/\(id)/pipeline", query: ["ref": ref]))
         guard let sha = SHA(validating: body.sha) else { throw PermanentError("pipeline \(body.id) has no commit id") }
         return (PipelineID(body.id), sha)
     }
@@ -103,7 +103,7 @@ public final class GitLabClient: ForgePort, Sendable {
     func projectID(_ project: ProjectSettings) async throws -> Int {
         if let known = await projectIDs.id(for: project.key.path) { return known }
         struct Body: Decodable { let id: Int }
-        let body: Body = try await decode(try await send("GET", "projects/\(Self.encode(project.key.path))"))
+        let body: Body = try decode(try await send("GET", "projects/\(Self.encode(project.key.path))"))
         await projectIDs.remember(body.id, for: project.key.path)
         return body.id
     }

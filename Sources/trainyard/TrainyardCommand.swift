@@ -27,7 +27,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: "The configuration file (default: trainyard.yml if present).")
     var config: String?
 
-    @Option(help: "Log level: trace, debug, info, notice, warning, error.")
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
     func run() async throws {

@@ -176,6 +176,24 @@ struct MergeTrainEndToEndTests {
         try await harness.waitFor(iid, state: "merged")
     }
 
+    @Test func restartedServiceResumesTheTrainFromItsDatabase() async throws {
+        let first = try await ServiceHarness.start(policy: { _ in nil })
+        let gitlab = first.gitlab
+        let one = try await first.openMergeRequest("r1", ["r1.txt": "1\n"])
+        let two = try await first.openMergeRequest("r2", ["r2.txt": "2\n"])
+        for iid in [one, two] { await gitlab.comment(project: ServiceHarness.project, iid: iid, body: "@trainyard merge") }
+        try await waitUntil { await gitlab.pipelines(project: ServiceHarness.project).filter { $0.source == "api" }.count == 2 }
+        let harness = try await first.restarted()
+        defer { Task { await harness.stop() } }
+        for pipeline in await gitlab.pipelines(project: ServiceHarness.project) where pipeline.source == "api" {
+            await gitlab.finishPipeline(project: ServiceHarness.project, id: pipeline.id, status: "success")
+        }
+        try await harness.waitFor(one, state: "merged")
+        try await harness.waitFor(two, state: "merged")
+        let notes = await harness.mergeRequest(two)?.notes ?? []
+        #expect(notes.filter { $0.contains("Added !\(two)") }.count == 1, "nothing was applied twice across the restart")
+    }
+
     @Test func cancelCommandAndClosingTakeMergeRequestsOff() async throws {
         let harness = try await ServiceHarness.start(policy: { _ in nil })
         defer { Task { await harness.stop() } }

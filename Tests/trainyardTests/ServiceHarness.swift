@@ -18,15 +18,19 @@ final class ServiceHarness: Sendable {
 
     let root: URL
     let gitlab: FakeGitLab
+    let config: TrainyardConfig
     let port: Int
     let task: Task<Void, any Error>
     let store: SQLiteStore
 
     var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
-    private init(root: URL, gitlab: FakeGitLab, port: Int, task: Task<Void, any Error>, store: SQLiteStore) {
+    private init(
+        root: URL, gitlab: FakeGitLab, config: TrainyardConfig, port: Int, task: Task<Void, any Error>, store: SQLiteStore
+    ) {
         self.root = root
         self.gitlab = gitlab
+        self.config = config
         self.port = port
         self.task = task
         self.store = store
@@ -58,6 +62,16 @@ final class ServiceHarness: Sendable {
                 forge: "gitlab", path: Self.project, targets: ["main"], gitURL: project.gitURL.absoluteString,
                 maxParallel: maxParallel)
         ]
+        let (port, task, store) = try await launch(config)
+        config.listen.port = port
+        await gitlab.addWebhook(
+            project: Self.project, url: URL(string: "http://127.0.0.1:\(port)/webhooks/gitlab")!,
+            token: Self.webhookSecret)
+        return ServiceHarness(root: root, gitlab: gitlab, config: config, port: port, task: task, store: store)
+    }
+
+    /// Runs the service described by `config`; returns the port it listens on.
+    static func launch(_ config: TrainyardConfig) async throws -> (Int, Task<Void, any Error>, SQLiteStore) {
         var logger = Logger(label: "trainyard-e2e")
         logger.logLevel =
             ProcessInfo.processInfo.environment["TRAINYARD_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) }
@@ -68,10 +82,17 @@ final class ServiceHarness: Sendable {
         let task = Task { try await app.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw HarnessError("the service did not start") }
-        await gitlab.addWebhook(
-            project: Self.project, url: URL(string: "http://127.0.0.1:\(port)/webhooks/gitlab")!,
-            token: Self.webhookSecret)
-        return ServiceHarness(root: root, gitlab: gitlab, port: port, task: task, store: service.store)
+        return (port, task, service.store)
+    }
+
+    /// Stops the service (not the fake GitLab) and starts a new one on the same database, git
+    /// mirrors and port, as a restart of the process would.
+    func restarted() async throws -> ServiceHarness {
+        task.cancel()
+        _ = try? await task.value
+        try await store.close()
+        let (port, task, store) = try await Self.launch(config)
+        return ServiceHarness(root: root, gitlab: gitlab, config: config, port: port, task: task, store: store)
     }
 
     func stop() async {
