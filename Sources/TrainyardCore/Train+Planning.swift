@@ -1,5 +1,5 @@
-/// The planner of the walking skeleton: prefix speculation with a fixed window, landing of the
-/// deepest passed prefix, and blame only once every car ahead has passed.
+/// Planning over prefixes: cars for the next changes within the planner's window, landing of the
+/// deepest passed prefix, and blame as the planner says (see ``PlannerKind``).
 extension Train {
     /// Runs after every event: land what can land, blame what must be blamed, bring the cars in
     /// line with the queue, and post the statuses that changed.
@@ -42,20 +42,29 @@ extension Train {
         return zip(lhs, rhs).allSatisfy { $0.number == $1.number && $0.head == $1.head }
     }
 
-    /// A failed car blames its newest change only when every car ahead of it has passed: then the
-    /// changes ahead are known good together and the newest one broke the build.
+    /// A failed car blames its newest change when every car ahead of it has passed: then the
+    /// changes ahead are known good together and the newest one broke the build. The `gitlab`
+    /// planner blames at once instead, as GitLab does.
     mutating func blameFailedCar(_ actions: inout [TrainAction]) -> Bool {
         for (k, car) in cars.enumerated() where car.status == .failed {
             // A car ahead of the landing car is superseded: its changes land in the passed car.
             if let landing = landingIndex, k < landing { continue }
             let ahead = cars[..<k]
-            guard ahead.allSatisfy({ $0.status == .passed || $0.status == .landing }) else { return false }
+            let aheadPassed = ahead.allSatisfy { $0.status == .passed || $0.status == .landing }
+            guard aheadPassed || !settings.planner.waitsForPredecessors else { return false }
             let blamed = car.newest
             let others = car.changes.dropLast().map(\.reference)
-            let context =
-                others.isEmpty
-                ? "with \(blamed.reference) alone on `\(id.target)` at \(car.base.short)"
-                : "with \(Car.list(others)) ahead of it on `\(id.target)`, and the car without \(blamed.reference) passed"
+            let context: String
+            if others.isEmpty {
+                context = "with \(blamed.reference) alone on `\(id.target)` at \(car.base.short)"
+            } else if aheadPassed {
+                context =
+                    "with \(Car.list(others)) ahead of it on `\(id.target)`, and the car without \(blamed.reference) passed"
+            } else {
+                context =
+                    "with \(Car.list(others)) ahead of it on `\(id.target)`; the `gitlab` planner removes the newest "
+                    + "change of a failed car at once, before the cars ahead of it finished"
+            }
             remove(
                 blamed.number, state: .failed,
                 reason: "Removed from the merge train: \(car.failure ?? "the pipeline failed") in car \(car.id) "
@@ -82,7 +91,7 @@ extension Train {
     /// Starts new cars for the next changes of the queue, up to `maxParallel` cars in flight.
     mutating func fillWindow(_ actions: inout [TrainAction]) {
         guard let head = targetHead, !fetchingTarget else { return }
-        while cars.count < min(queue.count, settings.maxParallel) {
+        while cars.count < min(queue.count, settings.planner.window(settings.maxParallel)) {
             let id = CarID(nextCar)
             nextCar += 1
             let changes = Array(queue[...cars.count])

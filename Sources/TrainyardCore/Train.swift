@@ -97,10 +97,15 @@ public struct TrainSettings: Hashable, Codable, Sendable {
     /// The command the train's notes tell people to use to queue a change again
     /// (`@trainyard merge`; GitLab keeps `/merge` for its own quick action).
     public var mergeCommand: String
+    /// The policy that chooses the cars and the blame.
+    public var planner: PlannerKind
 
     public init(
-        maxParallel: Int = 8, cancelRestarts: Int = 1, landingAttempts: Int = 3, mergeCommand: String = "@trainyard merge"
+        maxParallel: Int = 8, cancelRestarts: Int = 1, landingAttempts: Int = 3,
+        mergeCommand: String = "@trainyard merge",
+        planner: PlannerKind = .prefix
     ) {
+        self.planner = planner
         self.maxParallel = max(1, maxParallel)
         self.cancelRestarts = cancelRestarts
         self.landingAttempts = landingAttempts

@@ -85,7 +85,8 @@ public struct PipelineEvent: Hashable, Codable, Sendable {
     /// The forge's status word (`running`, `success`, …).
     public var status: String
 
-    public init(project: ProjectKey, pipeline: PipelineID, ref: String, sha: SHA, status: String, source: String? = nil) {
+    public init(project: ProjectKey, pipeline: PipelineID, ref: String, sha: SHA, status: String, source: String? = nil)
+    {
         self.project = project
         self.pipeline = pipeline
         self.ref = ref

@@ -84,7 +84,8 @@ public actor TrainEngine {
             } catch {
                 if error is PermanentError || row.attempts + 1 >= maxAttempts * 2 {
                     logger.error(
-                        "delivery failed", metadata: ["inbox": "\(row.id)", "kind": "\(row.delivery.kind)", "error": "\(error)"])
+                        "delivery failed",
+                        metadata: ["inbox": "\(row.id)", "kind": "\(row.delivery.kind)", "error": "\(error)"])
                     try await store.finishInbox(row.id, outcome: "failed: \(error)", at: now)
                 } else {
                     let delay = Self.backoff(attempt: row.attempts)

@@ -23,7 +23,9 @@ extension GitMirror {
         guard let credential = authorization[project.key.forge],
             URL(string: project.gitURL)?.host?.lowercased() == credential.host.lowercased()
         else { return [:] }
-        return ["GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader", "GIT_CONFIG_VALUE_0": credential.header]
+        return [
+            "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader", "GIT_CONFIG_VALUE_0": credential.header,
+        ]
     }
 
     func fetch(_ project: ProjectSettings, _ repo: String, _ refspecs: [String]) async throws {

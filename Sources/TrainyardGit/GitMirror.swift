@@ -43,7 +43,9 @@ public struct GitMirror: GitPort {
         let repo = try await mirror(project)
         let branch = try RefName.validateBranch(ref)
         if !(try await hasCommit(repo, base)) {
-            let targets = try project.targets.map { "+refs/heads/\(try RefName.validateBranch($0)):refs/trainyard/targets/\($0)" }
+            let targets = try project.targets.map {
+                "+refs/heads/\(try RefName.validateBranch($0)):refs/trainyard/targets/\($0)"
+            }
             try await fetch(project, repo, targets)
             guard try await hasCommit(repo, base) else {
                 throw GitError(command: ["fetch"], message: "the base commit \(base.short) is not on any target branch")

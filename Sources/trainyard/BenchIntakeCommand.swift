@@ -74,11 +74,14 @@ struct BenchIntakeCommand: AsyncParsableCommand {
         let sorted = latencies.sorted()
         func percentile(_ p: Double) -> String {
             let value = sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
-            return String(format: "%.2f ms", Double(value.components.attoseconds) / 1e15 + Double(value.components.seconds) * 1000)
+            return String(
+                format: "%.2f ms", Double(value.components.attoseconds) / 1e15 + Double(value.components.seconds) * 1000
+            )
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print("deliveries: \(sorted.count), concurrency: \(concurrency), wall: \(String(format: "%.2f", seconds)) s")
         print("throughput: \(String(format: "%.0f", Double(sorted.count) / seconds)) deliveries/s")
-        print("latency p50 \(percentile(0.50)), p90 \(percentile(0.90)), p99 \(percentile(0.99)), max \(percentile(1.0))")
+        print(
+            "latency p50 \(percentile(0.50)), p90 \(percentile(0.90)), p99 \(percentile(0.99)), max \(percentile(1.0))")
     }
 }

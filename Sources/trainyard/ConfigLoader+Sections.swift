@@ -1,4 +1,5 @@
 import Foundation
+import TrainyardCore
 import TrainyardGit
 
 /// The `forges:` and `projects:` sections.
@@ -59,7 +60,8 @@ extension ConfigLoader {
                 problems.append(ConfigProblem(path: path, message: "expected a mapping with forge, path, targets"))
                 continue
             }
-            checkKeys(map, path, ["forge", "path", "targets", "git_url", "max_parallel", "merge_access_level"])
+            checkKeys(
+                map, path, ["forge", "path", "targets", "git_url", "max_parallel", "merge_access_level", "planner"])
             let forge = string(map, "forge", path, required: true)
             if let forge, forges[forge] == nil, !declaredForges.contains(forge) {
                 let known = forges.keys.sorted().joined(separator: ", ")
@@ -92,9 +94,21 @@ extension ConfigLoader {
                             path: "\(path).merge_access_level", message: "expected developer, maintainer or owner"))
                 }
             }
+            var planner = PlannerKind.prefix
+            if let text = string(map, "planner", path) {
+                if let kind = PlannerKind(rawValue: text) {
+                    planner = kind
+                } else {
+                    let names = PlannerKind.allCases.map(\.rawValue).joined(separator: ", ")
+                    problems.append(
+                        ConfigProblem(
+                            path: "\(path).planner", message: "unknown planner `\(text)`; use one of \(names)"))
+                }
+            }
             var maxParallel = 8
             if let value = map["max_parallel"], !(value is Int) {
-                problems.append(ConfigProblem(path: "\(path).max_parallel", message: "expected a whole number from 1 to 100"))
+                problems.append(
+                    ConfigProblem(path: "\(path).max_parallel", message: "expected a whole number from 1 to 100"))
             } else if let text = string(map, "max_parallel", path) {
                 if let number = Int(text), (1...100).contains(number) {
                     maxParallel = number
@@ -112,7 +126,7 @@ extension ConfigLoader {
                 projects.append(
                     .init(
                         forge: forge, path: projectPath, targets: targets, gitURL: gitURL, maxParallel: maxParallel,
-                        mergeAccessLevel: mergeAccessLevel))
+                        mergeAccessLevel: mergeAccessLevel, planner: planner))
             }
         }
         return projects

@@ -28,6 +28,8 @@ struct TrainyardConfig: Sendable, Equatable {
         var maxParallel: Int
         /// The least GitLab access level whose members' comment commands are obeyed.
         var mergeAccessLevel: Int = 30
+        /// The policy that chooses cars and blame.
+        var planner: PlannerKind = .prefix
     }
 
     var listen = Listen(host: "127.0.0.1", port: 8080)

@@ -42,7 +42,9 @@ struct TrainyardService {
             return ProjectSettings(
                 key: ProjectKey(forge: project.forge, path: project.path), targets: project.targets,
                 gitURL: project.gitURL ?? "\(base)/\(project.path).git",
-                train: TrainSettings(maxParallel: project.maxParallel, mergeCommand: "@\(config.mention) merge"),
+                train: TrainSettings(
+                    maxParallel: project.maxParallel, mergeCommand: "@\(config.mention) merge", planner: project.planner
+                ),
                 mergeAccessLevel: project.mergeAccessLevel)
         }
         let git = GitMirror(root: config.resolvedGitDirectory, authorization: authorization, logger: logger)

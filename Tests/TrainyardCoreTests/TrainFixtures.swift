@@ -24,8 +24,8 @@ enum Fixture {
     }
 
     /// A train with a known target head and `numbers` queued, cars requested.
-    static func queued(_ numbers: [Int], window: Int = 8) -> (Train, [TrainAction]) {
-        var train = Train(id: Fixture.train, settings: TrainSettings(maxParallel: window))
+    static func queued(_ numbers: [Int], window: Int = 8, planner: PlannerKind = .prefix) -> (Train, [TrainAction]) {
+        var train = Train(id: Fixture.train, settings: TrainSettings(maxParallel: window, planner: planner))
         var actions = train.apply(.targetMoved(head: sha("base")))
         for number in numbers { actions += train.apply(.changeEnqueued(change(number))) }
         return (train, actions)

@@ -34,6 +34,7 @@ struct TrainInvariantTests {
     static func run(seed: UInt64, steps: Int = 80) -> String? {
         var rng = SplitMix64(seed: seed)
         var world = TrainWorld(seed: seed ^ 0xABCD, window: Int.random(in: 1...5, using: &rng))
+        world.train.settings.planner = PlannerKind.allCases.randomElement(using: &rng)!
         world.flakeRate = [0.0, 0.05, 0.2].randomElement(using: &rng)!
         let changeCount = Int.random(in: 1...10, using: &rng)
         for number in 1...changeCount {

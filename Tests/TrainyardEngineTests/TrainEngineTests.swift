@@ -34,7 +34,8 @@ struct TrainEngineTests {
     {
         Delivery(
             source: "gitlab", key: key, kind: "Note Hook",
-            event: .comment(CommentEvent(project: project.key, number: number, author: "alice", authorID: authorID, body: body)))
+            event: .comment(
+                CommentEvent(project: project.key, number: number, author: "alice", authorID: authorID, body: body)))
     }
 
     static func openRequest(_ number: Int, target: String = "main") -> MergeRequestInfo {
@@ -130,7 +131,8 @@ struct TrainEngineTests {
             let event = PipelineEvent(
                 project: Self.project.key, pipeline: PipelineID(900), ref: "trainyard/main/1", sha: sha, status: status,
                 source: source)
-            _ = try await engine.accept(Delivery(source: "gitlab", key: "p-\(status)", kind: "Pipeline Hook", event: .pipeline(event)))
+            _ = try await engine.accept(
+                Delivery(source: "gitlab", key: "p-\(status)", kind: "Pipeline Hook", event: .pipeline(event)))
         }
         try await engine.drain()
         let train = try #require(try await store.train(TrainID(forge: "gitlab", project: "group/app", target: "main")))

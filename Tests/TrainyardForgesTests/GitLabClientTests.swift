@@ -103,7 +103,8 @@ struct GitLabClientTests {
 
     @Test func readsTheCommentersRole() async throws {
         try await Self.withGitLab { gitlab, client, project in
-            let iid = try await gitlab.createMergeRequest(project: "group/app", sourceBranch: "m", title: "M", files: ["m": "m\n"])
+            let iid = try await gitlab.createMergeRequest(
+                project: "group/app", sourceBranch: "m", title: "M", files: ["m": "m\n"])
             await gitlab.comment(project: "group/app", iid: iid, body: "hi", author: "rita")
             await gitlab.setAccessLevel(username: "rita", level: 20)
             await gitlab.setAccessLevel(username: "nobody", level: 0)

@@ -92,7 +92,8 @@ struct GitMirrorTests {
         let mirror = fixture.mirror()
         let base = try await mirror.targetHead(project: fixture.project, target: "main")
         let unrelated = try await fixture.mergeRequest(9, ["x.txt": "x\n"])
-        _ = try await mirror.buildCar(project: fixture.project, ref: "trainyard/main/9", base: base, changes: [unrelated])
+        _ = try await mirror.buildCar(
+            project: fixture.project, ref: "trainyard/main/9", base: base, changes: [unrelated])
         let hotfix = try await fixture.pushToMain(["hotfix.txt": "fix\n"])
         _ = try await mirror.targetHead(project: fixture.project, target: "main")
         let result = try await mirror.land(

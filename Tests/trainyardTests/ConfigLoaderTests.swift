@@ -95,28 +95,48 @@ struct ConfigLoaderTests {
 
     @Test(arguments: [
         ("mention: \"@bot\"", "mention", "without @"),
-        ("projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    merge_access_level: guest", "projects[0].merge_access_level", "developer, maintainer or owner"),
-        ("projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    max_parallel: 2.5", "projects[0].max_parallel", "whole number"),
-        ("projects:\n  - forge: gl\n    path: a/b\n    targets: [\"main.\"]", "projects[0].targets[0]", "not a valid branch name"),
-        ("projects:\n  - forge: gl\n    path: a/b\n    targets: [trainyard/x]", "projects[0].targets[0]", "not a valid branch name"),
+        (
+            "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    merge_access_level: guest",
+            "projects[0].merge_access_level", "developer, maintainer or owner"
+        ),
+        (
+            "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    max_parallel: 2.5",
+            "projects[0].max_parallel", "whole number"
+        ),
+        (
+            "projects:\n  - forge: gl\n    path: a/b\n    targets: [\"main.\"]", "projects[0].targets[0]",
+            "not a valid branch name"
+        ),
+        (
+            "projects:\n  - forge: gl\n    path: a/b\n    targets: [trainyard/x]", "projects[0].targets[0]",
+            "not a valid branch name"
+        ),
+        (
+            "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: zuul2", "projects[0].planner",
+            "use one of prefix, serial, gitlab"
+        ),
     ])
     func validatesProjectSettings(text: String, path: String, words: String) {
-        let forge = "forges:\n  gl:\n    kind: gitlab\n    url: https://x\n    token: t\n    webhook_secret: longenough\n"
+        let forge =
+            "forges:\n  gl:\n    kind: gitlab\n    url: https://x\n    token: t\n    webhook_secret: longenough\n"
         let (_, problems) = Self.parse(forge + text, environment: [:])
         #expect(problems.contains { $0.path == path && $0.message.contains(words) }, "\(problems)")
     }
 
     @Test func brokenForgeGivesOneProblemNotTwo() {
-        let text = "forges:\n  gl:\n    kind: gitlab\n    url: ftp://x\n    token: t\n    webhook_secret: longenough\nprojects:\n  - forge: gl\n    path: a/b\n    targets: [main]"
+        let text =
+            "forges:\n  gl:\n    kind: gitlab\n    url: ftp://x\n    token: t\n    webhook_secret: longenough\nprojects:\n  - forge: gl\n    path: a/b\n    targets: [main]"
         let (_, problems) = Self.parse(text, environment: [:])
         #expect(problems.map(\.path) == ["forges.gl.url"])
     }
 
     @Test func roleNamesSetTheAccessLevel() throws {
-        let text = "forges:\n  gl:\n    kind: gitlab\n    url: https://x\n    token: t\n    webhook_secret: longenough\nprojects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    merge_access_level: Maintainer"
+        let text =
+            "forges:\n  gl:\n    kind: gitlab\n    url: https://x\n    token: t\n    webhook_secret: longenough\nprojects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    merge_access_level: Maintainer"
         let (config, problems) = Self.parse(text, environment: [:])
         #expect(problems.isEmpty)
         #expect(config?.projects.first?.mergeAccessLevel == 40)
+        #expect(config?.projects.first?.planner == .prefix)
     }
 
     @Test func collectsAllProblemsRatherThanTheFirst() {

@@ -35,7 +35,8 @@ struct MergeTrainEndToEndTests {
         let landings = await harness.targetPushes()
         #expect(!landings.isEmpty && landings.last == landed.first)
         for commit in landings {
-            #expect(await harness.passedPipeline(for: commit), "the target moved to \(commit) without a passing pipeline")
+            #expect(
+                await harness.passedPipeline(for: commit), "the target moved to \(commit) without a passing pipeline")
         }
         for (index, iid) in iids.enumerated() {
             let request = try #require(await harness.mergeRequest(iid))
@@ -166,7 +167,8 @@ struct MergeTrainEndToEndTests {
         defer { Task { await harness.stop() } }
         await harness.gitlab.setAccessLevel(username: "rita", level: 20)
         let iid = try await harness.openMergeRequest("guarded", ["g.txt": "g\n"])
-        await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "@trainyard merge", author: "rita")
+        await harness.gitlab.comment(
+            project: ServiceHarness.project, iid: iid, body: "@trainyard merge", author: "rita")
         try await harness.waitForNote(iid, containing: "@rita cannot give Trainyard commands")
         await harness.gitlab.setDraft(project: ServiceHarness.project, iid: iid)
         await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "@trainyard merge")
@@ -181,8 +183,12 @@ struct MergeTrainEndToEndTests {
         let gitlab = first.gitlab
         let one = try await first.openMergeRequest("r1", ["r1.txt": "1\n"])
         let two = try await first.openMergeRequest("r2", ["r2.txt": "2\n"])
-        for iid in [one, two] { await gitlab.comment(project: ServiceHarness.project, iid: iid, body: "@trainyard merge") }
-        try await waitUntil { await gitlab.pipelines(project: ServiceHarness.project).filter { $0.source == "api" }.count == 2 }
+        for iid in [one, two] {
+            await gitlab.comment(project: ServiceHarness.project, iid: iid, body: "@trainyard merge")
+        }
+        try await waitUntil {
+            await gitlab.pipelines(project: ServiceHarness.project).filter { $0.source == "api" }.count == 2
+        }
         let harness = try await first.restarted()
         defer { Task { await harness.stop() } }
         for pipeline in await gitlab.pipelines(project: ServiceHarness.project) where pipeline.source == "api" {
@@ -191,7 +197,8 @@ struct MergeTrainEndToEndTests {
         try await harness.waitFor(one, state: "merged")
         try await harness.waitFor(two, state: "merged")
         let notes = await harness.mergeRequest(two)?.notes ?? []
-        #expect(notes.filter { $0.contains("Added !\(two)") }.count == 1, "nothing was applied twice across the restart")
+        #expect(
+            notes.filter { $0.contains("Added !\(two)") }.count == 1, "nothing was applied twice across the restart")
     }
 
     @Test func cancelCommandAndClosingTakeMergeRequestsOff() async throws {

@@ -26,7 +26,8 @@ final class ServiceHarness: Sendable {
     var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
     private init(
-        root: URL, gitlab: FakeGitLab, config: TrainyardConfig, port: Int, task: Task<Void, any Error>, store: SQLiteStore
+        root: URL, gitlab: FakeGitLab, config: TrainyardConfig, port: Int, task: Task<Void, any Error>,
+        store: SQLiteStore
     ) {
         self.root = root
         self.gitlab = gitlab
