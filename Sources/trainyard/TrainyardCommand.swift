@@ -9,7 +9,7 @@ struct TrainyardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trainyard",
         abstract: "A self-hosted merge train service.",
-        subcommands: [Serve.self, CheckConfig.self, BenchIntakeCommand.self],
+        subcommands: [Serve.self, CheckConfig.self, BenchIntakeCommand.self, BenchPlannerCommand.self],
         defaultSubcommand: Serve.self)
 }
 

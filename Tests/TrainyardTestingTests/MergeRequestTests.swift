@@ -76,6 +76,9 @@ import TrainyardTesting
             #expect(lastCommit["id"] as? String == mergeRequest.sha)
             #expect(lastCommit["message"] as? String == "Add feature\n")
 
+            // The receiver sees the hook before the fake has logged the answer to it.
+            let gitlab = env.gitlab
+            try await waitUntil { await gitlab.deliveries().contains { $0.uuid == uuid && $0.statusCode != nil } }
             let deliveries = await env.gitlab.deliveries()
             let delivery = try #require(deliveries.first { $0.uuid == uuid })
             #expect(delivery.event == "Merge Request Hook")

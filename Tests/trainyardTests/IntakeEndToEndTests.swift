@@ -38,6 +38,7 @@ struct IntakeEndToEndTests {
         let iid = try await harness.openMergeRequest("dup", ["d.txt": "d\n"])
         await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "/merge")
         try await harness.waitForNote(iid, containing: "Added !\(iid)")
+        await harness.gitlab.waitForDeliveries()
         let original = try #require(
             await harness.gitlab.deliveries().last { $0.event == "Note Hook" && $0.body.contains("/merge".utf8.first!) }
         )
