@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(
             name: "trainyardTests",
             dependencies: [
-                "trainyard", "TrainyardTesting", "TrainyardCore", "TrainyardEngine", "TrainyardStore",
+                "trainyard", "TrainyardTesting", "TrainyardCore", "TrainyardEngine", "TrainyardStore", "TrainyardForges",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -21,6 +21,10 @@ public struct Car: Hashable, Codable, Sendable {
     public var landingRejections: Int
     /// Pipelines of this car that were cancelled and replaced; their late events are stale.
     public var retiredPipelines: [PipelineID]
+    /// The first tick that saw the current pipeline running, for the timeout.
+    public var testingSince: Instant?
+    /// How many times the car's pipeline timed out.
+    public var timeouts: Int
 
     public init(id: CarID, base: SHA, changes: [Change]) {
         self.id = id
@@ -33,6 +37,8 @@ public struct Car: Hashable, Codable, Sendable {
         self.failure = nil
         self.landingRejections = 0
         self.retiredPipelines = []
+        self.testingSince = nil
+        self.timeouts = 0
     }
 
     /// Where a car is in its life.

@@ -11,11 +11,17 @@ public struct Change: Hashable, Codable, Sendable {
     /// When it was queued; also the timestamp of its merge commit, so that rebuilding a car
     /// gives the same commit id.
     public var enqueuedAt: Instant
+    /// Higher goes ahead of lower; equal priorities keep their queue order.
+    public var priority: Int
+    /// "Merge immediately": goes to the front of the queue, behind only a car that is landing.
+    public var skipLine: Bool
 
     public init(
         number: Int, head: SHA, title: String = "", sourceBranch: String = "", requestedBy: String = "",
-        enqueuedAt: Instant
+        enqueuedAt: Instant, priority: Int = 0, skipLine: Bool = false
     ) {
+        self.priority = priority
+        self.skipLine = skipLine
         self.number = number
         self.head = head
         self.title = title

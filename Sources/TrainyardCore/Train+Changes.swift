@@ -31,14 +31,16 @@ extension Train {
                         + "nothing to merge."))
             return
         }
-        queue.append(change)
-        let position = queue.count
+        let index = insertionIndex(for: change)
+        queue.insert(change, at: index)
+        let paused = pause.map { " The train is paused (\($0.reason)); it goes on when it is resumed." } ?? ""
+        let ahead = change.skipLine ? " It skips the line: only a car already landing goes ahead of it." : ""
         actions.append(
             .comment(
                 change: change.number,
-                body: "Added \(change.reference) to the merge train of `\(id.target)` at position \(position) of "
-                    + "\(position). Trainyard tests it merged on top of the changes ahead of it and merges "
-                    + "exactly the tested commit when its pipeline passes."))
+                body: "Added \(change.reference) to the merge train of `\(id.target)` at position \(index + 1) of "
+                    + "\(queue.count). Trainyard tests it merged on top of the changes ahead of it and merges "
+                    + "exactly the tested commit when its pipeline passes.\(ahead)\(paused)"))
         if targetHead == nil { requestTarget(&actions) }
     }
 
@@ -81,6 +83,18 @@ extension Train {
             reason: "!\(number) was merged outside the merge train of `\(id.target)`, so it left the train.",
             &actions)
     }
+
+    /// Where a new change goes: behind every change of the same or a higher priority (skip-line
+    /// changes rank above all), and never ahead of the changes of a car that is landing. Cars
+    /// ahead of that place stay valid and keep running.
+    func insertionIndex(for change: Change) -> Int {
+        let floor = landingIndex.map { cars[$0].changes.count } ?? 0
+        let rank = Self.rank(change)
+        let after = queue.lastIndex { Self.rank($0) >= rank }.map { $0 + 1 } ?? 0
+        return min(max(floor, after), queue.count)
+    }
+
+    static func rank(_ change: Change) -> Int { change.skipLine ? Int.max : change.priority }
 
     /// Whether the change is in the car that is being landed right now (too late to take it off).
     func isLanding(_ number: Int) -> Bool {

@@ -77,7 +77,7 @@ extension Train {
 
     /// Lands the deepest passed car that has no failed car ahead of it; one landing at a time.
     mutating func startLanding(_ actions: inout [TrainAction]) {
-        guard landingIndex == nil, !fetchingTarget, let head = targetHead else { return }
+        guard landingIndex == nil, !fetchingTarget, pause == nil, let head = targetHead else { return }
         var candidate: Int?
         for (k, car) in cars.enumerated() {
             if car.status == .failed { break }
@@ -90,7 +90,7 @@ extension Train {
 
     /// Starts new cars for the next changes of the queue, up to `maxParallel` cars in flight.
     mutating func fillWindow(_ actions: inout [TrainAction]) {
-        guard let head = targetHead, !fetchingTarget else { return }
+        guard let head = targetHead, !fetchingTarget, pause == nil else { return }
         while cars.count < min(queue.count, settings.planner.window(settings.maxParallel)) {
             let id = CarID(nextCar)
             nextCar += 1

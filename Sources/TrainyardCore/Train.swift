@@ -20,6 +20,8 @@ public struct Train: Hashable, Codable, Sendable {
     public var nextCar: Int
     /// Whether a `fetchTarget` is outstanding.
     public var fetchingTarget: Bool
+    /// Why the train is paused, and by whom; `nil` while it runs.
+    public var pause: Pause?
     /// A target head reported while a car was landing; applied once the landing's result is known,
     /// because until then the train cannot tell whether it came before or after our push.
     public var deferredTarget: SHA?
@@ -38,6 +40,7 @@ public struct Train: Hashable, Codable, Sendable {
         self.nextCar = 1
         self.fetchingTarget = false
         self.deferredTarget = nil
+        self.pause = nil
         self.reported = [:]
         self.recentlyLanded = []
     }
@@ -64,6 +67,9 @@ public struct Train: Hashable, Codable, Sendable {
             pipelineUpdated(car, pipeline: pipeline, commit: commit, state: state, &actions)
         case .carLanded(let car, let commit): carLanded(car, commit: commit, &actions)
         case .landingRejected(let car, let message): landingRejected(car, message: message, &actions)
+        case .trainPaused(let reason, let by): trainPaused(reason: reason, by: by, &actions)
+        case .trainResumed(let by): trainResumed(by: by, &actions)
+        case .tick(let now): tick(now, &actions)
         }
         advance(&actions)
         return actions
@@ -99,13 +105,16 @@ public struct TrainSettings: Hashable, Codable, Sendable {
     public var mergeCommand: String
     /// The policy that chooses the cars and the blame.
     public var planner: PlannerKind
+    /// How long a pipeline may run before it is restarted once, then its car counts as failed.
+    public var pipelineTimeout: Int64
 
     public init(
         maxParallel: Int = 8, cancelRestarts: Int = 1, landingAttempts: Int = 3,
         mergeCommand: String = "@trainyard merge",
-        planner: PlannerKind = .prefix
+        planner: PlannerKind = .prefix, pipelineTimeout: Int64 = 3 * 3_600_000
     ) {
         self.planner = planner
+        self.pipelineTimeout = pipelineTimeout
         self.maxParallel = max(1, maxParallel)
         self.cancelRestarts = cancelRestarts
         self.landingAttempts = landingAttempts
@@ -118,6 +127,12 @@ public struct LandedChange: Hashable, Codable, Sendable {
     public var number: Int
     public var head: SHA
     public var commit: SHA
+}
+
+/// Why a train is paused.
+public struct Pause: Hashable, Codable, Sendable {
+    public var reason: String
+    public var by: String
 }
 
 /// A commit status as last posted for a change.

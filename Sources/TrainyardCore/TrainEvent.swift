@@ -34,6 +34,12 @@ public enum TrainEvent: Hashable, Codable, Sendable {
     case carLanded(car: CarID, commit: SHA)
     /// The push that would land the car was refused: the target is no longer where we expected.
     case landingRejected(car: CarID, message: String)
+    /// Somebody paused the train: no new cars start and nothing lands until it is resumed;
+    /// running pipelines finish.
+    case trainPaused(reason: String, by: String)
+    case trainResumed(by: String)
+    /// Time passed: the train checks its pipelines against the timeout.
+    case tick(now: Instant)
 }
 
 /// The states of a pipeline the train cares about.

@@ -44,7 +44,7 @@ extension GitLabClient {
             let retryAfter: String?
             let failure: any Error
             do {
-                let (data, response) = try await session.data(for: request)
+                let (data, response) = try await session.uncancellableData(for: request)
                 let status = (response as? HTTPURLResponse)?.statusCode ?? 0
                 if (200...299).contains(status) { return data }
                 let error = GitLabError(status: status, method: method, path: path, message: Self.message(data))

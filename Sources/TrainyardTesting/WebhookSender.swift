@@ -107,7 +107,7 @@ final class WebhookSender: Sendable {
         request.setValue(delivery.uuid, forHTTPHeaderField: "Idempotency-Key")
         request.setValue(instance, forHTTPHeaderField: "X-Gitlab-Instance")
         do {
-            let (_, response) = try await session.data(for: request)
+            let (_, response) = try await session.uncancellableData(for: request)
             return FakeDelivery.Attempt(
                 delivery: delivery, statusCode: (response as? HTTPURLResponse)?.statusCode, error: nil)
         } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import TrainyardForges
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -56,7 +57,7 @@ struct BenchIntakeCommand: AsyncParsableCommand {
                         request.setValue("bench-secret", forHTTPHeaderField: "X-Gitlab-Token")
                         request.setValue("bench-\(worker)-\(index)", forHTTPHeaderField: "X-Gitlab-Event-UUID")
                         let sent = ContinuousClock.now
-                        let (_, response) = try await session.data(for: request)
+                        let (_, response) = try await session.uncancellableData(for: request)
                         results.append(ContinuousClock.now - sent)
                         guard (response as? HTTPURLResponse)?.statusCode == 202 else {
                             throw ValidationError("unexpected answer \(response)")

@@ -73,7 +73,9 @@ struct TrainInvariantTests {
             guard world.landed[number] == nil, let head = world.heads[number] else { return }
             world.queuedHeads[number, default: []].insert(head)
             world.finalStatus[number] = nil
-            let change = Change(number: number, head: head, enqueuedAt: Instant(seconds: Int64(number)))
+            let change = Change(
+                number: number, head: head, enqueuedAt: Instant(seconds: Int64(number)),
+                priority: Int.random(in: 0...2, using: &rng), skipLine: Double.random(in: 0..<1, using: &rng) < 0.05)
             world.deliver(.changeEnqueued(change))
         case 12..<15:
             world.deliver(.changeDequeued(number: Int.random(in: 1...changeCount, using: &rng), by: "@bob"))
@@ -118,8 +120,14 @@ struct TrainInvariantTests {
                     .pipelineUpdated(car: pipeline.car, pipeline: id, commit: pipeline.commit, state: .running))
             }
             world.finishPipeline(id, flakes: true)
-        case 85..<90:
+        case 85..<88:
             if let stale = world.delivered.randomElement(using: &rng) { world.deliver(stale) }
+        case 88..<90:
+            if world.train.pause == nil, Double.random(in: 0..<1, using: &rng) < 0.7 {
+                world.deliver(.trainPaused(reason: "fuzz", by: "@fuzz"))
+            } else {
+                world.deliver(.trainResumed(by: "@fuzz"))
+            }
         default:
             let running = world.pipelines.filter { !$0.value.finished }.keys.sorted { $0.value < $1.value }
             guard let id = running.randomElement(using: &rng), let pipeline = world.pipelines[id] else { return }
@@ -132,6 +140,7 @@ struct TrainInvariantTests {
     /// Stops the chaos: delivers everything in order and lets CI finish without flakes until
     /// nothing is left to do.
     static func settle(_ world: inout TrainWorld) {
+        world.deliver(.trainResumed(by: "@fuzz"))
         for _ in 0..<2_000 {
             if !world.pending.isEmpty {
                 world.deliver(world.pending.removeFirst())

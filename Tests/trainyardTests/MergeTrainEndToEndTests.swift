@@ -81,7 +81,9 @@ struct MergeTrainEndToEndTests {
         let request = try #require(await harness.mergeRequest(broken))
         #expect(request.state == "opened")
         let note = try #require(request.notes.first { $0.contains("Removed from the merge train") })
-        #expect(note.contains("failed in car") && note.contains("!\(first) ahead of it"))
+        // Either !first was still in the failed car (and passed ahead of it), or it had landed already.
+        #expect(note.contains("failed in car"))
+        #expect(note.contains("!\(first) ahead of it") || note.contains("!\(broken) alone"))
         let head = try #require(await harness.gitlab.branchHead(project: ServiceHarness.project, branch: "main"))
         #expect(await harness.gitlab.fileContents(project: ServiceHarness.project, sha: head, path: "FAIL") == nil)
         let states = await harness.gitlab.statuses(project: ServiceHarness.project, sha: request.sha).map(\.state)
@@ -191,8 +193,14 @@ struct MergeTrainEndToEndTests {
         }
         let harness = try await first.restarted()
         defer { Task { await harness.stop() } }
-        for pipeline in await gitlab.pipelines(project: ServiceHarness.project) where pipeline.source == "api" {
-            await gitlab.finishPipeline(project: ServiceHarness.project, id: pipeline.id, status: "success")
+        // An action the old process executed but could not record runs again after the restart
+        // (a second pipeline, say); keep passing whatever CI is running until both have landed.
+        try await waitUntil(timeout: .seconds(180)) {
+            for pipeline in await gitlab.pipelines(project: ServiceHarness.project)
+            where pipeline.source == "api" && pipeline.status == "running" {
+                await gitlab.finishPipeline(project: ServiceHarness.project, id: pipeline.id, status: "success")
+            }
+            return await gitlab.mergeRequest(project: ServiceHarness.project, iid: two)?.state == "merged"
         }
         try await harness.waitFor(one, state: "merged")
         try await harness.waitFor(two, state: "merged")

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TrainyardForges
 import TrainyardStore
 import TrainyardTesting
 
@@ -138,7 +139,7 @@ final class ServiceHarness: Sendable {
         request.httpMethod = method
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         request.httpBody = body
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await URLSession.shared.uncancellableData(for: request)
         let json = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, json)
     }

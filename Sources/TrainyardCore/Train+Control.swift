@@ -1,0 +1,40 @@
+/// Events that control the train as a whole: pause, resume and the passing of time.
+extension Train {
+    mutating func trainPaused(reason: String, by: String, _ actions: inout [TrainAction]) {
+        pause = Pause(reason: String(reason.prefix(500)), by: by)
+    }
+
+    mutating func trainResumed(by: String, _ actions: inout [TrainAction]) {
+        pause = nil
+    }
+
+    /// Restarts a pipeline that has run longer than `pipelineTimeout` once; a second timeout
+    /// fails the car with a reason. A pipeline's clock starts at the first tick that sees it
+    /// running, so a timeout is exact to within one tick interval.
+    mutating func tick(_ now: Instant, _ actions: inout [TrainAction]) {
+        for index in cars.indices where cars[index].status == .testing {
+            guard let since = cars[index].testingSince else {
+                cars[index].testingSince = now
+                continue
+            }
+            guard now.milliseconds - since.milliseconds > settings.pipelineTimeout,
+                let pipeline = cars[index].pipeline, let commit = cars[index].commit
+            else { continue }
+            let id = cars[index].id
+            cars[index].timeouts += 1
+            cars[index].testingSince = nil
+            actions.append(.cancelPipeline(car: id, pipeline: pipeline))
+            if cars[index].timeouts <= 1 {
+                cars[index].retiredPipelines.append(pipeline)
+                cars[index].pipeline = nil
+                cars[index].status = .starting
+                actions.append(.startPipeline(car: id, ref: ref(for: id), commit: commit))
+            } else {
+                cars[index].status = .failed
+                cars[index].failure =
+                    "pipeline #\(pipeline) did not finish within \(settings.pipelineTimeout / 60_000) minutes, "
+                    + "for the second time"
+            }
+        }
+    }
+}
