@@ -9,6 +9,8 @@ public enum ForgeEvent: Hashable, Codable, Sendable {
     case pipeline(PipelineEvent)
     /// A command given over the REST API or a chat tool.
     case command(CommandEvent)
+    /// A command about a whole train: pause or resume.
+    case trainCommand(TrainCommandEvent)
     /// A delivery Trainyard does not act on, kept for the record.
     case ignored(kind: String)
 }
@@ -118,11 +120,36 @@ public struct CommandEvent: Hashable, Codable, Sendable {
     public var command: Command
     /// Who gave the command (`api`, a chat user).
     public var by: String
+    /// For `merge`: the priority (higher goes ahead) and whether to skip the line.
+    public var priority: Int
+    public var skipLine: Bool
 
-    public init(project: ProjectKey, number: Int, command: Command, by: String) {
+    public init(
+        project: ProjectKey, number: Int, command: Command, by: String, priority: Int = 0, skipLine: Bool = false
+    ) {
         self.project = project
         self.number = number
         self.command = command
+        self.by = by
+        self.priority = priority
+        self.skipLine = skipLine
+    }
+}
+
+public struct TrainCommandEvent: Hashable, Codable, Sendable {
+    public enum Action: Hashable, Codable, Sendable {
+        case pause(reason: String)
+        case resume
+    }
+    public var project: ProjectKey
+    public var target: String
+    public var action: Action
+    public var by: String
+
+    public init(project: ProjectKey, target: String, action: Action, by: String) {
+        self.project = project
+        self.target = target
+        self.action = action
         self.by = by
     }
 }

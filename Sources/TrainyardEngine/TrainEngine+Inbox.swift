@@ -36,7 +36,20 @@ extension TrainEngine {
             guard let project = projects[event.project] else {
                 return try await store.finishInbox(row.id, outcome: "not managed", at: clock())
             }
-            try await run([event.command], on: event.number, in: project, by: event.by, finishing: finishing("applied"))
+            try await run(
+                [event.command], on: event.number, in: project, by: event.by, priority: event.priority,
+                skipLine: event.skipLine, finishing: finishing("applied"))
+        case .trainCommand(let event):
+            guard let project = projects[event.project], project.targets.contains(event.target) else {
+                return try await store.finishInbox(row.id, outcome: "not managed", at: clock())
+            }
+            let trainEvent: TrainEvent
+            switch event.action {
+            case .pause(let reason): trainEvent = .trainPaused(reason: reason, by: event.by)
+            case .resume: trainEvent = .trainResumed(by: event.by)
+            }
+            try await apply(
+                [trainEvent], to: trainID(project, event.target), project: project, finishing: finishing("applied"))
         case .push(let event):
             guard let project = projects[event.project], project.targets.contains(event.branch),
                 let head = event.after
@@ -64,7 +77,7 @@ extension TrainEngine {
     /// the commands lead to is committed in one transaction with the finished inbox row.
     func run(
         _ commands: [Command], on number: Int, in project: ProjectSettings, by: String, authorID: Int? = nil,
-        finishing: Finishing
+        priority: Int = 0, skipLine: Bool = false, finishing: Finishing
     ) async throws {
         guard let forge = forges[project.key.forge] else { throw PermanentError("no forge \(project.key.forge)") }
         let info = try await forge.mergeRequest(project: project, number: number)
@@ -91,7 +104,7 @@ extension TrainEngine {
             case .merge:
                 let change = Change(
                     number: number, head: info.head, title: info.title, sourceBranch: info.sourceBranch,
-                    requestedBy: by, enqueuedAt: clock())
+                    requestedBy: by, enqueuedAt: clock(), priority: priority, skipLine: skipLine)
                 events.append(.changeEnqueued(change))
             case .cancel:
                 events.append(.changeDequeued(number: number, by: by))

@@ -48,10 +48,15 @@ public actor TrainEngine {
 
     /// Works until the task is cancelled: whenever there is nothing to do it waits for a wake-up
     /// or `pollInterval`, whichever comes first (retries with a due time need the poll).
-    public func run(pollInterval: Duration = .milliseconds(500)) async {
+    public func run(pollInterval: Duration = .milliseconds(500), tickInterval: Int64 = 30_000) async {
         logger.info("engine started", metadata: ["projects": "\(projects.count)"])
+        var lastTick = clock()
         while !Task.isCancelled {
             do {
+                if clock().milliseconds - lastTick.milliseconds >= tickInterval {
+                    lastTick = clock()
+                    try await tick(now: lastTick)
+                }
                 if try await step() { continue }
             } catch {
                 logger.error("engine step failed", metadata: ["error": "\(error)"])
@@ -102,6 +107,15 @@ public actor TrainEngine {
             return true
         }
         return false
+    }
+
+    /// Tells every train with cars in flight what time it is, for pipeline timeouts.
+    public func tick(now: Instant) async throws {
+        for train in try await store.trains() where train.cars.contains(where: { $0.status == .testing }) {
+            let key = ProjectKey(forge: train.id.forge, path: train.id.project)
+            guard let project = projects[key] else { continue }
+            try await apply([.tick(now: now)], to: train.id, project: project, finishing: nil)
+        }
     }
 
     /// Runs steps until there is no due work left (tests and `trainyard replay`).

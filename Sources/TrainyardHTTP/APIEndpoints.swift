@@ -29,13 +29,35 @@ struct APIEndpoints: Sendable {
     /// `POST` (merge) or `DELETE` (cancel) `/api/v1/projects/{project}/merge_requests/{iid}/enqueue`.
     func command(_ command: Command, _ request: Request, context: BasicRequestContext) async throws -> Response {
         try authenticate(request)
-        do {
-            _ = try await request.body.collect(upTo: services.maxAPIBodyBytes)
-        } catch {
-            throw APIError(
-                .contentTooLarge, "body_too_large",
-                "The request body is larger than \(services.maxAPIBodyBytes) bytes; this endpoint takes no body.")
+        let options = try await EnqueueOptions.read(request, limit: services.maxAPIBodyBytes)
+        let project = try resolveProject(request, context: context)
+        guard let text = context.parameters.get("iid"), let number = Int(text), number > 0, number < 1 << 31 else {
+            throw APIError(.badRequest, "invalid_iid", "The merge request iid must be a positive whole number.")
         }
+        let by = request.headers[.trainyardUser].map { "\($0) (API)" } ?? "the REST API"
+        let key = request.headers[.idempotencyKey] ?? UUID().uuidString
+        guard key.utf8.count <= 200 else {
+            throw APIError(.badRequest, "invalid_idempotency_key", "The Idempotency-Key is longer than 200 bytes.")
+        }
+        let event = CommandEvent(
+            project: project, number: number, command: command, by: String(by.prefix(100)), priority: options.priority,
+            skipLine: options.skipLine)
+        return try await accept(Delivery(source: "api", key: key, kind: "API \(command)", event: .command(event)))
+    }
+
+    /// Stores an API delivery and answers 202, or 200 for a repeated `Idempotency-Key`.
+    func accept(_ delivery: Delivery) async throws -> Response {
+        switch try await services.engine.accept(delivery) {
+        case .stored(let id):
+            return JSONBody.response(.accepted, ["status": "accepted", "delivery": id])
+        case .duplicate:
+            return JSONBody.response(
+                .ok, ["status": "duplicate", "message": "A request with this Idempotency-Key was received before."])
+        }
+    }
+
+    /// The project named by the `{project}` path parameter (URL-encoded path) and `?forge=`.
+    func resolveProject(_ request: Request, context: BasicRequestContext) throws -> ProjectKey {
         let raw = context.parameters.get("project") ?? ""
         let path = raw.removingPercentEncoding ?? raw
         let forge = request.uri.queryParameters.get("forge")
@@ -51,23 +73,7 @@ struct APIEndpoints: Sendable {
                 .conflict, "ambiguous_project",
                 "`\(path)` is configured on several forges; add `?forge=<name>` to say which.")
         }
-        guard let text = context.parameters.get("iid"), let number = Int(text), number > 0, number < 1 << 31 else {
-            throw APIError(.badRequest, "invalid_iid", "The merge request iid must be a positive whole number.")
-        }
-        let by = request.headers[HTTPField.Name("X-Trainyard-User")!].map { "\($0) (API)" } ?? "the REST API"
-        let key = request.headers[HTTPField.Name("Idempotency-Key")!] ?? UUID().uuidString
-        guard key.utf8.count <= 200 else {
-            throw APIError(.badRequest, "invalid_idempotency_key", "The Idempotency-Key is longer than 200 bytes.")
-        }
-        let event = CommandEvent(project: project, number: number, command: command, by: String(by.prefix(100)))
-        let delivery = Delivery(source: "api", key: key, kind: "API \(command)", event: .command(event))
-        switch try await services.engine.accept(delivery) {
-        case .stored(let id):
-            return JSONBody.response(.accepted, ["status": "accepted", "delivery": id])
-        case .duplicate:
-            return JSONBody.response(
-                .ok, ["status": "duplicate", "message": "A request with this Idempotency-Key was received before."])
-        }
+        return project
     }
 
     /// `GET /api/v1/trains`: every train with its queue and cars.
@@ -101,4 +107,9 @@ enum ConstantTimeEquality {
         }
         return difference == 0
     }
+}
+
+extension HTTPField.Name {
+    static let trainyardUser = HTTPField.Name("X-Trainyard-User")!
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
 }

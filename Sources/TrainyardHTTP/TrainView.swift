@@ -8,6 +8,8 @@ struct TrainView: Encodable {
         let title: String
         let position: Int
         let requestedBy: String
+        let priority: Int
+        let skipLine: Bool
     }
     struct CarView: Encodable {
         let id: Int
@@ -22,6 +24,8 @@ struct TrainView: Encodable {
     let project: String
     let target: String
     let targetHead: String?
+    /// Why the train is paused, and by whom; absent while it runs.
+    let paused: [String: String]?
     let queue: [ChangeView]
     let cars: [CarView]
 
@@ -30,10 +34,11 @@ struct TrainView: Encodable {
         project = train.id.project
         target = train.id.target
         targetHead = train.targetHead?.value
+        paused = train.pause.map { ["reason": $0.reason, "by": $0.by] }
         queue = train.queue.enumerated().map { index, change in
             ChangeView(
                 number: change.number, head: change.head.value, title: change.title, position: index + 1,
-                requestedBy: change.requestedBy)
+                requestedBy: change.requestedBy, priority: change.priority, skipLine: change.skipLine)
         }
         cars = train.cars.map { car in
             CarView(

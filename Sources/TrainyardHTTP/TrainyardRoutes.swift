@@ -48,6 +48,12 @@ public enum TrainyardRoutes {
         router.delete("/api/v1/projects/:project/merge_requests/:iid/enqueue") { request, context in
             try await api.command(.cancel, request, context: context)
         }
+        router.post("/api/v1/projects/:project/targets/:target/pause") { request, context in
+            try await api.pause(true, request, context: context)
+        }
+        router.delete("/api/v1/projects/:project/targets/:target/pause") { request, context in
+            try await api.pause(false, request, context: context)
+        }
         router.get("/api/v1/trains") { request, context in try await api.trains(request, context: context) }
         router.get("/api/v1/deliveries") { request, context in try await api.deliveries(request, context: context) }
         return router

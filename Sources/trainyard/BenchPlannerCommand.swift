@@ -6,7 +6,8 @@ import TrainyardCore
 /// queue, in this build (run it from a release build).
 struct BenchPlannerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-planner", abstract: "Measure the train's decision time per event (a benchmark, not a test).")
+        commandName: "bench-planner", abstract: "Measure the train's decision time per event (a benchmark, not a test)."
+    )
 
     @Option(help: "Changes queued on the train.")
     var queued: Int = 200
@@ -32,7 +33,9 @@ struct BenchPlannerCommand: ParsableCommand {
         }
         _ = train.apply(.targetMoved(head: sha(0)))
         for _ in 0..<queued {
-            _ = train.apply(.changeEnqueued(Change(number: nextNumber, head: sha(1_000_000 + nextNumber), enqueuedAt: Instant(seconds: 0))))
+            _ = train.apply(
+                .changeEnqueued(
+                    Change(number: nextNumber, head: sha(1_000_000 + nextNumber), enqueuedAt: Instant(seconds: 0))))
             nextNumber += 1
         }
         var events = 0
@@ -52,13 +55,16 @@ struct BenchPlannerCommand: ParsableCommand {
                 _ = train.apply(.pipelineUpdated(car: first.id, pipeline: id, commit: built, state: .success))
                 _ = train.apply(.carLanded(car: first.id, commit: built))
                 _ = train.apply(
-                    .changeEnqueued(Change(number: nextNumber, head: sha(1_000_000 + nextNumber), enqueuedAt: Instant(seconds: 0))))
+                    .changeEnqueued(
+                        Change(number: nextNumber, head: sha(1_000_000 + nextNumber), enqueuedAt: Instant(seconds: 0))))
                 nextNumber += 1
                 events += 3
             }
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print("planner \(kind.rawValue), \(queued) queued, window \(window): \(events) events in \(String(format: "%.3f", seconds)) s")
+        print(
+            "planner \(kind.rawValue), \(queued) queued, window \(window): \(events) events in \(String(format: "%.3f", seconds)) s"
+        )
         print("per event: \(String(format: "%.1f", seconds / Double(max(events, 1)) * 1e6)) µs")
     }
 }

@@ -61,7 +61,11 @@ extension ConfigLoader {
                 continue
             }
             checkKeys(
-                map, path, ["forge", "path", "targets", "git_url", "max_parallel", "merge_access_level", "planner"])
+                map, path,
+                [
+                    "forge", "path", "targets", "git_url", "max_parallel", "merge_access_level", "planner",
+                    "pipeline_timeout_minutes",
+                ])
             let forge = string(map, "forge", path, required: true)
             if let forge, forges[forge] == nil, !declaredForges.contains(forge) {
                 let known = forges.keys.sorted().joined(separator: ", ")
@@ -105,6 +109,17 @@ extension ConfigLoader {
                             path: "\(path).planner", message: "unknown planner `\(text)`; use one of \(names)"))
                 }
             }
+            var timeout = 180
+            if let value = map["pipeline_timeout_minutes"] {
+                if let minutes = value as? Int, (1...10_080).contains(minutes) {
+                    timeout = minutes
+                } else {
+                    problems.append(
+                        ConfigProblem(
+                            path: "\(path).pipeline_timeout_minutes",
+                            message: "expected a whole number of minutes from 1 to 10080"))
+                }
+            }
             var maxParallel = 8
             if let value = map["max_parallel"], !(value is Int) {
                 problems.append(
@@ -126,7 +141,7 @@ extension ConfigLoader {
                 projects.append(
                     .init(
                         forge: forge, path: projectPath, targets: targets, gitURL: gitURL, maxParallel: maxParallel,
-                        mergeAccessLevel: mergeAccessLevel, planner: planner))
+                        mergeAccessLevel: mergeAccessLevel, planner: planner, pipelineTimeoutMinutes: timeout))
             }
         }
         return projects

@@ -30,6 +30,8 @@ struct TrainyardConfig: Sendable, Equatable {
         var mergeAccessLevel: Int = 30
         /// The policy that chooses cars and blame.
         var planner: PlannerKind = .prefix
+        /// Minutes a pipeline may run before it is restarted once, then its car fails.
+        var pipelineTimeoutMinutes: Int = 180
     }
 
     var listen = Listen(host: "127.0.0.1", port: 8080)

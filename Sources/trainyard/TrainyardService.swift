@@ -43,8 +43,9 @@ struct TrainyardService {
                 key: ProjectKey(forge: project.forge, path: project.path), targets: project.targets,
                 gitURL: project.gitURL ?? "\(base)/\(project.path).git",
                 train: TrainSettings(
-                    maxParallel: project.maxParallel, mergeCommand: "@\(config.mention) merge", planner: project.planner
-                ),
+                    maxParallel: project.maxParallel, mergeCommand: "@\(config.mention) merge",
+                    planner: project.planner,
+                    pipelineTimeout: Int64(project.pipelineTimeoutMinutes) * 60_000),
                 mergeAccessLevel: project.mergeAccessLevel)
         }
         let git = GitMirror(root: config.resolvedGitDirectory, authorization: authorization, logger: logger)

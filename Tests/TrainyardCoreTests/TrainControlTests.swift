@@ -59,7 +59,8 @@ struct TrainControlTests {
         #expect(train.apply(.tick(now: Instant(seconds: 1_050))).isEmpty)
         let restarted = train.apply(.tick(now: Instant(seconds: 1_061)))
         #expect(restarted.cancels == [PipelineID(101)])
-        #expect(restarted.contains(.startPipeline(car: CarID(1), ref: "trainyard/main/1", commit: Fixture.sha("car-1"))))
+        #expect(
+            restarted.contains(.startPipeline(car: CarID(1), ref: "trainyard/main/1", commit: Fixture.sha("car-1"))))
         _ = train.apply(.pipelineCreated(car: CarID(1), pipeline: PipelineID(201), commit: Fixture.sha("car-1")))
         let late = train.apply(
             .pipelineUpdated(car: CarID(1), pipeline: PipelineID(101), commit: Fixture.sha("car-1"), state: .success))

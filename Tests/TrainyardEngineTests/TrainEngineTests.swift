@@ -140,6 +140,22 @@ struct TrainEngineTests {
         try await store.close()
     }
 
+    @Test func ticksRestartASilentPipeline() async throws {
+        let ports = RecordingPorts()
+        await ports.setMergeRequest(Self.openRequest(1))
+        let clock = Clock()
+        let (engine, store) = try await Self.engine(ports, clock: clock)
+        _ = try await engine.accept(Self.comment("/merge"))
+        try await engine.drain()
+        try await engine.tick(now: clock.value)
+        clock.advance(seconds: 4 * 3600)
+        try await engine.tick(now: clock.value)
+        try await engine.drain()
+        #expect(await ports.calls.filter { $0 == "createPipeline" }.count == 2)
+        #expect(await ports.calls.contains("cancelPipeline"))
+        try await store.close()
+    }
+
     @Test func commentsWithoutACommandAreRecordedAndOtherwiseIgnored() async throws {
         let ports = RecordingPorts()
         let (engine, store) = try await Self.engine(ports, clock: Clock())

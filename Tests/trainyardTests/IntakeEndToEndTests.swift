@@ -165,4 +165,49 @@ struct IntakeEndToEndTests {
         #expect(removed.status == 202)
         try await harness.waitForNote(iid, containing: "by carol (API)")
     }
+
+    @Test func pausedTrainHoldsItsCarsUntilResumedThroughTheAPI() async throws {
+        let harness = try await ServiceHarness.start()
+        defer { Task { await harness.stop() } }
+        let auth = ["Authorization": "Bearer \(ServiceHarness.apiToken)", "X-Trainyard-User": "ops"]
+        let pausePath = "api/v1/projects/group%2Fapp/targets/main/pause"
+        let badBody = try await harness.request("POST", pausePath, headers: auth, body: Data("[1]".utf8))
+        #expect(badBody.status == 400)
+        let paused = try await harness.request(
+            "POST", pausePath, headers: auth, body: Data(#"{"reason":"release freeze"}"#.utf8))
+        #expect(paused.status == 202)
+        let iid = try await harness.openMergeRequest("frozen", ["frozen.txt": "f\n"])
+        await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "@trainyard merge")
+        try await harness.waitForNote(iid, containing: "The train is paused (release freeze)")
+        let trains = try await harness.request("GET", "api/v1/trains", headers: auth)
+        let train = try #require((trains.json["trains"] as? [[String: Any]])?.first)
+        #expect((train["paused"] as? [String: String])?["by"] == "ops (API)")
+        #expect(await harness.gitlab.pipelines(project: ServiceHarness.project).filter { $0.source == "api" }.isEmpty)
+        let resumed = try await harness.request("DELETE", pausePath, headers: auth)
+        #expect(resumed.status == 202)
+        try await harness.waitFor(iid, state: "merged")
+        let unknownTarget = try await harness.request(
+            "POST", "api/v1/projects/group%2Fapp/targets/nope/pause", headers: auth)
+        #expect(unknownTarget.status == 202, "accepted, then recorded as not managed")
+    }
+
+    @Test func enqueueBodyCarriesPriorityAndIsValidated() async throws {
+        let harness = try await ServiceHarness.start(policy: { _ in nil })
+        defer { Task { await harness.stop() } }
+        let auth = ["Authorization": "Bearer \(ServiceHarness.apiToken)"]
+        let first = try await harness.openMergeRequest("low", ["low.txt": "l\n"])
+        let urgent = try await harness.openMergeRequest("urgent", ["urgent.txt": "u\n"])
+        let path = { (iid: Int) in "api/v1/projects/group%2Fapp/merge_requests/\(iid)/enqueue" }
+        #expect(try await harness.request("POST", path(first), headers: auth).status == 202)
+        try await harness.waitForNote(first, containing: "Added !\(first)")
+        for bad in [#"{"priority":"high"}"#, #"{"priority":5000}"#, "not json"] {
+            let answer = try await harness.request("POST", path(urgent), headers: auth, body: Data(bad.utf8))
+            #expect(answer.status == 400)
+            #expect((answer.json["error"] as? [String: Any])?["code"] as? String == "invalid_body")
+        }
+        let queued = try await harness.request(
+            "POST", path(urgent), headers: auth, body: Data(#"{"priority":10}"#.utf8))
+        #expect(queued.status == 202)
+        try await harness.waitForNote(urgent, containing: "at position 1 of 2")
+    }
 }
