@@ -108,18 +108,30 @@ extension Train {
             cars[index].status = .failed
             cars[index].failure = "pipeline #\(pipeline) failed"
         case .canceled:
-            if cars[index].restarts < settings.cancelRestarts {
-                cars[index].restarts += 1
-                cars[index].retiredPipelines.append(pipeline)
-                cars[index].pipeline = nil
-                cars[index].status = .starting
-                actions.append(.startPipeline(car: id, ref: ref(for: id), commit: commit))
-            } else {
-                cars[index].status = .failed
-                cars[index].failure =
-                    "pipeline #\(pipeline) was cancelled outside Trainyard \(cars[index].restarts + 1) times"
-            }
+            cars[index].restarts += 1
+            retry(
+                index, retiring: pipeline, allowed: cars[index].restarts <= settings.cancelRestarts,
+                failure: "pipeline #\(pipeline) was cancelled outside Trainyard \(cars[index].restarts) times", &actions
+            )
         }
+    }
+
+    /// Starts a new pipeline for the car, retiring `pipeline` so its late events are stale; or,
+    /// when no retry is `allowed`, fails the car with `failure`.
+    mutating func retry(
+        _ index: Int, retiring pipeline: PipelineID, allowed: Bool, failure: String, _ actions: inout [TrainAction]
+    ) {
+        guard allowed, let commit = cars[index].commit else {
+            cars[index].status = .failed
+            cars[index].failure = failure
+            return
+        }
+        let id = cars[index].id
+        cars[index].retiredPipelines.append(pipeline)
+        cars[index].pipeline = nil
+        cars[index].testingSince = nil
+        cars[index].status = .starting
+        actions.append(.startPipeline(car: id, ref: ref(for: id), commit: commit))
     }
 
     mutating func carLanded(_ id: CarID, commit: SHA, _ actions: inout [TrainAction]) {

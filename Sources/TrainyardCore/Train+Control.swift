@@ -17,24 +17,15 @@ extension Train {
                 cars[index].testingSince = now
                 continue
             }
-            guard now.milliseconds - since.milliseconds > settings.pipelineTimeout,
-                let pipeline = cars[index].pipeline, let commit = cars[index].commit
+            guard now.milliseconds - since.milliseconds > settings.pipelineTimeout, let pipeline = cars[index].pipeline
             else { continue }
-            let id = cars[index].id
             cars[index].timeouts += 1
             cars[index].testingSince = nil
-            actions.append(.cancelPipeline(car: id, pipeline: pipeline))
-            if cars[index].timeouts <= 1 {
-                cars[index].retiredPipelines.append(pipeline)
-                cars[index].pipeline = nil
-                cars[index].status = .starting
-                actions.append(.startPipeline(car: id, ref: ref(for: id), commit: commit))
-            } else {
-                cars[index].status = .failed
-                cars[index].failure =
-                    "pipeline #\(pipeline) did not finish within \(settings.pipelineTimeout / 60_000) minutes, "
-                    + "for the second time"
-            }
+            actions.append(.cancelPipeline(car: cars[index].id, pipeline: pipeline))
+            retry(
+                index, retiring: pipeline, allowed: cars[index].timeouts <= 1,
+                failure: "pipeline #\(pipeline) did not finish within \(settings.pipelineTimeout / 60_000) minutes, "
+                    + "for the second time", &actions)
         }
     }
 }

@@ -88,5 +88,15 @@ struct GitFixture {
         try await git.check(["show", "\(commit.value):\(path)"], in: remote.path)
     }
 
+    /// Builds car 1 with one new merge request on the current target; returns the base and the
+    /// car's commit.
+    func carOfOneChange(_ mirror: GitMirror) async throws -> (base: SHA, commit: SHA) {
+        let base = try await mirror.targetHead(project: project, target: "main")
+        let one = try await mergeRequest(1, ["one.txt": "1\n"])
+        let built = try await mirror.buildCar(project: project, ref: "trainyard/main/1", base: base, changes: [one])
+        guard case .built(let commit) = built else { throw PermanentError("expected a built car, got \(built)") }
+        return (base, commit)
+    }
+
     func remove() { try? FileManager.default.removeItem(at: root) }
 }

@@ -47,15 +47,7 @@ struct GitMirrorTests {
         let fixture = try await GitFixture()
         defer { fixture.remove() }
         let mirror = fixture.mirror()
-        let base = try await mirror.targetHead(project: fixture.project, target: "main")
-        let one = try await fixture.mergeRequest(1, ["one.txt": "1\n"])
-        guard
-            case .built(let commit) = try await mirror.buildCar(
-                project: fixture.project, ref: "trainyard/main/1", base: base, changes: [one])
-        else {
-            Issue.record("expected a built car")
-            return
-        }
+        let (base, commit) = try await fixture.carOfOneChange(mirror)
         let landed = try await mirror.land(project: fixture.project, target: "main", commit: commit, expected: base)
         #expect(landed == .landed)
         #expect(try await fixture.remoteHead("main") == commit)
@@ -67,15 +59,7 @@ struct GitMirrorTests {
         let fixture = try await GitFixture()
         defer { fixture.remove() }
         let mirror = fixture.mirror()
-        let base = try await mirror.targetHead(project: fixture.project, target: "main")
-        let one = try await fixture.mergeRequest(1, ["one.txt": "1\n"])
-        guard
-            case .built(let commit) = try await mirror.buildCar(
-                project: fixture.project, ref: "trainyard/main/1", base: base, changes: [one])
-        else {
-            Issue.record("expected a built car")
-            return
-        }
+        let (base, commit) = try await fixture.carOfOneChange(mirror)
         let hotfix = try await fixture.pushToMain(["hotfix.txt": "fix\n"])
         let result = try await mirror.land(project: fixture.project, target: "main", commit: commit, expected: base)
         guard case .rejected(let message) = result else {
