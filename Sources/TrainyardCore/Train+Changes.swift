@@ -34,7 +34,9 @@ extension Train {
         let index = insertionIndex(for: change)
         queue.insert(change, at: index)
         let paused = pause.map { " The train is paused (\($0.reason)); it goes on when it is resumed." } ?? ""
-        let ahead = change.skipLine ? " It skips the line: only a car already landing goes ahead of it." : ""
+        let ahead =
+            change.skipLine
+            ? " It skips the line: only a car already landing and earlier skip-line changes go ahead of it." : ""
         actions.append(
             .comment(
                 change: change.number,

@@ -1,5 +1,9 @@
-/// Planning over prefixes: cars for the next changes within the planner's window, landing of the
-/// deepest passed prefix, and blame as the planner says (see ``PlannerKind``).
+/// Planning over prefixes of the queue. Every car tests the target head plus a prefix of the
+/// queue (car lengths differ; `cars` is kept in order of length). The planner chooses which
+/// prefix lengths to test; the rules below are the same for all planners:
+/// - landing: the longest passed car with no failed shorter car lands, with every change in it;
+/// - blame: a failed car of length n blames the n-th change once the car of length n − 1 passed
+///   (or n is 1) and every shorter car passed, unless the planner blames at once.
 extension Train {
     /// Runs after every event: land what can land, blame what must be blamed, bring the cars in
     /// line with the queue, and post the statuses that changed.
@@ -15,18 +19,16 @@ extension Train {
         reportPositions(&actions)
     }
 
-    /// Drops every car that no longer matches its prefix of the queue on the current target head,
-    /// and every car behind it.
+    /// Drops every car that is no longer a prefix of the queue on the current target head.
     mutating func realign(_ actions: inout [TrainAction]) {
         guard let head = targetHead else { return }
-        var keep = 0
-        for (k, car) in cars.enumerated() {
-            guard car.base == head, k < queue.count, Train.sameChanges(car.changes, queue[...k]) else { break }
-            keep += 1
+        let valid = cars.filter { car in
+            car.base == head && car.changes.count <= queue.count
+                && Train.sameChanges(car.changes, queue[..<car.changes.count])
         }
-        guard keep < cars.count else { return }
-        for car in cars[keep...] { drop(car, &actions) }
-        cars.removeLast(cars.count - keep)
+        guard valid.count < cars.count else { return }
+        for car in cars where !valid.contains(where: { $0.id == car.id }) { drop(car, &actions) }
+        cars = valid
     }
 
     /// Cancels a car's pipeline and deletes its branch.
@@ -42,16 +44,19 @@ extension Train {
         return zip(lhs, rhs).allSatisfy { $0.number == $1.number && $0.head == $1.head }
     }
 
-    /// A failed car blames its newest change when every car ahead of it has passed: then the
-    /// changes ahead are known good together and the newest one broke the build. The `gitlab`
-    /// planner blames at once instead, as GitLab does.
+    /// Blames the newest change of a failed car when the facts say it broke the build: the car
+    /// one change shorter passed (or the car holds one change) and every shorter car passed. The
+    /// `gitlab` planner blames at once instead, as GitLab does.
     mutating func blameFailedCar(_ actions: inout [TrainAction]) -> Bool {
         for (k, car) in cars.enumerated() where car.status == .failed {
-            // A car ahead of the landing car is superseded: its changes land in the passed car.
+            // A car shorter than the landing car is superseded: its changes land in the passed car.
             if let landing = landingIndex, k < landing { continue }
-            let ahead = cars[..<k]
-            let aheadPassed = ahead.allSatisfy { $0.status == .passed || $0.status == .landing }
-            guard aheadPassed || !settings.planner.waitsForPredecessors else { return false }
+            let shorter = cars[..<k]
+            let length = car.changes.count
+            let aheadPassed =
+                shorter.allSatisfy { $0.status == .passed || $0.status == .landing }
+                && (length == 1 || shorter.contains { $0.changes.count == length - 1 })
+            guard aheadPassed || !settings.planner.waitsForPredecessors else { continue }
             let blamed = car.newest
             let others = car.changes.dropLast().map(\.reference)
             let context: String
@@ -75,7 +80,7 @@ extension Train {
         return false
     }
 
-    /// Lands the deepest passed car that has no failed car ahead of it; one landing at a time.
+    /// Lands the longest passed car that has no failed car shorter than it; one landing at a time.
     mutating func startLanding(_ actions: inout [TrainAction]) {
         guard landingIndex == nil, !fetchingTarget, pause == nil, let head = targetHead else { return }
         var candidate: Int?
@@ -88,14 +93,17 @@ extension Train {
         actions.append(.land(car: cars[k].id, commit: commit, expected: head))
     }
 
-    /// Starts new cars for the next changes of the queue, up to `maxParallel` cars in flight.
+    /// Starts cars for the prefix lengths the planner wants and no car covers yet.
     mutating func fillWindow(_ actions: inout [TrainAction]) {
         guard let head = targetHead, !fetchingTarget, pause == nil else { return }
-        while cars.count < min(queue.count, settings.planner.window(settings.maxParallel)) {
+        let have = Set(cars.map(\.changes.count))
+        for length in settings.planner.lengths(for: self)
+        where !have.contains(length) && (1...max(1, queue.count)).contains(length) && !queue.isEmpty {
             let id = CarID(nextCar)
             nextCar += 1
-            let changes = Array(queue[...cars.count])
-            cars.append(Car(id: id, base: head, changes: changes))
+            let changes = Array(queue[..<length])
+            let car = Car(id: id, base: head, changes: changes)
+            cars.insert(car, at: cars.firstIndex { $0.changes.count > length } ?? cars.count)
             actions.append(.buildCar(car: id, ref: ref(for: id), base: head, changes: changes))
         }
     }

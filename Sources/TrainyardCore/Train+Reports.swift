@@ -18,10 +18,10 @@ extension Train {
 
     func status(of change: Change, at index: Int) -> StatusReport {
         let place = "position \(index + 1) of \(queue.count) on \(id.target)"
-        guard index < cars.count, cars[index].newest.number == change.number else {
+        // The shortest car that holds the change speaks for it (cars are in order of length).
+        guard let car = cars.first(where: { $0.changes.count > index }) else {
             return StatusReport(head: change.head, state: .pending, description: "Queued at \(place)")
         }
-        let car = cars[index]
         switch car.status {
         case .building:
             return StatusReport(head: change.head, state: .pending, description: "Building car \(car.id), \(place)")

@@ -27,6 +27,9 @@ extension APIEndpoints {
         let target = raw.removingPercentEncoding ?? raw
         let by = request.headers[.trainyardUser].map { "\($0) (API)" } ?? "the REST API"
         let key = request.headers[.idempotencyKey] ?? UUID().uuidString
+        guard key.utf8.count <= 200 else {
+            throw APIError(.badRequest, "invalid_idempotency_key", "The Idempotency-Key is longer than 200 bytes.")
+        }
         let event = TrainCommandEvent(
             project: project, target: target, action: pausing ? .pause(reason: reason) : .resume,
             by: String(by.prefix(100)))

@@ -62,4 +62,54 @@ struct PlannerTests {
         }
         #expect(landedAll == [1, 2, 3])
     }
+
+    /// A bors train whose changes were all waiting when the target became known.
+    static func waiting(_ numbers: [Int]) -> (Train, [TrainAction]) {
+        var train = Train(id: Fixture.train, settings: TrainSettings(maxParallel: 8, planner: .bors))
+        for number in numbers { _ = train.apply(.changeEnqueued(Fixture.change(number))) }
+        let actions = train.apply(.targetMoved(head: Fixture.sha("base")))
+        return (train, actions)
+    }
+
+    /// bors-ng: everything waiting goes into one car; a failed batch is split into halves tested
+    /// one after the other, the first half first, each on the target of the moment.
+    @Test func borsBatchesAndBisectsInOrder() {
+        var (train, actions) = Self.waiting([1, 2, 3, 4])
+        #expect(actions.builds == [[1, 2, 3, 4]], "one car with everything waiting")
+        var built: [[Int]] = []
+        var removed: [Int] = []
+        var landed: [Int] = []
+        let bad: Set<Int> = [3]
+        for _ in 0..<20 where !train.queue.isEmpty {
+            for car in train.cars where car.status == .building {
+                built.append(car.changes.map(\.number))
+                _ = train.apply(.carBuilt(car: car.id, commit: Fixture.sha("car-\(car.id)")))
+                _ = train.apply(
+                    .pipelineCreated(
+                        car: car.id, pipeline: PipelineID(100 + car.id.value), commit: Fixture.sha("car-\(car.id)")))
+            }
+            guard let testing = train.cars.first(where: { $0.status == .testing }) else { break }
+            let state: PipelineState = testing.changes.contains { bad.contains($0.number) } ? .failed : .success
+            let result = Fixture.finish(&train, car: testing.id.value, state)
+            removed += [1, 2, 3, 4].filter { !result.comments(on: $0).isEmpty && result.statuses(on: $0) == [.failed] }
+            if let landing = train.cars.first(where: { $0.status == .landing }), let commit = landing.commit {
+                landed += landing.changes.map(\.number)
+                let after = train.apply(.carLanded(car: landing.id, commit: commit))
+                removed += [1, 2, 3, 4].filter { after.statuses(on: $0) == [.failed] }
+            }
+        }
+        #expect(built == [[1, 2, 3, 4], [1, 2], [3], [4]])
+        #expect(landed == [1, 2, 4])
+        #expect(removed == [3])
+    }
+
+    @Test func borsTakesNewArrivalsInTheNextBatch() {
+        var (train, _) = Self.waiting([1, 2])
+        _ = Fixture.startAll(&train)
+        let arrival = train.apply(.changeEnqueued(Fixture.change(3)))
+        #expect(arrival.builds.isEmpty, "the running batch is not disturbed")
+        _ = Fixture.finish(&train, car: 1, .success)
+        let landed = train.apply(.carLanded(car: CarID(1), commit: Fixture.sha("car-1")))
+        #expect(landed.builds == [[3]])
+    }
 }

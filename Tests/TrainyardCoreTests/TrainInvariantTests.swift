@@ -156,8 +156,15 @@ struct TrainInvariantTests {
         if let violation = world.violations.first { return violation }
         let numbers = world.train.queue.map(\.number)
         if Set(numbers).count != numbers.count { return "a change is queued twice: \(numbers)" }
-        for (k, car) in world.train.cars.enumerated() where car.changes.map(\.number) != Array(numbers.prefix(k + 1)) {
-            return "car \(car.id) holds \(car.changes.map(\.number)), not the prefix \(Array(numbers.prefix(k + 1)))"
+        var previous = 0
+        for car in world.train.cars {
+            let length = car.changes.count
+            if car.changes.map(\.number) != Array(numbers.prefix(length)) {
+                return
+                    "car \(car.id) holds \(car.changes.map(\.number)), not the prefix \(Array(numbers.prefix(length)))"
+            }
+            if length <= previous { return "cars are not in order of length: \(world.train.cars.map(\.changes.count))" }
+            previous = length
         }
         if world.train.cars.count > world.train.settings.maxParallel { return "more cars than the window" }
         return nil

@@ -113,7 +113,7 @@ struct ConfigLoaderTests {
         ),
         (
             "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: zuul2", "projects[0].planner",
-            "use one of prefix, serial, gitlab"
+            "use one of prefix, serial, gitlab, bors"
         ),
     ])
     func validatesProjectSettings(text: String, path: String, words: String) {
