@@ -25,6 +25,8 @@ public struct Car: Hashable, Codable, Sendable {
     public var testingSince: Instant?
     /// How many times the car's pipeline timed out.
     public var timeouts: Int
+    /// When the pipeline's state was last asked for (or first seen running).
+    public var lastPolled: Instant?
 
     public init(id: CarID, base: SHA, changes: [Change]) {
         self.id = id
@@ -39,6 +41,7 @@ public struct Car: Hashable, Codable, Sendable {
         self.retiredPipelines = []
         self.testingSince = nil
         self.timeouts = 0
+        self.lastPolled = nil
     }
 
     /// Where a car is in its life.

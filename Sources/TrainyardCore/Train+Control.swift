@@ -8,10 +8,31 @@ extension Train {
         pause = nil
     }
 
+    /// Every `pollInterval`, asks for the state of each running pipeline and re-reads the target
+    /// of a train with work, so that a lost webhook delays the train by at most that long.
+    mutating func poll(_ now: Instant, _ actions: inout [TrainAction]) {
+        for index in cars.indices where cars[index].status == .testing {
+            guard let pipeline = cars[index].pipeline else { continue }
+            guard let last = cars[index].lastPolled else {
+                cars[index].lastPolled = now
+                continue
+            }
+            if now.milliseconds - last.milliseconds >= settings.pollInterval {
+                cars[index].lastPolled = now
+                actions.append(.refreshPipeline(car: cars[index].id, pipeline: pipeline))
+            }
+        }
+        guard !queue.isEmpty else { return }
+        if let last = lastTargetCheck, now.milliseconds - last.milliseconds < settings.pollInterval { return }
+        if lastTargetCheck != nil { requestTarget(&actions) }
+        lastTargetCheck = now
+    }
+
     /// Restarts a pipeline that has run longer than `pipelineTimeout` once; a second timeout
     /// fails the car with a reason. A pipeline's clock starts at the first tick that sees it
     /// running, so a timeout is exact to within one tick interval.
     mutating func tick(_ now: Instant, _ actions: inout [TrainAction]) {
+        poll(now, &actions)
         for index in cars.indices where cars[index].status == .testing {
             guard let since = cars[index].testingSince else {
                 cars[index].testingSince = now

@@ -22,6 +22,8 @@ public struct Train: Hashable, Codable, Sendable {
     public var fetchingTarget: Bool
     /// Why the train is paused, and by whom; `nil` while it runs.
     public var pause: Pause?
+    /// When the target was last re-read on a tick.
+    public var lastTargetCheck: Instant?
     /// A target head reported while a car was landing; applied once the landing's result is known,
     /// because until then the train cannot tell whether it came before or after our push.
     public var deferredTarget: SHA?
@@ -41,6 +43,7 @@ public struct Train: Hashable, Codable, Sendable {
         self.fetchingTarget = false
         self.deferredTarget = nil
         self.pause = nil
+        self.lastTargetCheck = nil
         self.reported = [:]
         self.recentlyLanded = []
     }
@@ -107,12 +110,16 @@ public struct TrainSettings: Hashable, Codable, Sendable {
     public var planner: PlannerKind
     /// How long a pipeline may run before it is restarted once, then its car counts as failed.
     public var pipelineTimeout: Int64
+    /// How often (in milliseconds, on ticks) a running pipeline is polled and the target re-read,
+    /// in case a webhook was lost.
+    public var pollInterval: Int64
 
     public init(
         maxParallel: Int = 8, cancelRestarts: Int = 1, landingAttempts: Int = 3,
         mergeCommand: String = "@trainyard merge",
-        planner: PlannerKind = .prefix, pipelineTimeout: Int64 = 3 * 3_600_000
+        planner: PlannerKind = .prefix, pipelineTimeout: Int64 = 3 * 3_600_000, pollInterval: Int64 = 120_000
     ) {
+        self.pollInterval = pollInterval
         self.planner = planner
         self.pipelineTimeout = pipelineTimeout
         self.maxParallel = max(1, maxParallel)

@@ -9,6 +9,9 @@ public enum TrainAction: Hashable, Codable, Sendable {
     /// Create a pipeline for the car's branch, which must point at `commit`.
     case startPipeline(car: CarID, ref: String, commit: SHA)
     case cancelPipeline(car: CarID, pipeline: PipelineID)
+    /// Ask the forge for the pipeline's state and report it as `pipelineUpdated`: webhooks can
+    /// be lost, so a running pipeline is also polled now and then.
+    case refreshPipeline(car: CarID, pipeline: PipelineID)
     /// Move the target from `expected` to `commit`: a fast-forward with compare-and-swap.
     case land(car: CarID, commit: SHA, expected: SHA)
     /// Delete a car's branch.

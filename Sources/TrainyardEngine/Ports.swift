@@ -86,6 +86,8 @@ public protocol ForgePort: Sendable {
     func accessLevel(project: ProjectSettings, userID: Int) async throws -> Int
     func createPipeline(project: ProjectSettings, ref: String) async throws -> (id: PipelineID, sha: SHA)
     func cancelPipeline(project: ProjectSettings, pipeline: PipelineID) async throws
+    /// The pipeline's status word (`running`, `success`, …) and commit, as the forge reports them now.
+    func pipeline(project: ProjectSettings, id: PipelineID) async throws -> (status: String, sha: SHA)
     func setStatus(project: ProjectSettings, sha: SHA, state: CommitState, description: String) async throws
     func comment(project: ProjectSettings, number: Int, body: String) async throws
 }

@@ -49,6 +49,11 @@ extension TrainEngine {
         case .cancelPipeline(_, let pipeline):
             try await forge.cancelPipeline(project: project, pipeline: pipeline)
             return nil
+        case .refreshPipeline(let car, let pipeline):
+            let current = try await forge.pipeline(project: project, id: pipeline)
+            let event = PipelineEvent(
+                project: project.key, pipeline: pipeline, ref: "", sha: current.sha, status: current.status)
+            return event.state.map { .pipelineUpdated(car: car, pipeline: pipeline, commit: current.sha, state: $0) }
         case .land(let car, let commit, let expected):
             switch try await git.land(project: project, target: train.target, commit: commit, expected: expected) {
             case .landed: return .carLanded(car: car, commit: commit)
@@ -73,7 +78,7 @@ extension TrainEngine {
         case .buildCar(let car, _, _, _): return .carBuildFailed(car: car, change: nil, message: message)
         case .startPipeline(let car, _, _): return .pipelineCreationFailed(car: car, message: message)
         case .land(let car, _, _): return .landingRejected(car: car, message: message)
-        case .fetchTarget, .cancelPipeline, .deleteRef, .setStatus, .comment: return nil
+        case .fetchTarget, .cancelPipeline, .refreshPipeline, .deleteRef, .setStatus, .comment: return nil
         }
     }
 

@@ -109,9 +109,9 @@ public actor TrainEngine {
         return false
     }
 
-    /// Tells every train with cars in flight what time it is, for pipeline timeouts.
+    /// Tells every train with work what time it is, for pipeline timeouts and polling.
     public func tick(now: Instant) async throws {
-        for train in try await store.trains() where train.cars.contains(where: { $0.status == .testing }) {
+        for train in try await store.trains() where !train.queue.isEmpty {
             let key = ProjectKey(forge: train.id.forge, path: train.id.project)
             guard let project = projects[key] else { continue }
             try await apply([.tick(now: now)], to: train.id, project: project, finishing: nil)

@@ -78,6 +78,17 @@ public final class GitLabClient: ForgePort, Sendable {
         return (PipelineID(body.id), sha)
     }
 
+    public func pipeline(project: ProjectSettings, id pipeline: PipelineID) async throws -> (status: String, sha: SHA) {
+        struct Body: Decodable {
+            let status: String
+            let sha: String
+        }
+        let id = try await projectID(project)
+        let body: Body = try decode(try await send("GET", "projects/\(id)/pipelines/\(pipeline.value)"))
+        guard let sha = SHA(validating: body.sha) else { throw PermanentError("pipeline \(pipeline) has no commit id") }
+        return (body.status, sha)
+    }
+
     public func cancelPipeline(project: ProjectSettings, pipeline: PipelineID) async throws {
         let id = try await projectID(project)
         _ = try await send("POST", "projects/\(id)/pipelines/\(pipeline.value)/cancel")

@@ -70,4 +70,20 @@ struct TrainControlTests {
         #expect(removed.comments(on: 1).first?.contains("did not finish within 1 minutes, for the second time") == true)
         #expect(train.queue.isEmpty)
     }
+
+    @Test func runningPipelinesArePolledAndTheTargetRereadInCaseAWebhookWasLost() {
+        var (train, _) = Fixture.queued([1])
+        train.settings.pollInterval = 120_000
+        _ = Fixture.startAll(&train)
+        #expect(train.apply(.tick(now: Instant(seconds: 1_000))).isEmpty, "the first tick starts the clocks")
+        #expect(train.apply(.tick(now: Instant(seconds: 1_060))).isEmpty)
+        let polled = train.apply(.tick(now: Instant(seconds: 1_121)))
+        #expect(polled.contains(.refreshPipeline(car: CarID(1), pipeline: PipelineID(101))))
+        #expect(polled.contains(.fetchTarget))
+        let answer = train.apply(
+            .pipelineUpdated(car: CarID(1), pipeline: PipelineID(101), commit: Fixture.sha("car-1"), state: .success))
+        #expect(answer.lands.isEmpty, "nothing lands while the target is being re-read")
+        let reread = train.apply(.targetMoved(head: Fixture.sha("base")))
+        #expect(reread.lands == [CarID(1)], "the polled answer drives the train like the webhook would have")
+    }
 }

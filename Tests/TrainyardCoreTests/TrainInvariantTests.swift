@@ -120,8 +120,11 @@ struct TrainInvariantTests {
                     .pipelineUpdated(car: pipeline.car, pipeline: id, commit: pipeline.commit, state: .running))
             }
             world.finishPipeline(id, flakes: true)
-        case 85..<88:
+        case 85..<87:
             if let stale = world.delivered.randomElement(using: &rng) { world.deliver(stale) }
+        case 87..<88:
+            world.now = world.now.adding(milliseconds: Int64.random(in: 1_000...300_000, using: &rng))
+            world.deliver(.tick(now: world.now))
         case 88..<90:
             if world.train.pause == nil, Double.random(in: 0..<1, using: &rng) < 0.7 {
                 world.deliver(.trainPaused(reason: "fuzz", by: "@fuzz"))
@@ -132,6 +135,7 @@ struct TrainInvariantTests {
             let running = world.pipelines.filter { !$0.value.finished }.keys.sorted { $0.value < $1.value }
             guard let id = running.randomElement(using: &rng), let pipeline = world.pipelines[id] else { return }
             world.pipelines[id]?.finished = true
+            world.outcomes[id] = .canceled
             world.pending.append(
                 .pipelineUpdated(car: pipeline.car, pipeline: id, commit: pipeline.commit, state: .canceled))
         }

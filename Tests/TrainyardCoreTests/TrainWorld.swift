@@ -25,6 +25,10 @@ struct TrainWorld {
     /// Each commit's first parent and the change it merged (nil for a person's commit).
     var parents: [SHA: (parent: SHA, change: (number: Int, head: SHA)?)] = [:]
     var passed: Set<SHA> = []
+    /// How each finished pipeline ended, for answering a poll.
+    var outcomes: [PipelineID: PipelineState] = [:]
+    /// The world's clock, for ticks.
+    var now = Instant(seconds: 1_700_000_000)
     var pipelines: [PipelineID: (car: CarID, commit: SHA, finished: Bool)] = [:]
     var nextPipeline = 1
     var nextCommit = 0
@@ -102,11 +106,16 @@ struct TrainWorld {
         case .cancelPipeline(_, let pipeline):
             if let known = pipelines[pipeline], !known.finished {
                 pipelines[pipeline]?.finished = true
+                outcomes[pipeline] = .canceled
                 pending.append(
                     .pipelineUpdated(car: known.car, pipeline: pipeline, commit: known.commit, state: .canceled))
             }
         case .land(let car, let commit, let expected):
             land(car, commit, expected)
+        case .refreshPipeline(let car, let pipeline):
+            guard let known = pipelines[pipeline] else { return }
+            let state = known.finished ? (outcomes[pipeline] ?? .canceled) : .running
+            pending.append(.pipelineUpdated(car: car, pipeline: pipeline, commit: known.commit, state: state))
         case .deleteRef:
             break
         case .setStatus(let change, _, let state, _):
@@ -172,6 +181,7 @@ struct TrainWorld {
         let flaked = flakes && Double.random(in: 0..<1, using: &rng) < flakeRate
         let state: PipelineState = broken || flaked ? .failed : .success
         if state == .success { passed.insert(pipeline.commit) }
+        outcomes[id] = state
         pending.append(.pipelineUpdated(car: pipeline.car, pipeline: id, commit: pipeline.commit, state: state))
     }
 

@@ -64,6 +64,14 @@ actor RecordingPorts: GitPort, ForgePort {
 
     func cancelPipeline(project: ProjectSettings, pipeline: PipelineID) async throws { try record("cancelPipeline") }
 
+    var pipelineStates: [Int: String] = [:]
+    func setPipelineState(_ status: String, for id: Int) { pipelineStates[id] = status }
+
+    func pipeline(project: ProjectSettings, id: PipelineID) async throws -> (status: String, sha: SHA) {
+        try record("pipeline")
+        return (pipelineStates[id.value] ?? "running", SHA(String(repeating: "c", count: 39) + "1"))
+    }
+
     func setStatus(project: ProjectSettings, sha: SHA, state: CommitState, description: String) async throws {
         try record("setStatus:\(state.rawValue)")
     }

@@ -156,6 +156,24 @@ struct TrainEngineTests {
         try await store.close()
     }
 
+    @Test func lostPipelineWebhookIsMadeUpForByPolling() async throws {
+        let ports = RecordingPorts()
+        await ports.setMergeRequest(Self.openRequest(1))
+        let clock = Clock()
+        let (engine, store) = try await Self.engine(ports, clock: clock)
+        _ = try await engine.accept(Self.comment("/merge"))
+        try await engine.drain()
+        await ports.setPipelineState("success", for: 1)
+        try await engine.tick(now: clock.value)
+        clock.advance(seconds: 180)
+        try await engine.tick(now: clock.value)
+        try await engine.drain()
+        let calls = await ports.calls
+        #expect(calls.contains("pipeline") && calls.contains("land"))
+        #expect(calls.contains("setStatus:success"))
+        try await store.close()
+    }
+
     @Test func commentsWithoutACommandAreRecordedAndOtherwiseIgnored() async throws {
         let ports = RecordingPorts()
         let (engine, store) = try await Self.engine(ports, clock: Clock())

@@ -59,8 +59,11 @@ struct GitLabClientTests {
             await gitlab.setCIPolicy { _ in nil }
             let created = try await client.createPipeline(project: project, ref: "main")
             #expect(await gitlab.pipeline(project: "group/app", id: created.id.value)?.sha == created.sha.value)
+            #expect(try await client.pipeline(project: project, id: created.id).status == "running")
             try await client.cancelPipeline(project: project, pipeline: created.id)
             #expect(await gitlab.pipeline(project: "group/app", id: created.id.value)?.status == "canceled")
+            let polled = try await client.pipeline(project: project, id: created.id)
+            #expect(polled.status == "canceled" && polled.sha == created.sha)
             await #expect(throws: PermanentError.self) {
                 _ = try await client.createPipeline(project: project, ref: "no-such-branch")
             }

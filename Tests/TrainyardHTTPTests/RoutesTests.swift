@@ -43,6 +43,9 @@ struct RoutesTests {
             throw Unused()
         }
         func cancelPipeline(project: ProjectSettings, pipeline: PipelineID) async throws { throw Unused() }
+        func pipeline(project: ProjectSettings, id: PipelineID) async throws -> (status: String, sha: SHA) {
+            throw Unused()
+        }
         func setStatus(project: ProjectSettings, sha: SHA, state: CommitState, description: String) async throws {
             throw Unused()
         }
