@@ -25,6 +25,8 @@ public struct Car: Hashable, Codable, Sendable {
     public var testingSince: Instant?
     /// How many times the car's pipeline timed out.
     public var timeouts: Int
+    /// How many failed pipelines of this car were run again (the flake budget).
+    public var reruns: Int
     /// When the pipeline's state was last asked for (or first seen running).
     public var lastPolled: Instant?
 
@@ -42,6 +44,7 @@ public struct Car: Hashable, Codable, Sendable {
         self.testingSince = nil
         self.timeouts = 0
         self.lastPolled = nil
+        self.reruns = 0
     }
 
     /// Where a car is in its life.

@@ -105,8 +105,13 @@ extension Train {
         case .success:
             cars[index].status = .passed
         case .failed:
-            cars[index].status = .failed
-            cars[index].failure = "pipeline #\(pipeline) failed"
+            cars[index].reruns += 1
+            let runs = cars[index].reruns
+            retry(
+                index, retiring: pipeline, allowed: runs <= settings.flakeRetries,
+                failure: runs > 1
+                    ? "pipeline #\(pipeline) failed, as did the \(runs - 1) run(s) before it"
+                    : "pipeline #\(pipeline) failed", &actions)
         case .canceled:
             cars[index].restarts += 1
             retry(

@@ -25,7 +25,7 @@ extension Train {
         switch car.status {
         case .building:
             return StatusReport(head: change.head, state: .pending, description: "Building car \(car.id), \(place)")
-        case .starting where car.restarts > 0:
+        case .starting where car.restarts > 0 || car.reruns > 0 || car.timeouts > 0:
             return StatusReport(
                 head: change.head, state: .running, description: "Restarting the pipeline of car \(car.id), \(place)")
         case .starting:

@@ -110,6 +110,9 @@ public struct TrainSettings: Hashable, Codable, Sendable {
     public var planner: PlannerKind
     /// How long a pipeline may run before it is restarted once, then its car counts as failed.
     public var pipelineTimeout: Int64
+    /// How many times a failed pipeline is run again before its car counts as failed: a budget
+    /// for flaky tests (0 by default: a failure counts at once).
+    public var flakeRetries: Int
     /// How often (in milliseconds, on ticks) a running pipeline is polled and the target re-read,
     /// in case a webhook was lost.
     public var pollInterval: Int64
@@ -117,8 +120,10 @@ public struct TrainSettings: Hashable, Codable, Sendable {
     public init(
         maxParallel: Int = 8, cancelRestarts: Int = 1, landingAttempts: Int = 3,
         mergeCommand: String = "@trainyard merge",
-        planner: PlannerKind = .prefix, pipelineTimeout: Int64 = 3 * 3_600_000, pollInterval: Int64 = 120_000
+        planner: PlannerKind = .prefix, pipelineTimeout: Int64 = 3 * 3_600_000, pollInterval: Int64 = 120_000,
+        flakeRetries: Int = 0
     ) {
+        self.flakeRetries = max(0, flakeRetries)
         self.pollInterval = pollInterval
         self.planner = planner
         self.pipelineTimeout = pipelineTimeout

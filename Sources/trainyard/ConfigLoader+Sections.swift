@@ -64,7 +64,7 @@ extension ConfigLoader {
                 map, path,
                 [
                     "forge", "path", "targets", "git_url", "max_parallel", "merge_access_level", "planner",
-                    "pipeline_timeout_minutes",
+                    "pipeline_timeout_minutes", "flake_retries",
                 ])
             let forge = string(map, "forge", path, required: true)
             if let forge, forges[forge] == nil, !declaredForges.contains(forge) {
@@ -120,6 +120,15 @@ extension ConfigLoader {
                             message: "expected a whole number of minutes from 1 to 10080"))
                 }
             }
+            var flakeRetries = 0
+            if let value = map["flake_retries"] {
+                if let count = value as? Int, (0...3).contains(count) {
+                    flakeRetries = count
+                } else {
+                    problems.append(
+                        ConfigProblem(path: "\(path).flake_retries", message: "expected a whole number from 0 to 3"))
+                }
+            }
             var maxParallel = 8
             if let value = map["max_parallel"], !(value is Int) {
                 problems.append(
@@ -141,7 +150,8 @@ extension ConfigLoader {
                 projects.append(
                     .init(
                         forge: forge, path: projectPath, targets: targets, gitURL: gitURL, maxParallel: maxParallel,
-                        mergeAccessLevel: mergeAccessLevel, planner: planner, pipelineTimeoutMinutes: timeout))
+                        mergeAccessLevel: mergeAccessLevel, planner: planner, pipelineTimeoutMinutes: timeout,
+                        flakeRetries: flakeRetries))
             }
         }
         return projects

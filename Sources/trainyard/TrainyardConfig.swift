@@ -32,6 +32,8 @@ struct TrainyardConfig: Sendable, Equatable {
         var planner: PlannerKind = .prefix
         /// Minutes a pipeline may run before it is restarted once, then its car fails.
         var pipelineTimeoutMinutes: Int = 180
+        /// Failed pipelines run again before a car counts as failed (a flake budget).
+        var flakeRetries: Int = 0
     }
 
     var listen = Listen(host: "127.0.0.1", port: 8080)

@@ -45,7 +45,7 @@ struct TrainyardService {
                 train: TrainSettings(
                     maxParallel: project.maxParallel, mergeCommand: "@\(config.mention) merge",
                     planner: project.planner,
-                    pipelineTimeout: Int64(project.pipelineTimeoutMinutes) * 60_000),
+                    pipelineTimeout: Int64(project.pipelineTimeoutMinutes) * 60_000, flakeRetries: project.flakeRetries),
                 mergeAccessLevel: project.mergeAccessLevel)
         }
         let git = GitMirror(root: config.resolvedGitDirectory, authorization: authorization, logger: logger)

@@ -112,6 +112,30 @@ struct TrainFailureTests {
         #expect(actions.isEmpty)
     }
 
+    @Test func flakeBudgetRunsAFailedPipelineAgainBeforeBlaming() {
+        var (train, _) = Fixture.queued([1])
+        train.settings.flakeRetries = 1
+        _ = Fixture.startAll(&train)
+        let first = Fixture.finish(&train, car: 1, .failed)
+        #expect(first.contains(.startPipeline(car: CarID(1), ref: "trainyard/main/1", commit: Fixture.sha("car-1"))))
+        #expect(first.comments(on: 1).isEmpty)
+        _ = train.apply(.pipelineCreated(car: CarID(1), pipeline: PipelineID(301), commit: Fixture.sha("car-1")))
+        let second = train.apply(
+            .pipelineUpdated(car: CarID(1), pipeline: PipelineID(301), commit: Fixture.sha("car-1"), state: .failed))
+        #expect(second.comments(on: 1).first?.contains("pipeline #301 failed, as did the 1 run(s) before it") == true)
+    }
+
+    @Test func flakyRunThatPassesOnTheRerunLands() {
+        var (train, _) = Fixture.queued([1])
+        train.settings.flakeRetries = 1
+        _ = Fixture.startAll(&train)
+        _ = Fixture.finish(&train, car: 1, .failed)
+        _ = train.apply(.pipelineCreated(car: CarID(1), pipeline: PipelineID(301), commit: Fixture.sha("car-1")))
+        let passed = train.apply(
+            .pipelineUpdated(car: CarID(1), pipeline: PipelineID(301), commit: Fixture.sha("car-1"), state: .success))
+        #expect(passed.lands == [CarID(1)])
+    }
+
     @Test func cancelledPipelineIsRestartedOnceThenBlamed() {
         var (train, _) = Fixture.queued([1])
         _ = Fixture.startAll(&train)

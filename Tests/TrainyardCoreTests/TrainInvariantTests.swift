@@ -35,6 +35,7 @@ struct TrainInvariantTests {
         var rng = SplitMix64(seed: seed)
         var world = TrainWorld(seed: seed ^ 0xABCD, window: Int.random(in: 1...5, using: &rng))
         world.train.settings.planner = PlannerKind.allCases.randomElement(using: &rng)!
+        world.train.settings.flakeRetries = Int.random(in: 0...1, using: &rng)
         world.flakeRate = [0.0, 0.05, 0.2].randomElement(using: &rng)!
         let changeCount = Int.random(in: 1...10, using: &rng)
         for number in 1...changeCount {
