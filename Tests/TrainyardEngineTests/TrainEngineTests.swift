@@ -45,6 +45,17 @@ struct TrainEngineTests {
             sourceBranch: "f\(number)", target: target)
     }
 
+    /// An engine whose train holds !1, queued by a `/merge` comment, with its car testing.
+    static func withQueuedChange() async throws -> (RecordingPorts, Clock, TrainEngine, SQLiteStore) {
+        let ports = RecordingPorts()
+        await ports.setMergeRequest(openRequest(1))
+        let clock = Clock()
+        let (engine, store) = try await engine(ports, clock: clock)
+        _ = try await engine.accept(comment("/merge"))
+        try await engine.drain()
+        return (ports, clock, engine, store)
+    }
+
     @Test func mergeCommentReadsTheMergeRequestAndStartsACar() async throws {
         let ports = RecordingPorts()
         await ports.setMergeRequest(Self.openRequest(1))
@@ -141,12 +152,7 @@ struct TrainEngineTests {
     }
 
     @Test func ticksRestartASilentPipeline() async throws {
-        let ports = RecordingPorts()
-        await ports.setMergeRequest(Self.openRequest(1))
-        let clock = Clock()
-        let (engine, store) = try await Self.engine(ports, clock: clock)
-        _ = try await engine.accept(Self.comment("/merge"))
-        try await engine.drain()
+        let (ports, clock, engine, store) = try await Self.withQueuedChange()
         try await engine.tick(now: clock.value)
         clock.advance(seconds: 4 * 3600)
         try await engine.tick(now: clock.value)
@@ -157,12 +163,7 @@ struct TrainEngineTests {
     }
 
     @Test func lostPipelineWebhookIsMadeUpForByPolling() async throws {
-        let ports = RecordingPorts()
-        await ports.setMergeRequest(Self.openRequest(1))
-        let clock = Clock()
-        let (engine, store) = try await Self.engine(ports, clock: clock)
-        _ = try await engine.accept(Self.comment("/merge"))
-        try await engine.drain()
+        let (ports, clock, engine, store) = try await Self.withQueuedChange()
         await ports.setPipelineState("success", for: 1)
         try await engine.tick(now: clock.value)
         clock.advance(seconds: 180)
