@@ -60,12 +60,7 @@ extension FakeGitLab {
         files: [String: String],
         author: String = "alice"
     ) async throws -> Int {
-        let state = try requireProject(project)
-        guard isRunning else { throw FakeGitLabError.notStarted }
-        try validate(files: files)
-        guard await FakeGitRepository.isValidBranchName(sourceBranch, using: state.repository.git) else {
-            throw FakeGitLabError.invalidName(sourceBranch)
-        }
+        let state = try await readyForPush(project, branch: sourceBranch, files: files)
         guard await state.repository.branchHead(targetBranch) != nil else {
             throw FakeGitLabError.branchNotFound(project: project, branch: targetBranch)
         }
@@ -112,12 +107,7 @@ extension FakeGitLab {
         author: String = "alice",
         pushOptions: [String] = []
     ) async throws -> String {
-        let state = try requireProject(project)
-        guard isRunning else { throw FakeGitLabError.notStarted }
-        try validate(files: files)
-        guard await FakeGitRepository.isValidBranchName(branch, using: state.repository.git) else {
-            throw FakeGitLabError.invalidName(branch)
-        }
+        let state = try await readyForPush(project, branch: branch, files: files)
         let exists = await state.repository.branchHead(branch) != nil
         let parent = "refs/heads/\(exists ? branch : state.project.defaultBranch)"
         let sha = try await state.workClone.commit(
@@ -214,5 +204,19 @@ extension FakeGitLab {
                 guard let first = part.first, first != ".", first != "-", !part.hasSuffix(".git") else { return false }
                 return part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
             }
+    }
+}
+
+extension FakeGitLab {
+    /// The project's state, once the fake runs, the files are acceptable and `branch` is a valid
+    /// branch name: what every push-like setup call checks first.
+    func readyForPush(_ project: String, branch: String, files: [String: String]) async throws -> FakeProjectState {
+        let state = try requireProject(project)
+        guard isRunning else { throw FakeGitLabError.notStarted }
+        try validate(files: files)
+        guard await FakeGitRepository.isValidBranchName(branch, using: state.repository.git) else {
+            throw FakeGitLabError.invalidName(branch)
+        }
+        return state
     }
 }
