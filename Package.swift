@@ -18,6 +18,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "TrainyardCore"),
+        .target(name: "TrainyardSimulator", dependencies: ["TrainyardCore"]),
         .target(
             name: "TrainyardEngine",
             dependencies: ["TrainyardCore", .product(name: "Logging", package: "swift-log")]
@@ -51,7 +52,7 @@ let package = Package(
             name: "trainyard",
             dependencies: [
                 "TrainyardCore", "TrainyardEngine", "TrainyardStore", "TrainyardGit", "TrainyardForges",
-                "TrainyardHTTP",
+                "TrainyardHTTP", "TrainyardSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -67,6 +68,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TrainyardCoreTests", dependencies: ["TrainyardCore"]),
+        .testTarget(name: "TrainyardSimulatorTests", dependencies: ["TrainyardSimulator", "TrainyardCore"]),
         .testTarget(
             name: "TrainyardEngineTests",
             dependencies: [

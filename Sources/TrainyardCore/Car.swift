@@ -61,6 +61,9 @@ public struct Car: Hashable, Codable, Sendable {
         case landing
     }
 
+    /// Whether the car's pipeline is being run again after a failure (the flake budget).
+    public var isRerunning: Bool { reruns > 0 && (status == .starting || status == .testing) }
+
     /// The newest change in the car: the one a failure of this car (and not of the car ahead) blames.
     public var newest: Change { changes[changes.count - 1] }
 

@@ -1,43 +1,91 @@
 /// The policy a train follows to choose its cars and whom to blame.
 ///
-/// These planners share the prefix model: every car tests the target plus the first changes of
-/// the queue. They differ in which prefix lengths they test, and in when a failure is blamed.
+/// Every planner works on the same model (see `docs/planners.md`): a car is the target head plus
+/// an ordered subset of the queue; facts about passed and failed cars decide what lands and whom
+/// to blame. Planners differ in which cars they keep in flight, whether they cancel cars they no
+/// longer want, whether a passed car may land over a failed shorter one, and when they blame.
 public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
+    /// Trainyard's own (the default): speculative batches sized from the backlog and the failure
+    /// rate, nearest-non-failing reparenting, prefix-parallel bisection of a failed batch, landing
+    /// of any passed tested prefix, and a flake budget learnt from re-runs.
+    case adaptive
     /// Prefix speculation within `maxParallel` cars; a failed car blames its newest change only
-    /// once every car ahead of it has passed (no premature ejection), so a change is never
-    /// removed for a failure that a change ahead of it caused.
+    /// once every car ahead of it has passed (no premature ejection).
     case prefix
-    /// One car at a time, holding one change (homu/bors without batching): no speculation, no
-    /// wasted pipelines, throughput of one change per pipeline duration.
+    /// One car at a time, holding one change (homu/bors without batching).
     case serial
     /// GitLab merge trains: prefix speculation, and a failed car's newest change is removed at
-    /// once even while a car ahead is still running; every car behind restarts. This reproduces
-    /// gitlab-org/gitlab#500693, where a change is ejected for a failure caused ahead of it.
+    /// once even while a car ahead is still running; every car behind restarts
+    /// (gitlab-org/gitlab#500693).
     case gitlab
+    /// Zuul's dependent pipeline: prefix speculation with nearest-non-failing-item reparenting
+    /// (cars behind a failing change are rebuilt without it at once) and the AIMD window
+    /// (20, floor 3, +1 per merge, halved per failure).
+    case zuul
     /// bors-ng: one car at a time holding everything waiting (up to `maxParallel` changes); a
     /// failed batch is bisected, its first half tested first, on the target of the moment.
     case bors
+    /// GitHub merge queue, ALLGREEN: one build per queued change over the changes ahead of it,
+    /// build concurrency `maxParallel` (5 by default); a failed entry is removed.
+    case github
+    /// GitHub merge queue, HEADGREEN: as `github`, but a failed entry merges when a later entry
+    /// of the group passed (its tree contains the failed entry and was tested).
+    case githubHeadgreen = "github-headgreen"
+    /// Uber's SubmitQueue: probability-weighted speculation. Each change gets the car that bets
+    /// on the most likely outcome of the changes ahead of it, plus skip-variants that bet one of
+    /// them fails, ranked by the probability they are needed (from the train's failure rate);
+    /// the `maxParallel` most likely are kept in flight and the others cancelled.
+    case submitqueue
 
-    /// The prefix lengths the planner wants cars for, given the train; lengths that already have
-    /// a car are kept, the others are built.
-    func lengths(for train: Train) -> [Int] {
+    /// Whether cars may skip queued changes (reparenting); otherwise every car is a queue prefix.
+    public var usesSubsets: Bool { self == .zuul || self == .adaptive || self == .submitqueue }
+
+    /// Whether a passed car may land although a shorter car failed (its tested tree is green).
+    public var landsOverFailures: Bool { self == .githubHeadgreen || self == .adaptive }
+
+    /// Whether cars the planner no longer wants are cancelled (Zuul resets the items behind a
+    /// failure); the others keep every valid car running.
+    public var cancelsUnwanted: Bool { usesSubsets }
+
+    /// Whether a failed car waits for every car ahead of it to pass before blaming.
+    public var waitsForPredecessors: Bool { self != .gitlab }
+
+    /// The cars the planner wants in flight, most wanted first, each as queue indices in order.
+    /// Cars that already exist with the same changes are kept, the others are built.
+    func cars(for train: Train) -> [[Int]] {
         let window = train.settings.maxParallel
+        let queued = train.queue.count
         switch self {
-        case .prefix, .gitlab:
-            return Array(stride(from: 1, through: min(window, train.queue.count), by: 1))
+        case .prefix, .gitlab, .github, .githubHeadgreen:
+            return (0..<min(window, queued)).map { Array(0...$0) }
         case .serial:
-            return [1]
+            return queued > 0 ? [[0]] : []
         case .bors:
             if train.cars.contains(where: { [.building, .starting, .testing, .landing].contains($0.status) }) {
                 return []
             }
             if let failed = train.cars.filter({ $0.status == .failed }).map(\.changes.count).min() {
-                return failed > 1 ? [failed / 2] : []
+                return failed > 1 ? [Array(0..<(failed / 2))] : []
             }
-            return [min(window, train.queue.count)]
+            return queued > 0 ? [Array(0..<min(window, queued))] : []
+        case .zuul:
+            return Reparenting.cars(for: train, window: min(window, train.window ?? Reparenting.zuulWindow), unit: 1)
+        case .submitqueue:
+            let stats = train.stats ?? PlannerStats()
+            return SpeculationTree.cars(
+                for: train, budget: window - train.cars.filter(\.isRerunning).count, good: 1 - stats.failureRate,
+                suspectGood: 0.05)
+        case .adaptive:
+            // Batches when the backlog outgrows the budget; otherwise one change per car, with
+            // skip-variants for the changes most likely to fail.
+            // Below a failure rate of 1 in 20, skip-variants cost more CI than the time they save.
+            let unit = Reparenting.batchSize(for: train)
+            guard unit == 1 else { return Reparenting.cars(for: train, window: window, unit: unit) }
+            let stats = train.stats ?? PlannerStats()
+            return SpeculationTree.cars(
+                for: train, budget: window - train.cars.filter(\.isRerunning).count, good: 1 - stats.failureRate,
+                suspectGood: stats.flakeShare > 0.5 ? stats.flakeShare : min(0.45, stats.flakeShare),
+                variantThreshold: stats.failureRate >= 0.05 ? 0.01 : 1)
         }
     }
-
-    /// Whether a failed car waits for every car ahead of it to pass before blaming.
-    var waitsForPredecessors: Bool { self != .gitlab }
 }

@@ -104,6 +104,10 @@ extension Train {
             return
         case .success:
             cars[index].status = .passed
+            if cars[index].reruns > 0 {
+                stats = stats ?? PlannerStats()
+                stats?.retriedPassed += 1
+            }
         case .failed:
             cars[index].reruns += 1
             let runs = cars[index].reruns
@@ -143,15 +147,35 @@ extension Train {
         fetchingTarget = false
         guard let index = carIndex(id), cars[index].commit == commit else { return }
         let landed = cars[index]
-        for (offset, car) in cars[...index].enumerated() {
-            if offset < index, car.status == .testing, let pipeline = car.pipeline {
+        let count = landed.changes.count
+        // Cars that start with the landed changes hold the same trees on the new target; the
+        // others (shorter cars, and skip-variants that bet against a landed change) are done.
+        var survivors: [Car] = []
+        let flakes = cars.filter { car in
+            car.status == .failed && car.changes.count < count
+                && Self.sameChanges(car.changes, landed.changes[..<car.changes.count])
+        }.count
+        for (offset, car) in cars.enumerated() {
+            if offset > index, car.changes.count > count,
+                Self.sameChanges(Array(car.changes[..<count]), landed.changes[...])
+            {
+                var kept = car
+                kept.base = commit
+                kept.changes.removeFirst(count)
+                survivors.append(kept)
+                continue
+            }
+            if offset != index, car.status == .testing, let pipeline = car.pipeline {
                 actions.append(.cancelPipeline(car: car.id, pipeline: pipeline))
             }
             actions.append(.deleteRef(car: car.id, ref: ref(for: car.id)))
         }
-        let count = landed.changes.count
         let pipelineText = landed.pipeline.map { "pipeline #\($0)" } ?? "its pipeline"
-        for change in queue.prefix(count) {
+        // The landed changes: the first of the queue, or (`adaptive`) the queue without the
+        // failing changes the car skipped, which stay queued and are tested on the new target.
+        let landedNumbers = Set(landed.changes.map(\.number))
+        let landedChanges = queue.filter { landedNumbers.contains($0.number) }
+        for change in landedChanges {
             reported[change.number] = nil
             let with = landed.changes.filter { $0.number != change.number }.map(\.reference)
             let together = with.isEmpty ? "" : ", together with \(Car.list(with))"
@@ -165,16 +189,16 @@ extension Train {
                     body: "Merged \(change.reference) into `\(self.id.target)` as \(commit.value): \(pipelineText) "
                         + "tested exactly this commit\(together)."))
         }
-        recentlyLanded += queue.prefix(count).map { LandedChange(number: $0.number, head: $0.head, commit: commit) }
+        recentlyLanded += landedChanges.map { LandedChange(number: $0.number, head: $0.head, commit: commit) }
         if recentlyLanded.count > Self.landedMemory {
             recentlyLanded.removeFirst(recentlyLanded.count - Self.landedMemory)
         }
-        queue.removeFirst(min(count, queue.count))
-        cars.removeFirst(index + 1)
-        for k in cars.indices {
-            cars[k].base = commit
-            cars[k].changes.removeFirst(min(count, cars[k].changes.count))
-        }
+        queue.removeAll { landedNumbers.contains($0.number) }
+        cars = survivors
+        stats = stats ?? PlannerStats()
+        stats?.landed += count
+        stats?.provenFlakes += flakes
+        if settings.planner == .zuul { window = (window ?? Reparenting.zuulWindow) + count }
         targetHead = commit
         if let deferred = deferredTarget, deferred != commit { targetHead = deferred }
         deferredTarget = nil

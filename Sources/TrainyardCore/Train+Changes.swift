@@ -90,7 +90,8 @@ extension Train {
     /// changes rank above all), and never ahead of the changes of a car that is landing. Cars
     /// ahead of that place stay valid and keep running.
     func insertionIndex(for change: Change) -> Int {
-        let floor = landingIndex.map { cars[$0].changes.count } ?? 0
+        let landing = Set(landingIndex.map { cars[$0].changes.map(\.number) } ?? [])
+        let floor = (queue.lastIndex { landing.contains($0.number) } ?? -1) + 1
         let rank = Self.rank(change)
         let after = queue.lastIndex { Self.rank($0) >= rank }.map { $0 + 1 } ?? 0
         return min(max(floor, after), queue.count)

@@ -1,9 +1,13 @@
-/// Planning over prefixes of the queue. Every car tests the target head plus a prefix of the
-/// queue (car lengths differ; `cars` is kept in order of length). The planner chooses which
-/// prefix lengths to test; the rules below are the same for all planners:
-/// - landing: the longest passed car with no failed shorter car lands, with every change in it;
-/// - blame: a failed car of length n blames the n-th change once the car of length n − 1 passed
-///   (or n is 1) and every shorter car passed, unless the planner blames at once.
+/// Planning: every car tests the target head plus an ordered subset of the queue (a prefix for
+/// every planner but the reparenting ones). The planner chooses the cars; these rules are the same
+/// for all planners:
+/// - landing: a passed car whose changes are exactly the first changes of the queue lands all of
+///   them (the longest such car; planners that do not land over failures also need no failed
+///   shorter prefix car);
+/// - blame: a failed car `S + [x]`, where `S` is everything queued ahead of `x`, blames `x` once
+///   `S` is known to pass (a passed car starts with `S`, or `S` is empty) and no passed car
+///   shows `S + [x]` passing; the prefix planners ask for the car one shorter and every shorter
+///   car to have passed, and `gitlab` blames at once.
 extension Train {
     /// Runs after every event: land what can land, blame what must be blamed, bring the cars in
     /// line with the queue, and post the statuses that changed.
@@ -19,12 +23,29 @@ extension Train {
         reportPositions(&actions)
     }
 
-    /// Drops every car that is no longer a prefix of the queue on the current target head.
+    /// Drops every car that is not a prefix of the queue (an ordered subset, for the reparenting
+    /// planners) on the current target head.
     mutating func realign(_ actions: inout [TrainAction]) {
         guard let head = targetHead else { return }
+        guard settings.planner.usesSubsets else {
+            let valid = cars.filter { $0.base == head && isQueuePrefix($0) }
+            guard valid.count < cars.count else { return }
+            for car in cars where !valid.contains(where: { $0.id == car.id }) { drop(car, &actions) }
+            cars = valid
+            return
+        }
+        var position: [Int: Int] = [:]
+        for (index, change) in queue.enumerated() { position[change.number] = index }
         let valid = cars.filter { car in
-            car.base == head && car.changes.count <= queue.count
-                && Train.sameChanges(car.changes, queue[..<car.changes.count])
+            guard car.base == head else { return false }
+            var last = -1
+            for change in car.changes {
+                guard let index = position[change.number], index > last, queue[index].head == change.head else {
+                    return false
+                }
+                last = index
+            }
+            return true
         }
         guard valid.count < cars.count else { return }
         for car in cars where !valid.contains(where: { $0.id == car.id }) { drop(car, &actions) }
@@ -44,66 +65,164 @@ extension Train {
         return zip(lhs, rhs).allSatisfy { $0.number == $1.number && $0.head == $1.head }
     }
 
-    /// Blames the newest change of a failed car when the facts say it broke the build: the car
-    /// one change shorter passed (or the car holds one change) and every shorter car passed. The
-    /// `gitlab` planner blames at once instead, as GitLab does.
-    mutating func blameFailedCar(_ actions: inout [TrainAction]) -> Bool {
-        for (k, car) in cars.enumerated() where car.status == .failed {
-            // A car shorter than the landing car is superseded: its changes land in the passed car.
-            if let landing = landingIndex, k < landing { continue }
-            let shorter = cars[..<k]
-            let length = car.changes.count
-            let aheadPassed =
-                shorter.allSatisfy { $0.status == .passed || $0.status == .landing }
-                && (length == 1 || shorter.contains { $0.changes.count == length - 1 })
-            guard aheadPassed || !settings.planner.waitsForPredecessors else { continue }
-            let blamed = car.newest
-            let others = car.changes.dropLast().map(\.reference)
-            let context: String
-            if others.isEmpty {
-                context = "with \(blamed.reference) alone on `\(id.target)` at \(car.base.short)"
-            } else if aheadPassed {
-                context =
-                    "with \(Car.list(others)) ahead of it on `\(id.target)`, and the car without \(blamed.reference) passed"
-            } else {
-                context =
-                    "with \(Car.list(others)) ahead of it on `\(id.target)`; the `gitlab` planner removes the newest "
-                    + "change of a failed car at once, before the cars ahead of it finished"
+    /// Whether the car holds exactly the first changes of the queue.
+    func isQueuePrefix(_ car: Car) -> Bool {
+        car.changes.count <= queue.count && Self.sameChanges(car.changes, queue[..<car.changes.count])
+    }
+
+    /// Whether a car that passed (or is landing) starts with exactly these changes.
+    func knownToPass(_ changes: ArraySlice<Change>) -> Bool {
+        changes.isEmpty
+            || cars.contains { car in
+                (car.status == .passed || car.status == .landing) && car.changes.count >= changes.count
+                    && Self.sameChanges(Array(car.changes[..<changes.count]), changes)
             }
-            remove(
-                blamed.number, state: .failed,
-                reason: "Removed from the merge train: \(car.failure ?? "the pipeline failed") in car \(car.id) "
-                    + "\(context). Fix the failure and comment `\(settings.mergeCommand)` again.",
-                &actions)
+    }
+
+    /// Blames the newest change of a failed car when the facts say it broke the build (see the
+    /// rules above). Returns whether a change was removed or a car was run again.
+    mutating func blameFailedCar(_ actions: inout [TrainAction]) -> Bool {
+        for (k, car) in cars.enumerated() where car.status == .failed && isQueuePrefix(car) {
+            // A car that the landing car starts with is superseded: its changes land.
+            if let landing = landingIndex, cars[landing].changes.count >= car.changes.count,
+                Self.sameChanges(car.changes, cars[landing].changes[..<car.changes.count])
+            {
+                continue
+            }
+            let ahead = car.changes.dropLast()
+            let aheadPassed: Bool
+            if settings.planner.usesSubsets || settings.planner.landsOverFailures {
+                // A longer passed car proves the change good; the planners that land over
+                // failures land it instead of blaming.
+                aheadPassed =
+                    knownToPass(ahead) && !(settings.planner.landsOverFailures && knownToPass(car.changes[...]))
+            } else {
+                let shorter = cars[..<k]
+                aheadPassed =
+                    shorter.allSatisfy { $0.status == .passed || $0.status == .landing }
+                    && (ahead.isEmpty || shorter.contains { $0.changes.count == ahead.count })
+            }
+            guard aheadPassed || !settings.planner.waitsForPredecessors else { continue }
+            if settings.planner == .adaptive, aheadPassed, (stats ?? PlannerStats()).flakeShare > 0.5,
+                cars.contains(where: { other in
+                    [.building, .starting, .testing].contains(other.status) && other.changes.count > car.changes.count
+                        && Self.sameChanges(Array(other.changes[..<car.changes.count]), car.changes[...])
+                })
+            {
+                // Pending failure (Trunk): where failures are mostly flakes, a longer car that
+                // holds the failed one is still running and may prove the change good.
+                continue
+            }
+            if settings.planner == .adaptive, aheadPassed, let pipeline = car.pipeline {
+                // The flake budget: the failure may be a flake, so the car runs again first.
+                let seen = suspicions?[car.newest.number] ?? 0
+                if seen < (stats ?? PlannerStats()).rerunsBeforeBlame {
+                    suspicions = (suspicions ?? [:]).filter { number, _ in queue.contains { $0.number == number } }
+                    suspicions?[car.newest.number] = seen + 1
+                    stats = stats ?? PlannerStats()
+                    stats?.retried += 1
+                    retry(k, retiring: pipeline, allowed: true, failure: car.failure ?? "", &actions)
+                    return true
+                }
+            }
+            blame(car, aheadPassed: aheadPassed, &actions)
             return true
         }
         return false
     }
 
-    /// Lands the longest passed car that has no failed car shorter than it; one landing at a time.
+    /// Removes the newest change of a failed car with a reason that says what was tested.
+    mutating func blame(_ car: Car, aheadPassed: Bool, _ actions: inout [TrainAction]) {
+        let blamed = car.newest
+        let others = car.changes.dropLast().map(\.reference)
+        let context: String
+        if others.isEmpty {
+            context = "with \(blamed.reference) alone on `\(id.target)` at \(car.base.short)"
+        } else if aheadPassed {
+            context =
+                "with \(Car.list(others)) ahead of it on `\(id.target)`, and the car without \(blamed.reference) passed"
+        } else {
+            context =
+                "with \(Car.list(others)) ahead of it on `\(id.target)`; the `gitlab` planner removes the newest "
+                + "change of a failed car at once, before the cars ahead of it finished"
+        }
+        stats = stats ?? PlannerStats()
+        stats?.blamed += 1
+        if settings.planner == .zuul { window = max(Reparenting.zuulFloor, (window ?? Reparenting.zuulWindow) / 2) }
+        remove(
+            blamed.number, state: .failed,
+            reason: "Removed from the merge train: \(car.failure ?? "the pipeline failed") in car \(car.id) "
+                + "\(context). Fix the failure and comment `\(settings.mergeCommand)` again.",
+            &actions)
+    }
+
+    /// Lands the longest passed car that holds the first changes of the queue (with no failed
+    /// shorter prefix car, unless the planner lands over failures); one landing at a time.
     mutating func startLanding(_ actions: inout [TrainAction]) {
         guard landingIndex == nil, !fetchingTarget, pause == nil, let head = targetHead else { return }
         var candidate: Int?
-        for (k, car) in cars.enumerated() {
-            if car.status == .failed { break }
-            if car.status == .passed { candidate = k }
+        for (k, car) in cars.enumerated() where isQueuePrefix(car) {
+            if car.status == .failed && !settings.planner.landsOverFailures { break }
+            if car.status == .passed, candidate.map({ cars[$0].changes.count < car.changes.count }) ?? true {
+                candidate = k
+            }
         }
+        if candidate == nil, settings.planner == .adaptive { candidate = passedCarSkippingFailingChanges() }
         guard let k = candidate, let commit = cars[k].commit else { return }
         cars[k].status = .landing
         actions.append(.land(car: cars[k].id, commit: commit, expected: head))
     }
 
-    /// Starts cars for the prefix lengths the planner wants and no car covers yet.
+    /// A passed car that holds the queue without some failing changes (a car that ends with
+    /// them failed, or is being run again): the `adaptive` planner lands it rather than let a
+    /// change that is probably bad hold up the good ones behind it. The longest such car.
+    func passedCarSkippingFailingChanges() -> Int? {
+        let failing = Set(cars.filter { $0.status == .failed || $0.isRerunning }.map(\.newest.number))
+        guard !failing.isEmpty else { return nil }
+        var best: Int?
+        for (k, car) in cars.enumerated() where car.status == .passed {
+            var index = 0
+            var fits = true
+            for change in car.changes {
+                while index < queue.count, queue[index].number != change.number {
+                    if !failing.contains(queue[index].number) {
+                        fits = false
+                        break
+                    }
+                    index += 1
+                }
+                guard fits, index < queue.count, queue[index].head == change.head else {
+                    fits = false
+                    break
+                }
+                index += 1
+            }
+            if fits, best.map({ cars[$0].changes.count < car.changes.count }) ?? true { best = k }
+        }
+        return best
+    }
+
+    /// Starts cars the planner wants and no car holds yet; the planners that cancel unwanted cars
+    /// drop the running ones they no longer want.
     mutating func fillWindow(_ actions: inout [TrainAction]) {
-        guard let head = targetHead, !fetchingTarget, pause == nil else { return }
-        let have = Set(cars.map(\.changes.count))
-        for length in settings.planner.lengths(for: self)
-        where !have.contains(length) && (1...max(1, queue.count)).contains(length) && !queue.isEmpty {
+        guard let head = targetHead, !fetchingTarget, pause == nil, !queue.isEmpty else { return }
+        let wanted = settings.planner.cars(for: self)
+        let wantedNumbers = Set(wanted.map { $0.map { queue[$0].number } })
+        if settings.planner.cancelsUnwanted {
+            let unwanted = cars.filter { car in
+                [.building, .starting, .testing].contains(car.status) && !car.isRerunning
+                    && !wantedNumbers.contains(car.changes.map(\.number))
+            }
+            for car in unwanted { drop(car, &actions) }
+            cars.removeAll { car in unwanted.contains { $0.id == car.id } }
+        }
+        let have = Set(cars.map { $0.changes.map(\.number) })
+        for indices in wanted where !indices.isEmpty && !have.contains(indices.map { queue[$0].number }) {
             let id = CarID(nextCar)
             nextCar += 1
-            let changes = Array(queue[..<length])
+            let changes = indices.map { queue[$0] }
             let car = Car(id: id, base: head, changes: changes)
-            cars.insert(car, at: cars.firstIndex { $0.changes.count > length } ?? cars.count)
+            cars.insert(car, at: cars.firstIndex { $0.changes.count > changes.count } ?? cars.count)
             actions.append(.buildCar(car: id, ref: ref(for: id), base: head, changes: changes))
         }
     }

@@ -3,9 +3,18 @@ extension Train {
     /// Posts a status for every queued change whose state changed. GitLab refuses a second post
     /// of the same state ("Cannot transition status"), so a new position alone is not posted.
     mutating func reportPositions(_ actions: inout [TrainAction]) {
+        // The shortest car holding a change speaks for it (cars are in order of length); the
+        // words are only put together when a state changed (this runs for every queued change
+        // after every event).
+        var speaker: [Int: Int] = [:]
+        for (k, car) in cars.enumerated() {
+            for change in car.changes where speaker[change.number] == nil { speaker[change.number] = k }
+        }
         for (index, change) in queue.enumerated() {
-            let wanted = status(of: change, at: index)
             let last = reported[change.number]
+            let state = speaker[change.number].map { Self.state(of: cars[$0]) } ?? .pending
+            if let last, last.head == change.head, last.state == state { continue }
+            let wanted = status(of: change, at: index, car: speaker[change.number].map { cars[$0] })
             if last?.state != wanted.state || last?.head != wanted.head {
                 reported[change.number] = wanted
                 actions.append(
@@ -16,10 +25,18 @@ extension Train {
         }
     }
 
-    func status(of change: Change, at index: Int) -> StatusReport {
+    /// The commit state a change shows while `car` (the shortest car holding it) speaks for it.
+    static func state(of car: borrowing Car) -> CommitState {
+        switch car.status {
+        case .building: return .pending
+        case .starting: return car.restarts > 0 || car.reruns > 0 || car.timeouts > 0 ? .running : .pending
+        case .testing, .passed, .failed, .landing: return .running
+        }
+    }
+
+    func status(of change: Change, at index: Int, car: Car?) -> StatusReport {
         let place = "position \(index + 1) of \(queue.count) on \(id.target)"
-        // The shortest car that holds the change speaks for it (cars are in order of length).
-        guard let car = cars.first(where: { $0.changes.count > index }) else {
+        guard let car else {
             return StatusReport(head: change.head, state: .pending, description: "Queued at \(place)")
         }
         switch car.status {

@@ -14,7 +14,8 @@ public struct Train: Hashable, Codable, Sendable {
     public var targetHead: SHA?
     /// The changes waiting to land, in landing order.
     public var queue: [Change]
-    /// The cars in flight; `cars[k]` holds `queue[0...k]` on top of `targetHead`.
+    /// The cars in flight, shortest first; each holds an ordered subset of the queue (a prefix for
+    /// every planner but the reparenting ones) on top of `targetHead`.
     public var cars: [Car]
     /// The number the next car gets.
     public var nextCar: Int
@@ -32,6 +33,13 @@ public struct Train: Hashable, Codable, Sendable {
     /// The most recent landings, newest last, so that a late or replayed command cannot queue a
     /// change that already landed (a merged merge request is merged for good).
     public var recentlyLanded: [LandedChange]
+    /// The `zuul` planner's AIMD window; `nil` until it first changes.
+    public var window: Int?
+    /// What the train learnt from its history (failure and flake rates) for adaptive planning.
+    public var stats: PlannerStats?
+    /// How many times each queued change's failure was run again before blaming it (`adaptive`),
+    /// kept across cars so that a change whose evidence went with a landing is not re-run anew.
+    public var suspicions: [Int: Int]?
 
     public init(id: TrainID, settings: TrainSettings = TrainSettings()) {
         self.id = id

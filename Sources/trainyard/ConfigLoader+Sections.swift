@@ -98,7 +98,7 @@ extension ConfigLoader {
                             path: "\(path).merge_access_level", message: "expected developer, maintainer or owner"))
                 }
             }
-            var planner = PlannerKind.prefix
+            var planner = PlannerKind.adaptive
             if let text = string(map, "planner", path) {
                 if let kind = PlannerKind(rawValue: text) {
                     planner = kind

@@ -9,7 +9,9 @@ struct TrainyardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trainyard",
         abstract: "A self-hosted merge train service.",
-        subcommands: [Serve.self, CheckConfig.self, BenchIntakeCommand.self, BenchPlannerCommand.self],
+        subcommands: [
+            Serve.self, CheckConfig.self, BenchIntakeCommand.self, BenchPlannerCommand.self, SimulateCommand.self,
+        ],
         defaultSubcommand: Serve.self)
 }
 

@@ -29,7 +29,7 @@ struct TrainyardConfig: Sendable, Equatable {
         /// The least GitLab access level whose members' comment commands are obeyed.
         var mergeAccessLevel: Int = 30
         /// The policy that chooses cars and blame.
-        var planner: PlannerKind = .prefix
+        var planner: PlannerKind = .adaptive
         /// Minutes a pipeline may run before it is restarted once, then its car fails.
         var pipelineTimeoutMinutes: Int = 180
         /// Failed pipelines run again before a car counts as failed (a flake budget).

@@ -112,4 +112,67 @@ struct PlannerTests {
         let landed = train.apply(.carLanded(car: CarID(1), commit: Fixture.sha("car-1")))
         #expect(landed.builds == [[3]])
     }
+
+    /// Zuul's gating example: A–E queued, C's car fails while A and B are still running. The cars
+    /// behind C are rebuilt at once without it (nearest non-failing item); C is removed once A and
+    /// B passed; D and E land without waiting for another round.
+    @Test func zuulReparentsBehindAFailingChange() {
+        var (train, _) = Fixture.queued([1, 2, 3, 4, 5], window: 20, planner: .zuul)
+        _ = Fixture.startAll(&train)
+        let failed = Fixture.finish(&train, car: 3, .failed)
+        #expect(Set(failed.cancels) == [PipelineID(104), PipelineID(105)], "the cars holding C are reset")
+        #expect(failed.builds == [[1, 2, 4], [1, 2, 4, 5]], "D and E are rebuilt on A and B without C")
+        #expect(failed.comments(on: 3).isEmpty, "C is not blamed while A and B run")
+        _ = Fixture.startAll(&train)
+        _ = Fixture.finish(&train, car: 1, .success)
+        let passed = Fixture.finish(&train, car: 2, .success)
+        #expect(passed.comments(on: 3).first?.contains("the car without !3 passed") == true)
+        #expect(train.queue.map(\.number) == [1, 2, 4, 5])
+        #expect(train.window == 10, "the AIMD window halves on a failure (20 → 10)")
+    }
+
+    /// `adaptive` lands any passed car that holds the first changes of the queue, without waiting
+    /// for the shorter cars: the tested tree is green whatever they say.
+    @Test func adaptiveLandsAPassedPrefixWithoutWaitingForShorterCars() {
+        var (train, _) = Fixture.queued([1, 2, 3], window: 20, planner: .adaptive)
+        _ = Fixture.startAll(&train)
+        let longest = train.cars.first { $0.changes.map(\.number) == [1, 2, 3] }!.id
+        let passed = Fixture.finish(&train, car: longest.value, .success)
+        #expect(passed.lands == [longest])
+        let landed = train.apply(.carLanded(car: longest, commit: Fixture.sha("car-\(longest)")))
+        let shorter = train.cars.isEmpty && !landed.cancels.contains(PipelineID(100 + longest.value))
+        #expect(shorter, "every other car is done: cancelled, or it bet against a landed change")
+        #expect(train.queue.isEmpty)
+    }
+}
+
+extension PlannerTests {
+    /// A failed batch is bisected even when the window holds a single car (regression: fuzz seed
+    /// 21867241865039 left the train waiting forever).
+    @Test func adaptiveBisectsAFailedBatchWithAWindowOfOne() {
+        var train = Train(id: Fixture.train, settings: TrainSettings(maxParallel: 1, planner: .adaptive))
+        _ = train.apply(.targetMoved(head: Fixture.sha("base")))
+        _ = train.apply(.trainPaused(reason: "batch", by: "@alice"))
+        for number in [8, 9, 3, 7, 5] { _ = train.apply(.changeEnqueued(Fixture.change(number))) }
+        let first = train.apply(.trainResumed(by: "@alice"))
+        #expect(first.builds == [[8, 9, 3]], "a backlog of 5 for one car: batches of 3")
+        _ = Fixture.startAll(&train)
+        let failed = Fixture.finish(&train, car: train.cars[0].id.value, .failed)
+        #expect(failed.builds == [[8]], "the failed batch is split; its first half is tested")
+    }
+}
+
+extension PlannerTests {
+    /// SubmitQueue's speculation: besides the prefix cars, a skip-variant that bets the first
+    /// change fails; when it does, the variant lands a round earlier than a prefix train would.
+    @Test func submitqueueBuildsASkipVariant() {
+        var (train, actions) = Fixture.queued([1, 2, 3], window: 4, planner: .submitqueue)
+        #expect(Set(actions.builds) == [[1], [1, 2], [2], [1, 2, 3]])
+        _ = Fixture.startAll(&train)
+        let variant = train.cars.first { $0.changes.map(\.number) == [2] }!.id.value
+        let failed = Fixture.finish(&train, car: 1, .failed)
+        #expect(failed.comments(on: 1).first?.contains("!1 alone") == true)
+        let passed = Fixture.finish(&train, car: variant, .success)
+        #expect(passed.lands == [CarID(variant)], "the variant holds the queue's first change now")
+    }
 }

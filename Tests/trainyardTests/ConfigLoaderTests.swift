@@ -113,7 +113,7 @@ struct ConfigLoaderTests {
         ),
         (
             "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: zuul2", "projects[0].planner",
-            "use one of prefix, serial, gitlab, bors"
+            "use one of adaptive, prefix, serial"
         ),
     ])
     func validatesProjectSettings(text: String, path: String, words: String) {
@@ -136,7 +136,7 @@ struct ConfigLoaderTests {
         let (config, problems) = Self.parse(text, environment: [:])
         #expect(problems.isEmpty)
         #expect(config?.projects.first?.mergeAccessLevel == 40)
-        #expect(config?.projects.first?.planner == .prefix)
+        #expect(config?.projects.first?.planner == .adaptive, "adaptive is the default planner")
     }
 
     @Test func collectsAllProblemsRatherThanTheFirst() {

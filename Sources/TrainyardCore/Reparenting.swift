@@ -1,0 +1,123 @@
+/// Nearest-non-failing-item reparenting (Zuul's NNFI), over batches of changes.
+///
+/// Walking the queue in order, each batch ("unit") gets a car holding the batches ahead of it that
+/// are not failing plus itself. A unit is failing when a car holding exactly those changes failed:
+/// a failing single change is skipped by the cars behind it (they are rebuilt without it at once),
+/// and a failing batch is split in halves, each tested on top of what is ahead of it, which is
+/// bisection with the halves tested in parallel as prefixes (Mergify's split).
+enum Reparenting {
+    /// Zuul's default window, floor and AIMD factors.
+    static let zuulWindow = 20
+    static let zuulFloor = 3
+
+    static func cars(for train: Train, window: Int, unit: Int) -> [[Int]] {
+        let queue = train.queue
+        guard !queue.isEmpty, window > 0 else { return [] }
+        // A car run again after a failure is expected to fail again: the cars behind it do not
+        // wait for (or bet on) the re-run.
+        // When failures are mostly flakes (`adaptive` learns it), the cars behind keep betting on
+        // the failed change instead.
+        let flaky = train.settings.planner == .adaptive && (train.stats ?? PlannerStats()).flakeShare > 0.5
+        func isFailing(_ car: Car) -> Bool { car.status == .failed || (!flaky && car.isRerunning) }
+        let failing = train.cars.filter(isFailing)
+        let failed = failing.map { $0.changes.map(\.number) }
+        let kept = train.cars.filter { !isFailing($0) }.map { $0.changes.map(\.number) }
+        var included: [Int] = []
+        var wanted: [[Int]] = []
+        // Pending segments as half-open index ranges, processed front to back.
+        var segments: [Range<Int>] = []
+        var next = 0
+        // Cars being run again keep running outside the plan, within the same budget.
+        let budget = window - train.cars.filter(\.isRerunning).count
+        while wanted.count < budget {
+            let segment: Range<Int>
+            if !segments.isEmpty {
+                segment = segments.removeFirst()
+            } else if next < queue.count {
+                // Existing cars that extend what is included by the next changes keep their
+                // batches (so a new batch size does not rebuild the train); a failed one marks a
+                // batch to split.
+                let prefix = included.map { queue[$0].number }
+                let existing = extensions(of: prefix, from: next, in: kept, queue: queue).min()
+                let failing = extensions(of: prefix, from: next, in: failed, queue: queue).min()
+                let length = [existing, failing].compactMap { $0 }.min() ?? unit
+                segment = next..<min(next + length, queue.count)
+                next = segment.upperBound
+            } else {
+                break
+            }
+            let numbers = (included + Array(segment)).map { queue[$0].number }
+            if failed.contains(numbers) {
+                guard segment.count > 1 else { continue }  // a failing change: the cars behind skip it
+                let middle = segment.lowerBound + segment.count / 2
+                segments.insert(contentsOf: [segment.lowerBound..<middle, middle..<segment.upperBound], at: 0)
+                continue
+            }
+            wanted.append(included + Array(segment))
+            included += segment
+        }
+        return wanted
+    }
+
+    /// The lengths by which cars in `cars` extend `prefix` with the queue's changes from `next` on.
+    static func extensions(of prefix: [Int], from next: Int, in cars: [[Int]], queue: [Change]) -> [Int] {
+        cars.compactMap { numbers -> Int? in
+            guard numbers.count > prefix.count, numbers.starts(with: prefix) else { return nil }
+            let rest = numbers.dropFirst(prefix.count)
+            guard next + rest.count <= queue.count,
+                zip(rest, queue[next..<(next + rest.count)]).allSatisfy({ $0 == $1.number })
+            else { return nil }
+            return rest.count
+        }
+    }
+
+    /// The batch size of the `adaptive` planner: one change per car while the cars in flight can
+    /// cover a third of the queue, more when the backlog outgrows them, never beyond about 1/√p (the best
+    /// batch for a failure rate p) as estimated from the train's own history.
+    static func batchSize(for train: Train) -> Int {
+        let budget = max(1, train.settings.maxParallel)
+        let backlog = train.queue.count
+        let stats = train.stats ?? PlannerStats()
+        let limit = max(1, min(16, Int((1 / stats.failureRate.squareRoot()).rounded())))
+        guard backlog > 3 * budget else { return 1 }
+        return min(limit, max(2, (backlog + 2 * budget - 1) / (2 * budget)))
+    }
+}
+
+/// What a train learnt from its own history, for the planners that adapt.
+public struct PlannerStats: Hashable, Codable, Sendable {
+    /// Changes landed.
+    public var landed: Int = 0
+    /// Changes removed because their car failed.
+    public var blamed: Int = 0
+    /// Failed pipelines that were run again.
+    public var retried: Int = 0
+    /// Of those, the ones that then passed (so the failure was a flake).
+    public var retriedPassed: Int = 0
+    /// Failed cars whose changes landed in a longer car that passed: proven flakes, seen without
+    /// running anything again.
+    public var provenFlakes: Int = 0
+
+    public init() {}
+
+    /// The share of changes that break the build, with a prior of 1 in 20.
+    public var failureRate: Double { Double(blamed + 1) / Double(blamed + landed + 20) }
+
+    /// The share of failures that were flakes (they passed when run again, or a longer car with
+    /// the same changes passed), with a prior of 1 in 4.
+    public var flakeShare: Double {
+        Double(retriedPassed + provenFlakes + 1) / Double(retried + provenFlakes + blamed + 4)
+    }
+
+    /// How many times the `adaptive` planner runs a failed car again before blaming its change:
+    /// enough that a good change is rarely removed for flakes when flakes are common, none when
+    /// failures are nearly always real.
+    public var rerunsBeforeBlame: Int {
+        switch flakeShare {
+        case 0.6...: return 3
+        case 0.45..<0.6: return 2
+        case 0.2..<0.45: return 1
+        default: return 0
+        }
+    }
+}

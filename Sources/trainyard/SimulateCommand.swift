@@ -1,0 +1,127 @@
+import ArgumentParser
+import Foundation
+import TrainyardSimulator
+import Yams
+
+/// `trainyard simulate`: run the production planners on a synthetic workload with a virtual
+/// clock and compare them with the oracles.
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Measure every planner against the same workload and the oracles (a discrete-event simulation).",
+        discussion: """
+            Scenarios: \(Scenario.builtIn.map { "\($0.id) (\($0.name))" }.joined(separator: ", ")), `all`, or a YAML \
+            file with `id`, `name`, `hours` and a `workload:` map (arrivals_per_hour, pipeline_minutes, \
+            bad_probability, flake_probability, capacity, and optionally initial_burst, diurnal_peak, duration_cv, \
+            conflict_probability, reaction_seconds). Flags such as --arrivals-per-hour override the scenario.
+            """)
+
+    @Option(help: "S1…S7, all, or a YAML file describing a scenario.")
+    var scenario: String = "all"
+
+    @Option(help: "Planner names separated by commas, or all: \(PlannerCatalog.names.joined(separator: ", ")).")
+    var planner: String = "all"
+
+    @Option(help: "Seeds per scenario and planner (the spread is shown over them).")
+    var seeds: Int = 5
+
+    @Option(help: "Simulated hours of arrivals (default: the scenario's own).")
+    var hours: Double?
+
+    @Option(help: "table, json or html.")
+    var format: String = "table"
+
+    @Option(help: "Write the report to this file instead of standard output.")
+    var out: String?
+
+    @Option(help: "Override: changes per hour.") var arrivalsPerHour: Double?
+    @Option(help: "Override: mean pipeline minutes.") var pipelineMinutes: Double?
+    @Option(help: "Override: probability a change is bad.") var badProbability: Double?
+    @Option(help: "Override: probability a run flakes.") var flakeProbability: Double?
+    @Option(help: "Override: concurrent pipelines (CI capacity).") var capacity: Int?
+    @Option(help: "Override: pipeline duration coefficient of variation.") var durationCv: Double?
+    @Option(help: "Override: reaction delay in seconds.") var reactionSeconds: Double?
+
+    @Flag(help: "Print no progress on standard error.")
+    var quiet = false
+
+    func run() throws {
+        guard ["table", "json", "html"].contains(format) else {
+            throw ValidationError("--format must be table, json or html (got \(format))")
+        }
+        guard (1...1000).contains(seeds) else { throw ValidationError("--seeds must be between 1 and 1000") }
+        if let hours, !(hours > 0 && hours <= 1_000_000) {
+            throw ValidationError("--hours must be above 0 and at most 1000000")
+        }
+        let planners = try plannerNames()
+        var scenarios = try loadScenarios()
+        for index in scenarios.indices {
+            override(&scenarios[index])
+            let problems = scenarios[index].workload.problems
+            guard problems.isEmpty else {
+                throw ValidationError("scenario \(scenarios[index].id): " + problems.joined(separator: "; "))
+            }
+        }
+        let started = ContinuousClock.now
+        var progress: (@Sendable (String) -> Void)?
+        if !quiet {
+            progress = { @Sendable line in FileHandle.standardError.write(Data(("simulate: " + line + "\n").utf8)) }
+        }
+        let simulator = Simulator(seeds: seeds, progress: progress)
+        let report = simulator.run(scenarios, planners: planners)
+        let text: String
+        switch format {
+        case "json": text = try JSONReport.render(report) + "\n"
+        case "html": text = HTMLReport.render(report)
+        default: text = TableReport.render(report)
+        }
+        if let out {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: out))
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        if !quiet {
+            let elapsed = ContinuousClock.now - started
+            FileHandle.standardError.write(Data("simulate: done in \(elapsed)\n".utf8))
+        }
+    }
+
+    func plannerNames() throws -> [String] {
+        if planner == "all" { return PlannerCatalog.names }
+        let names = planner.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let unknown = names.filter { !PlannerCatalog.names.contains($0) }
+        guard unknown.isEmpty, !names.isEmpty else {
+            throw ValidationError(
+                "unknown planner \(unknown.joined(separator: ", ")); use one or more of "
+                    + PlannerCatalog.names.joined(separator: ", ") + ", or all")
+        }
+        return names
+    }
+
+    func loadScenarios() throws -> [Scenario] {
+        if scenario.lowercased() == "all" { return Scenario.builtIn }
+        if let builtIn = Scenario.named(scenario) { return [builtIn] }
+        guard FileManager.default.fileExists(atPath: scenario) else {
+            throw ValidationError(
+                "no scenario \(scenario): use \(Scenario.builtIn.map(\.id).joined(separator: ", ")), all, "
+                    + "or the path of a YAML scenario file")
+        }
+        let text = try String(contentsOfFile: scenario, encoding: .utf8)
+        do {
+            return [try YAMLDecoder().decode(Scenario.self, from: text)]
+        } catch {
+            throw ValidationError("\(scenario) is not a scenario file: \(error)")
+        }
+    }
+
+    func override(_ scenario: inout Scenario) {
+        if let hours { scenario.hours = hours }
+        if let arrivalsPerHour { scenario.workload.arrivalsPerHour = arrivalsPerHour }
+        if let pipelineMinutes { scenario.workload.pipelineMinutes = pipelineMinutes }
+        if let badProbability { scenario.workload.badProbability = badProbability }
+        if let flakeProbability { scenario.workload.flakeProbability = flakeProbability }
+        if let capacity { scenario.workload.capacity = capacity }
+        if let durationCv { scenario.workload.durationCV = durationCv }
+        if let reactionSeconds { scenario.workload.reactionSeconds = reactionSeconds }
+    }
+}
