@@ -72,14 +72,15 @@ enum Reparenting {
     }
 
     /// The batch size of the `adaptive` planner: one change per car while the cars in flight can
-    /// cover a third of the queue, more when the backlog outgrows them, never beyond about 1/√p (the best
+    /// cover a third of the queue or failures are common (1 in 12), more when the backlog outgrows them, never beyond about 1/√p (the best
     /// batch for a failure rate p) as estimated from the train's own history.
     static func batchSize(for train: Train) -> Int {
         let budget = max(1, train.settings.maxParallel)
         let backlog = train.queue.count
         let stats = train.stats ?? PlannerStats()
         let limit = max(1, min(16, Int((1 / stats.failureRate.squareRoot()).rounded())))
-        guard backlog > 3 * budget else { return 1 }
+        // Batches pay while failures are rare; past about 1 in 12 a failed batch costs more than it saves.
+        guard backlog > 3 * budget, stats.failureRate < 0.08 else { return 1 }
         return min(limit, max(2, (backlog + 2 * budget - 1) / (2 * budget)))
     }
 }
