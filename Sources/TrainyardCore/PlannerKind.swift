@@ -36,12 +36,21 @@ public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
     /// them fails, ranked by the probability they are needed (from the train's failure rate);
     /// the `maxParallel` most likely are kept in flight and the others cancelled.
     case submitqueue
+    /// Trunk Merge Queue with batching: batches of 5 tested as speculative prefixes within
+    /// `maxParallel` cars, a failed batch split and tested again, pending failures (a failed car
+    /// is not blamed while a longer car holding it runs) and optimistic merging (a passed longer
+    /// car lands over a failed shorter one).
+    case trunk
+    /// Mergify's merge queue with batches and parallel checks: batches of 5 tested as speculative
+    /// prefixes within `maxParallel` cars; a failed batch is split into parts tested at once, each
+    /// on top of the parts before it.
+    case mergify
 
     /// Whether cars may skip queued changes (reparenting); otherwise every car is a queue prefix.
-    public var usesSubsets: Bool { self == .zuul || self == .adaptive || self == .submitqueue }
+    public var usesSubsets: Bool { [.zuul, .adaptive, .submitqueue, .trunk, .mergify].contains(self) }
 
     /// Whether a passed car may land although a shorter car failed (its tested tree is green).
-    public var landsOverFailures: Bool { self == .githubHeadgreen || self == .adaptive }
+    public var landsOverFailures: Bool { [.githubHeadgreen, .adaptive, .trunk].contains(self) }
 
     /// Whether cars the planner no longer wants are cancelled (Zuul resets the items behind a
     /// failure); the others keep every valid car running.
@@ -70,6 +79,8 @@ public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
             return queued > 0 ? [Array(0..<min(window, queued))] : []
         case .zuul:
             return Reparenting.cars(for: train, window: min(window, train.window ?? Reparenting.zuulWindow), unit: 1)
+        case .trunk, .mergify:
+            return Reparenting.cars(for: train, window: window, unit: Reparenting.vendorBatch)
         case .submitqueue:
             let stats = train.stats ?? PlannerStats()
             return SpeculationTree.cars(

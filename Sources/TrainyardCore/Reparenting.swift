@@ -9,6 +9,8 @@ enum Reparenting {
     /// Zuul's default window, floor and AIMD factors.
     static let zuulWindow = 20
     static let zuulFloor = 3
+    /// The batch size of the `trunk` and `mergify` planners (Trunk's suggested target batch size).
+    static let vendorBatch = 5
 
     static func cars(for train: Train, window: Int, unit: Int) -> [[Int]] {
         let queue = train.queue
@@ -18,7 +20,12 @@ enum Reparenting {
         // When failures are mostly flakes (`adaptive` learns it), the cars behind keep betting on
         // the failed change instead.
         let flaky = train.settings.planner == .adaptive && (train.stats ?? PlannerStats()).flakeShare > 0.5
-        func isFailing(_ car: Car) -> Bool { car.status == .failed || (!flaky && car.isRerunning) }
+        // A failed car that a longer passed car extends was a flake: planners that land over
+        // failures build on it again.
+        func isFailing(_ car: Car) -> Bool {
+            let provenGood = train.settings.planner.landsOverFailures && train.knownToPass(car.changes[...])
+            return (car.status == .failed && !provenGood) || (!flaky && car.isRerunning)
+        }
         let failing = train.cars.filter(isFailing)
         let failed = failing.map { $0.changes.map(\.number) }
         let kept = train.cars.filter { !isFailing($0) }.map { $0.changes.map(\.number) }
@@ -28,7 +35,7 @@ enum Reparenting {
         var segments: [Range<Int>] = []
         var next = 0
         // Cars being run again keep running outside the plan, within the same budget.
-        let budget = window - train.cars.filter(\.isRerunning).count
+        let budget = window - train.cars.filter(\.isRerunning).count - train.carsHoldingPendingFailures.count
         while wanted.count < budget {
             let segment: Range<Int>
             if !segments.isEmpty {

@@ -12,14 +12,21 @@ extension Train {
     /// Runs after every event: land what can land, blame what must be blamed, bring the cars in
     /// line with the queue, and post the statuses that changed.
     mutating func advance(_ actions: inout [TrainAction]) {
-        var progressed = true
-        while progressed {
-            progressed = false
-            realign(&actions)
-            if blameFailedCar(&actions) { progressed = true }
+        // Cancelling a car the planner no longer wants can settle a blame that waited for it, so
+        // the steps repeat until nothing changes (applying an event twice then changes nothing).
+        var settled = false
+        var passes = 0
+        while !settled && passes < 3 {
+            passes += 1
+            var progressed = true
+            while progressed {
+                progressed = false
+                realign(&actions)
+                if blameFailedCar(&actions) { progressed = true }
+            }
+            startLanding(&actions)
+            settled = !fillWindow(&actions)
         }
-        startLanding(&actions)
-        fillWindow(&actions)
         reportPositions(&actions)
     }
 
@@ -103,14 +110,9 @@ extension Train {
                     && (ahead.isEmpty || shorter.contains { $0.changes.count == ahead.count })
             }
             guard aheadPassed || !settings.planner.waitsForPredecessors else { continue }
-            if settings.planner == .adaptive, aheadPassed, (stats ?? PlannerStats()).flakeShare > 0.5,
-                cars.contains(where: { other in
-                    [.building, .starting, .testing].contains(other.status) && other.changes.count > car.changes.count
-                        && Self.sameChanges(Array(other.changes[..<car.changes.count]), car.changes[...])
-                })
-            {
-                // Pending failure (Trunk): where failures are mostly flakes, a longer car that
-                // holds the failed one is still running and may prove the change good.
+            if aheadPassed, isPendingFailure(car) {
+                // Pending failure (Trunk; `adaptive` where failures are mostly flakes): a longer
+                // car that holds the failed one is still running and may prove the change good.
                 continue
             }
             if settings.planner == .adaptive, aheadPassed, let pipeline = car.pipeline {
@@ -129,6 +131,40 @@ extension Train {
             return true
         }
         return false
+    }
+
+    /// How many longer cars holding a failed car a pending failure waits for (Trunk's pending
+    /// failure depth; its docs suggest starting with 2).
+    static let pendingFailureDepth = 2
+
+    /// Whether a failed car waits for longer cars that hold it before it blames: while one of them
+    /// still runs and fewer than ``pendingFailureDepth`` of them have failed (`trunk`, and
+    /// `adaptive` where failures are mostly flakes).
+    func isPendingFailure(_ car: Car) -> Bool {
+        guard
+            settings.planner == .trunk
+                || (settings.planner == .adaptive && (stats ?? PlannerStats()).flakeShare > 0.5)
+        else { return false }
+        let holding = cars.filter { other in
+            other.changes.count > car.changes.count
+                && Self.sameChanges(Array(other.changes[..<car.changes.count]), car.changes[...])
+        }
+        return holding.contains { [.building, .starting, .testing].contains($0.status) }
+            && holding.filter { $0.status == .failed }.count < Self.pendingFailureDepth
+    }
+
+    /// The running cars that hold a pending failure: they keep running outside the plan, within
+    /// the same budget.
+    var carsHoldingPendingFailures: [Car] {
+        let pending = cars.filter { $0.status == .failed && isPendingFailure($0) }
+        guard !pending.isEmpty else { return [] }
+        return cars.filter { car in
+            [.building, .starting, .testing].contains(car.status)
+                && pending.contains { failed in
+                    car.changes.count > failed.changes.count
+                        && Self.sameChanges(Array(car.changes[..<failed.changes.count]), failed.changes[...])
+                }
+        }
     }
 
     /// Removes the newest change of a failed car with a reason that says what was tested.
@@ -203,18 +239,22 @@ extension Train {
     }
 
     /// Starts cars the planner wants and no car holds yet; the planners that cancel unwanted cars
-    /// drop the running ones they no longer want.
-    mutating func fillWindow(_ actions: inout [TrainAction]) {
-        guard let head = targetHead, !fetchingTarget, pause == nil, !queue.isEmpty else { return }
+    /// drop the running ones they no longer want. Returns whether it dropped any.
+    @discardableResult
+    mutating func fillWindow(_ actions: inout [TrainAction]) -> Bool {
+        guard let head = targetHead, !fetchingTarget, pause == nil, !queue.isEmpty else { return false }
+        var dropped = false
         let wanted = settings.planner.cars(for: self)
         let wantedNumbers = Set(wanted.map { $0.map { queue[$0].number } })
         if settings.planner.cancelsUnwanted {
+            let held = Set(carsHoldingPendingFailures.map(\.id))
             let unwanted = cars.filter { car in
-                [.building, .starting, .testing].contains(car.status) && !car.isRerunning
+                [.building, .starting, .testing].contains(car.status) && !car.isRerunning && !held.contains(car.id)
                     && !wantedNumbers.contains(car.changes.map(\.number))
             }
             for car in unwanted { drop(car, &actions) }
             cars.removeAll { car in unwanted.contains { $0.id == car.id } }
+            dropped = !unwanted.isEmpty
         }
         let have = Set(cars.map { $0.changes.map(\.number) })
         for indices in wanted where !indices.isEmpty && !have.contains(indices.map { queue[$0].number }) {
@@ -225,5 +265,6 @@ extension Train {
             cars.insert(car, at: cars.firstIndex { $0.changes.count > changes.count } ?? cars.count)
             actions.append(.buildCar(car: id, ref: ref(for: id), base: head, changes: changes))
         }
+        return dropped
     }
 }

@@ -21,6 +21,13 @@ public enum Arrivals {
         var random = SimulationRandom.stream(seed, 1)
         var times: [Int64] = Array(repeating: 0, count: workload.initialBurst)
         let end = hours * hour
+        if workload.burstEveryHours > 0, workload.initialBurst > 0 {
+            var t = workload.burstEveryHours * hour
+            while t < end {
+                times += Array(repeating: Int64(t), count: workload.initialBurst)
+                t += workload.burstEveryHours * hour
+            }
+        }
         if workload.arrivalsPerHour > 0 {
             let peak = max(workload.diurnalPeak, 0)
             let shapeMean = peak > 0 ? 1 + (peak - 1) * 2 / Double.pi : 1
@@ -38,6 +45,7 @@ public enum Arrivals {
                 times.append(Int64(t))
             }
         }
+        times.sort()
         var changes: [SimulatedChange] = []
         changes.reserveCapacity(times.count)
         for (index, time) in times.enumerated() {

@@ -16,7 +16,7 @@ public enum PlannerCatalog {
         case .bors: settings.maxParallel = 10_000
         case .prefix, .gitlab: settings.maxParallel = min(20, workload.capacity)
         case .github, .githubHeadgreen: settings.maxParallel = min(5, workload.capacity)
-        case .zuul, .adaptive, .submitqueue: settings.maxParallel = workload.capacity
+        case .zuul, .adaptive, .submitqueue, .trunk, .mergify: settings.maxParallel = workload.capacity
         }
         return settings
     }

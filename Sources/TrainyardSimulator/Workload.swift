@@ -5,6 +5,9 @@ public struct Workload: Hashable, Codable, Sendable {
     public var arrivalsPerHour: Double
     /// Changes queued together at time 0 (a burst of synchronized landers).
     public var initialBurst: Int
+    /// When positive, `initialBurst` changes arrive together again every this many hours (a
+    /// release cut, a freeze lifted), on top of the Poisson arrivals.
+    public var burstEveryHours: Double
     /// When positive, arrivals only come during an 8-hour working day out of 24 and are this many
     /// times denser at the day's peak (midday) than at its edges.
     public var diurnalPeak: Double
@@ -24,12 +27,14 @@ public struct Workload: Hashable, Codable, Sendable {
     public var reactionSeconds: Double
 
     public init(
-        arrivalsPerHour: Double, initialBurst: Int = 0, diurnalPeak: Double = 0, pipelineMinutes: Double,
+        arrivalsPerHour: Double, initialBurst: Int = 0, burstEveryHours: Double = 0, diurnalPeak: Double = 0,
+        pipelineMinutes: Double,
         durationCV: Double = 0, badProbability: Double, flakeProbability: Double, capacity: Int,
         conflictProbability: Double = 0, reactionSeconds: Double = 0
     ) {
         self.arrivalsPerHour = arrivalsPerHour
         self.initialBurst = initialBurst
+        self.burstEveryHours = burstEveryHours
         self.diurnalPeak = diurnalPeak
         self.pipelineMinutes = pipelineMinutes
         self.durationCV = durationCV
@@ -43,6 +48,7 @@ public struct Workload: Hashable, Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case arrivalsPerHour = "arrivals_per_hour"
         case initialBurst = "initial_burst"
+        case burstEveryHours = "burst_every_hours"
         case diurnalPeak = "diurnal_peak"
         case pipelineMinutes = "pipeline_minutes"
         case durationCV = "duration_cv"
@@ -58,6 +64,7 @@ public struct Workload: Hashable, Codable, Sendable {
         self.init(
             arrivalsPerHour: try c.decode(Double.self, forKey: .arrivalsPerHour),
             initialBurst: try c.decodeIfPresent(Int.self, forKey: .initialBurst) ?? 0,
+            burstEveryHours: try c.decodeIfPresent(Double.self, forKey: .burstEveryHours) ?? 0,
             diurnalPeak: try c.decodeIfPresent(Double.self, forKey: .diurnalPeak) ?? 0,
             pipelineMinutes: try c.decode(Double.self, forKey: .pipelineMinutes),
             durationCV: try c.decodeIfPresent(Double.self, forKey: .durationCV) ?? 0,
@@ -87,6 +94,9 @@ public struct Workload: Hashable, Codable, Sendable {
             found.append("\(name) must be at least 0 and below 1 (got \(value))")
         }
         if capacity < 1 || capacity > 10_000 { found.append("capacity must be between 1 and 10000 (got \(capacity))") }
+        if !(burstEveryHours >= 0) || (burstEveryHours > 0 && burstEveryHours < 0.1) {
+            found.append("burst_every_hours must be 0 (one burst at the start) or at least 0.1")
+        }
         if !(diurnalPeak >= 0) || diurnalPeak > 100 { found.append("diurnal_peak must be between 0 and 100") }
         if !(reactionSeconds >= 0) || reactionSeconds > 86_400 {
             found.append("reaction_seconds must be in [0, 86400]")
@@ -97,7 +107,9 @@ public struct Workload: Hashable, Codable, Sendable {
     /// A one-line description for tables: `λ=10/h D=30m p=0.02 f=0.01 K=8`.
     public var summary: String {
         var parts = ["λ=\(Self.trim(arrivalsPerHour))/h"]
-        if initialBurst > 0 { parts.append("burst=\(initialBurst)") }
+        if initialBurst > 0 {
+            parts.append("burst=\(initialBurst)" + (burstEveryHours > 0 ? "/\(Self.trim(burstEveryHours))h" : ""))
+        }
         if diurnalPeak > 0 { parts.append("diurnal×\(Self.trim(diurnalPeak))") }
         parts.append("D=\(Self.trim(pipelineMinutes))m" + (durationCV > 0 ? "±\(Self.trim(durationCV * 100))%" : ""))
         parts.append("p=\(Self.trim(badProbability))")

@@ -12,7 +12,8 @@ struct SimulateCommand: ParsableCommand {
         discussion: """
             Scenarios: \(Scenario.builtIn.map { "\($0.id) (\($0.name))" }.joined(separator: ", ")), `all`, or a YAML \
             file with `id`, `name`, `hours` and a `workload:` map (arrivals_per_hour, pipeline_minutes, \
-            bad_probability, flake_probability, capacity, and optionally initial_burst, diurnal_peak, duration_cv, \
+            bad_probability, flake_probability, capacity, and optionally initial_burst, burst_every_hours, diurnal_peak, \
+            duration_cv, \
             conflict_probability, reaction_seconds). Flags such as --arrivals-per-hour override the scenario.
             """)
 
@@ -46,22 +47,8 @@ struct SimulateCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        guard ["table", "json", "html"].contains(format) else {
-            throw ValidationError("--format must be table, json or html (got \(format))")
-        }
-        guard (1...1000).contains(seeds) else { throw ValidationError("--seeds must be between 1 and 1000") }
-        if let hours, !(hours > 0 && hours <= 1_000_000) {
-            throw ValidationError("--hours must be above 0 and at most 1000000")
-        }
+        let scenarios = try validateAndLoad()
         let planners = try plannerNames()
-        var scenarios = try loadScenarios()
-        for index in scenarios.indices {
-            override(&scenarios[index])
-            let problems = scenarios[index].workload.problems
-            guard problems.isEmpty else {
-                throw ValidationError("scenario \(scenarios[index].id): " + problems.joined(separator: "; "))
-            }
-        }
         let started = ContinuousClock.now
         var progress: (@Sendable (String) -> Void)?
         if !quiet {
@@ -84,6 +71,27 @@ struct SimulateCommand: ParsableCommand {
             let elapsed = ContinuousClock.now - started
             FileHandle.standardError.write(Data("simulate: done in \(elapsed)\n".utf8))
         }
+    }
+
+    /// Checks the flags and returns the scenarios to run, with the flag overrides applied.
+    func validateAndLoad() throws -> [Scenario] {
+        guard ["table", "json", "html"].contains(format) else {
+            throw ValidationError("--format must be table, json or html (got \(format))")
+        }
+        guard (1...1000).contains(seeds) else { throw ValidationError("--seeds must be between 1 and 1000") }
+        if let hours, !(hours > 0 && hours <= 1_000_000) {
+            throw ValidationError("--hours must be above 0 and at most 1000000")
+        }
+        _ = try plannerNames()
+        var scenarios = try loadScenarios()
+        for index in scenarios.indices {
+            override(&scenarios[index])
+            let problems = scenarios[index].workload.problems
+            guard problems.isEmpty else {
+                throw ValidationError("scenario \(scenarios[index].id): " + problems.joined(separator: "; "))
+            }
+        }
+        return scenarios
     }
 
     func plannerNames() throws -> [String] {

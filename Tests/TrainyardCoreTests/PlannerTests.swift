@@ -176,3 +176,38 @@ extension PlannerTests {
         #expect(passed.lands == [CarID(variant)], "the variant holds the queue's first change now")
     }
 }
+
+extension PlannerTests {
+    /// A train with `numbers` queued while paused, then resumed, so the planner sees them at once.
+    static func resumed(_ numbers: [Int], window: Int, planner: PlannerKind) -> (Train, [TrainAction]) {
+        var train = Train(id: Fixture.train, settings: TrainSettings(maxParallel: window, planner: planner))
+        _ = train.apply(.targetMoved(head: Fixture.sha("base")))
+        _ = train.apply(.trainPaused(reason: "batch", by: "@alice"))
+        for number in numbers { _ = train.apply(.changeEnqueued(Fixture.change(number))) }
+        let actions = train.apply(.trainResumed(by: "@alice"))
+        return (train, actions)
+    }
+
+    /// Mergify's split: a failed batch is cut into parts tested at once, each on top of the parts
+    /// before it (prefixes), so one round finds the culprit among 5.
+    @Test func mergifySplitsAFailedBatchIntoPrefixes() {
+        var (train, first) = Self.resumed([1, 2, 3, 4, 5], window: 4, planner: .mergify)
+        #expect(first.builds == [[1, 2, 3, 4, 5]])
+        _ = Fixture.startAll(&train)
+        let failed = Fixture.finish(&train, car: 1, .failed)
+        #expect(failed.builds == [[1, 2], [1, 2, 3], [1, 2, 3, 4]])
+    }
+
+    /// Trunk's pending failure and optimistic merging: a failed batch is not blamed while a longer
+    /// car holding it runs; when that car passes, everything in it lands.
+    @Test func trunkWaitsForPendingFailuresAndMergesOptimistically() {
+        var (train, first) = Self.resumed(Array(1...10), window: 2, planner: .trunk)
+        #expect(first.builds == [[1, 2, 3, 4, 5], Array(1...10)])
+        _ = Fixture.startAll(&train)
+        let failed = Fixture.finish(&train, car: 1, .failed)
+        #expect(failed.cancels.isEmpty && failed.comments(on: 1).isEmpty, "no blame, and the longer car keeps running")
+        #expect(failed.builds == [[1, 2]], "bisection starts in the slot the longer car leaves free")
+        let passed = Fixture.finish(&train, car: 2, .success)
+        #expect(passed.lands == [CarID(2)], "all ten land in the car that passed")
+    }
+}

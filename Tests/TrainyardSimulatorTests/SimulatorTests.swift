@@ -53,7 +53,7 @@ struct SimulatorTests {
     }
 
     @Test func aFixedSeedGivesIdenticalOutput() throws {
-        var scenario = Scenario.named("S2")!
+        var scenario = Scenario.named("S1")!
         scenario.hours = 40
         let first = try JSONReport.render(Simulator(seeds: 2).run([scenario], planners: PlannerCatalog.names))
         let second = try JSONReport.render(Simulator(seeds: 2).run([scenario], planners: PlannerCatalog.names))
