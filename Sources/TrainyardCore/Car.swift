@@ -61,6 +61,16 @@ public struct Car: Hashable, Codable, Sendable {
         case landing
     }
 
+    /// Whether the car is on its way to a result: being built, started or tested.
+    public var isInFlight: Bool { status == .building || status == .starting || status == .testing }
+
+    /// Whether the car's changes begin with exactly `prefix` (same numbers and heads), so its tree
+    /// holds the tree of a car with those changes.
+    public func starts(with prefix: ArraySlice<Change>) -> Bool {
+        changes.count >= prefix.count
+            && zip(changes, prefix).allSatisfy { $0.number == $1.number && $0.head == $1.head }
+    }
+
     /// Whether the car's pipeline is being run again after a failure (the flake budget).
     public var isRerunning: Bool { reruns > 0 && (status == .starting || status == .testing) }
 

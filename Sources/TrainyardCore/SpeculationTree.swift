@@ -25,7 +25,7 @@ enum SpeculationTree {
             train.cars.filter { [.passed, .failed, .landing].contains($0.status) || $0.isRerunning }
                 .map { $0.changes.map(\.number) })
         let inFlight = Set(
-            train.cars.filter { [.building, .starting, .testing].contains($0.status) && !$0.isRerunning }
+            train.cars.filter { $0.isInFlight && !$0.isRerunning }
                 .map { $0.changes.map(\.number) })
         let depth = min(queue.count, max(budget * 2, variantDepth))
         let probability = (0..<depth).map { suspects.contains(queue[$0].number) ? suspectGood : good }

@@ -151,14 +151,12 @@ extension Train {
         // Cars that start with the landed changes hold the same trees on the new target; the
         // others (shorter cars, and skip-variants that bet against a landed change) are done.
         var survivors: [Car] = []
-        let flakes = cars.filter { car in
-            car.status == .failed && car.changes.count < count
-                && Self.sameChanges(car.changes, landed.changes[..<car.changes.count])
-        }.count
+        let flakes = cars.filter {
+            $0.status == .failed && $0.changes.count < count && landed.starts(with: $0.changes[...])
+        }
+        .count
         for (offset, car) in cars.enumerated() {
-            if offset > index, car.changes.count > count,
-                Self.sameChanges(Array(car.changes[..<count]), landed.changes[...])
-            {
+            if offset > index, car.changes.count > count, car.starts(with: landed.changes[...]) {
                 var kept = car
                 kept.base = commit
                 kept.changes.removeFirst(count)

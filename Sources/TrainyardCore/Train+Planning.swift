@@ -81,8 +81,7 @@ extension Train {
     func knownToPass(_ changes: ArraySlice<Change>) -> Bool {
         changes.isEmpty
             || cars.contains { car in
-                (car.status == .passed || car.status == .landing) && car.changes.count >= changes.count
-                    && Self.sameChanges(Array(car.changes[..<changes.count]), changes)
+                (car.status == .passed || car.status == .landing) && car.starts(with: changes)
             }
     }
 
@@ -145,11 +144,8 @@ extension Train {
             settings.planner == .trunk
                 || (settings.planner == .adaptive && (stats ?? PlannerStats()).flakeShare > 0.5)
         else { return false }
-        let holding = cars.filter { other in
-            other.changes.count > car.changes.count
-                && Self.sameChanges(Array(other.changes[..<car.changes.count]), car.changes[...])
-        }
-        return holding.contains { [.building, .starting, .testing].contains($0.status) }
+        let holding = cars.filter { $0.changes.count > car.changes.count && $0.starts(with: car.changes[...]) }
+        return holding.contains(where: \.isInFlight)
             && holding.filter { $0.status == .failed }.count < Self.pendingFailureDepth
     }
 
@@ -159,11 +155,8 @@ extension Train {
         let pending = cars.filter { $0.status == .failed && isPendingFailure($0) }
         guard !pending.isEmpty else { return [] }
         return cars.filter { car in
-            [.building, .starting, .testing].contains(car.status)
-                && pending.contains { failed in
-                    car.changes.count > failed.changes.count
-                        && Self.sameChanges(Array(car.changes[..<failed.changes.count]), failed.changes[...])
-                }
+            car.isInFlight
+                && pending.contains { car.changes.count > $0.changes.count && car.starts(with: $0.changes[...]) }
         }
     }
 
@@ -249,7 +242,7 @@ extension Train {
         if settings.planner.cancelsUnwanted {
             let held = Set(carsHoldingPendingFailures.map(\.id))
             let unwanted = cars.filter { car in
-                [.building, .starting, .testing].contains(car.status) && !car.isRerunning && !held.contains(car.id)
+                car.isInFlight && !car.isRerunning && !held.contains(car.id)
                     && !wantedNumbers.contains(car.changes.map(\.number))
             }
             for car in unwanted { drop(car, &actions) }
