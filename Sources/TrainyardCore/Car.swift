@@ -66,9 +66,24 @@ public struct Car: Hashable, Codable, Sendable {
 
     /// Whether the car's changes begin with exactly `prefix` (same numbers and heads), so its tree
     /// holds the tree of a car with those changes.
-    public func starts(with prefix: ArraySlice<Change>) -> Bool {
-        changes.count >= prefix.count
-            && zip(changes, prefix).allSatisfy { $0.number == $1.number && $0.head == $1.head }
+    public func starts(with prefix: ArraySlice<Change>) -> Bool { Car.starts(changes, with: prefix) }
+
+    /// Whether `changes` begin with exactly `prefix` (same numbers and heads). The last change
+    /// differs most often, so it is compared first, and fields are compared in place: this runs
+    /// for many pairs of cars on every event of a long train.
+    static func starts(_ changes: [Change], with prefix: ArraySlice<Change>) -> Bool {
+        guard changes.count >= prefix.count else { return false }
+        guard !prefix.isEmpty else { return true }
+        let offset = prefix.startIndex
+        let last = prefix.count - 1
+        guard changes[last].number == prefix[offset + last].number else { return false }
+        for index in 0..<prefix.count
+        where changes[index].number != prefix[offset + index].number
+            || changes[index].head != prefix[offset + index].head
+        {
+            return false
+        }
+        return true
     }
 
     /// Whether the car's pipeline is being run again after a failure (the flake budget).

@@ -5,9 +5,10 @@
 /// to blame. Planners differ in which cars they keep in flight, whether they cancel cars they no
 /// longer want, whether a passed car may land over a failed shorter one, and when they blame.
 public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
-    /// Trainyard's own (the default): speculative batches sized from the backlog and the failure
-    /// rate, nearest-non-failing reparenting, prefix-parallel bisection of a failed batch, landing
-    /// of any passed tested prefix, and a flake budget learnt from re-runs.
+    /// Trainyard's own (the default): while failures are rare, speculative batches of about 1/√p
+    /// with prefix-parallel bisection and pending failures whose depth follows the learnt flake
+    /// share; while they are common, probability-weighted speculation with skip-variants and
+    /// re-runs before blame. Both land any passed tested prefix.
     case adaptive
     /// Prefix speculation within `maxParallel` cars; a failed car blames its newest change only
     /// once every car ahead of it has passed (no premature ejection).
@@ -61,7 +62,8 @@ public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
 
     /// The cars the planner wants in flight, most wanted first, each as queue indices in order.
     /// Cars that already exist with the same changes are kept, the others are built.
-    func cars(for train: Train) -> [[Int]] {
+    /// - Parameter held: how many running cars hold a pending failure and run outside the plan.
+    func cars(for train: Train, held: Int) -> [[Int]] {
         let window = train.settings.maxParallel
         let queued = train.queue.count
         switch self {
@@ -78,21 +80,25 @@ public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
             }
             return queued > 0 ? [Array(0..<min(window, queued))] : []
         case .zuul:
-            return Reparenting.cars(for: train, window: min(window, train.window ?? Reparenting.zuulWindow), unit: 1)
+            return Reparenting.cars(
+                for: train, window: min(window, train.window ?? Reparenting.zuulWindow), unit: 1, held: held)
         case .trunk, .mergify:
-            return Reparenting.cars(for: train, window: window, unit: Reparenting.vendorBatch)
+            return Reparenting.cars(for: train, window: window, unit: Reparenting.vendorBatch, held: held)
         case .submitqueue:
             let stats = train.stats ?? PlannerStats()
             return SpeculationTree.cars(
                 for: train, budget: window - train.cars.filter(\.isRerunning).count, good: 1 - stats.failureRate,
                 suspectGood: 0.05)
         case .adaptive:
-            // Batches when the backlog outgrows the budget; otherwise one change per car, with
-            // skip-variants for the changes most likely to fail.
-            // Below a failure rate of 1 in 20, skip-variants cost more CI than the time they save.
+            // Batches while failures are rare; otherwise one change per car, with skip-variants
+            // for the changes most likely to fail (below a failure rate of 1 in 20 they cost more
+            // CI than the time they save).
             let unit = Reparenting.batchSize(for: train)
-            guard unit == 1 else { return Reparenting.cars(for: train, window: window, unit: unit) }
             let stats = train.stats ?? PlannerStats()
+            guard unit == 1 else {
+                let depth = Reparenting.usefulDepth(unit: unit, failureRate: stats.failureRate)
+                return Reparenting.cars(for: train, window: min(window, depth), unit: unit, held: held)
+            }
             return SpeculationTree.cars(
                 for: train, budget: window - train.cars.filter(\.isRerunning).count, good: 1 - stats.failureRate,
                 suspectGood: stats.flakeShare > 0.5 ? stats.flakeShare : min(0.45, stats.flakeShare),

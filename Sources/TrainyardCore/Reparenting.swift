@@ -12,7 +12,10 @@ enum Reparenting {
     /// The batch size of the `trunk` and `mergify` planners (Trunk's suggested target batch size).
     static let vendorBatch = 5
 
-    static func cars(for train: Train, window: Int, unit: Int) -> [[Int]] {
+    /// The cars to keep in flight, each as queue indices in order.
+    /// - Parameter held: how many running cars hold a pending failure (they run outside the plan,
+    ///   within the same budget).
+    static func cars(for train: Train, window: Int, unit: Int, held: Int) -> [[Int]] {
         let queue = train.queue
         guard !queue.isEmpty, window > 0 else { return [] }
         // A car run again after a failure is expected to fail again: the cars behind it do not
@@ -22,20 +25,24 @@ enum Reparenting {
         let flaky = train.settings.planner == .adaptive && (train.stats ?? PlannerStats()).flakeShare > 0.5
         // A failed car that a longer passed car extends was a flake: planners that land over
         // failures build on it again.
+        let landsOverFailures = train.settings.planner.landsOverFailures
         func isFailing(_ car: Car) -> Bool {
-            let provenGood = train.settings.planner.landsOverFailures && train.knownToPass(car.changes[...])
-            return (car.status == .failed && !provenGood) || (!flaky && car.isRerunning)
+            if !flaky && car.isRerunning { return true }
+            return car.status == .failed && !(landsOverFailures && train.knownToPass(car.changes[...]))
         }
-        let failing = train.cars.filter(isFailing)
-        let failed = failing.map { $0.changes.map(\.number) }
-        let kept = train.cars.filter { !isFailing($0) }.map { $0.changes.map(\.number) }
+        let failing = train.cars.filter(isFailing).map { $0.changes.map(\.number) }
+        let failed = CarKeySet(failing)
+        // The existing cars that start with what is included so far, shortest first; the list
+        // narrows as more is included, so each car is compared once per batch placed.
+        var kept = Extensions(train.cars.filter { !isFailing($0) }.map { $0.changes.map(\.number) })
+        var broken = Extensions(failing)
         var included: [Int] = []
         var wanted: [[Int]] = []
         // Pending segments as half-open index ranges, processed front to back.
         var segments: [Range<Int>] = []
         var next = 0
         // Cars being run again keep running outside the plan, within the same budget.
-        let budget = window - train.cars.filter(\.isRerunning).count - train.carsHoldingPendingFailures.count
+        let budget = window - train.cars.filter(\.isRerunning).count - held
         while wanted.count < budget {
             let segment: Range<Int>
             if !segments.isEmpty {
@@ -44,9 +51,8 @@ enum Reparenting {
                 // Existing cars that extend what is included by the next changes keep their
                 // batches (so a new batch size does not rebuild the train); a failed one marks a
                 // batch to split.
-                let prefix = included.map { queue[$0].number }
-                let existing = extensions(of: prefix, from: next, in: kept, queue: queue).min()
-                let failing = extensions(of: prefix, from: next, in: failed, queue: queue).min()
+                let existing = kept.shortest(after: included.count, matching: queue, from: next)
+                let failing = broken.shortest(after: included.count, matching: queue, from: next)
                 let length = [existing, failing].compactMap { $0 }.min() ?? unit
                 segment = next..<min(next + length, queue.count)
                 next = segment.upperBound
@@ -61,34 +67,69 @@ enum Reparenting {
                 continue
             }
             wanted.append(included + Array(segment))
+            kept.narrow(at: included.count, to: numbers[included.count...])
+            broken.narrow(at: included.count, to: numbers[included.count...])
             included += segment
         }
         return wanted
     }
 
-    /// The lengths by which cars in `cars` extend `prefix` with the queue's changes from `next` on.
-    static func extensions(of prefix: [Int], from next: Int, in cars: [[Int]], queue: [Change]) -> [Int] {
-        cars.compactMap { numbers -> Int? in
-            guard numbers.count > prefix.count, numbers.starts(with: prefix) else { return nil }
-            let rest = numbers.dropFirst(prefix.count)
-            guard next + rest.count <= queue.count,
-                zip(rest, queue[next..<(next + rest.count)]).allSatisfy({ $0 == $1.number })
-            else { return nil }
-            return rest.count
+    /// Cars (as change numbers) that all start with the changes included so far.
+    struct Extensions {
+        private var cars: [[Int]]
+
+        init(_ cars: [[Int]]) { self.cars = cars.sorted { $0.count < $1.count } }
+
+        /// The fewest changes by which a car extends the first `count` included changes with the
+        /// queue's changes from `next` on, if any car does.
+        func shortest(after count: Int, matching queue: [Change], from next: Int) -> Int? {
+            for car in cars where car.count > count && next + car.count - count <= queue.count {
+                var matches = true
+                for offset in 0..<(car.count - count) where car[count + offset] != queue[next + offset].number {
+                    matches = false
+                    break
+                }
+                if matches { return car.count - count }
+            }
+            return nil
+        }
+
+        /// Keeps the cars that go on with `added` after the first `count` changes.
+        mutating func narrow(at count: Int, to added: ArraySlice<Int>) {
+            cars.removeAll { car in
+                car.count <= count + added.count - 1
+                    || !zip(car[count..<(count + added.count)], added).allSatisfy { $0 == $1 }
+            }
         }
     }
 
-    /// The batch size of the `adaptive` planner: one change per car while the cars in flight can
-    /// cover a third of the queue or failures are common (1 in 12), more when the backlog outgrows them, never beyond about 1/√p (the best
-    /// batch for a failure rate p) as estimated from the train's own history.
+    /// How many batches deep a car is still worth building: the car behind `depth` batches is
+    /// needed only if all of them pass, and below SubmitQueue's threshold of 1 in 100 it is not
+    /// built (with 500 runners, a prefix train 500 batches deep mostly tests trees that never land).
+    static func usefulDepth(unit: Int, failureRate: Double) -> Int {
+        var batchPasses = 1.0
+        for _ in 0..<unit { batchPasses *= 1 - failureRate }
+        guard batchPasses < 1 else { return Int.max }
+        var depth = 1
+        var need = batchPasses
+        while need >= SpeculationTree.threshold && depth < 10_000 {
+            depth += 1
+            need *= batchPasses
+        }
+        return depth
+    }
+
+    /// The batch size of the `adaptive` planner: one change per car while failures are common
+    /// (1 in 12 or more: a failed batch then costs more than it saves); otherwise about 1/√p (the
+    /// best batch for a failure rate p, estimated from the train's own history), at most 5 until
+    /// the backlog passes ten times the budget, then growing with it up to 1/√p and 16.
     static func batchSize(for train: Train) -> Int {
         let budget = max(1, train.settings.maxParallel)
         let backlog = train.queue.count
         let stats = train.stats ?? PlannerStats()
         let limit = max(1, min(16, Int((1 / stats.failureRate.squareRoot()).rounded())))
-        // Batches pay while failures are rare; past about 1 in 12 a failed batch costs more than it saves.
-        guard backlog > 3 * budget, stats.failureRate < 0.08 else { return 1 }
-        return min(limit, max(2, (backlog + 2 * budget - 1) / (2 * budget)))
+        guard stats.failureRate < 0.08 else { return 1 }
+        return max(min(limit, 5), min(limit, (backlog + 2 * budget - 1) / (2 * budget)))
     }
 }
 

@@ -42,17 +42,31 @@ extension Train {
             return
         }
         var position: [Int: Int] = [:]
+        position.reserveCapacity(queue.count)
         for (index, change) in queue.enumerated() { position[change.number] = index }
-        let valid = cars.filter { car in
-            guard car.base == head else { return false }
+        // Cars are in order of length and usually extend the car before them: then only the
+        // changes after that car's need looking up (where it ends in the queue is remembered).
+        var previous: (car: Int, end: Int)?
+        var valid: [Car] = []
+        for k in cars.indices where cars[k].base == head {
             var last = -1
-            for change in car.changes {
+            var from = 0
+            if let previous, Car.starts(cars[k].changes, with: cars[previous.car].changes[...]) {
+                last = previous.end
+                from = cars[previous.car].changes.count
+            }
+            var fits = true
+            for offset in from..<cars[k].changes.count {
+                let change = cars[k].changes[offset]
                 guard let index = position[change.number], index > last, queue[index].head == change.head else {
-                    return false
+                    fits = false
+                    break
                 }
                 last = index
             }
-            return true
+            guard fits else { continue }
+            valid.append(cars[k])
+            previous = (k, last)
         }
         guard valid.count < cars.count else { return }
         for car in cars where !valid.contains(where: { $0.id == car.id }) { drop(car, &actions) }
@@ -68,8 +82,7 @@ extension Train {
     }
 
     static func sameChanges(_ lhs: [Change], _ rhs: ArraySlice<Change>) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        return zip(lhs, rhs).allSatisfy { $0.number == $1.number && $0.head == $1.head }
+        lhs.count == rhs.count && Car.starts(lhs, with: rhs)
     }
 
     /// Whether the car holds exactly the first changes of the queue.
@@ -80,8 +93,9 @@ extension Train {
     /// Whether a car that passed (or is landing) starts with exactly these changes.
     func knownToPass(_ changes: ArraySlice<Change>) -> Bool {
         changes.isEmpty
-            || cars.contains { car in
-                (car.status == .passed || car.status == .landing) && car.starts(with: changes)
+            || cars.indices.contains { index in
+                (cars[index].status == .passed || cars[index].status == .landing)
+                    && Car.starts(cars[index].changes, with: changes)
             }
     }
 
@@ -115,9 +129,11 @@ extension Train {
                 continue
             }
             if settings.planner == .adaptive, aheadPassed, let pipeline = car.pipeline {
-                // The flake budget: the failure may be a flake, so the car runs again first.
+                // The flake budget: the failure may be a flake, so the car runs again first. With
+                // batches, pending failures already gave the change one more chance.
                 let seen = suspicions?[car.newest.number] ?? 0
-                if seen < (stats ?? PlannerStats()).rerunsBeforeBlame {
+                let budget = keepsPendingFailures ? 0 : (stats ?? PlannerStats()).rerunsBeforeBlame
+                if seen < budget {
                     suspicions = (suspicions ?? [:]).filter { number, _ in queue.contains { $0.number == number } }
                     suspicions?[car.newest.number] = seen + 1
                     stats = stats ?? PlannerStats()
@@ -130,34 +146,6 @@ extension Train {
             return true
         }
         return false
-    }
-
-    /// How many longer cars holding a failed car a pending failure waits for (Trunk's pending
-    /// failure depth; its docs suggest starting with 2).
-    static let pendingFailureDepth = 2
-
-    /// Whether a failed car waits for longer cars that hold it before it blames: while one of them
-    /// still runs and fewer than ``pendingFailureDepth`` of them have failed (`trunk`, and
-    /// `adaptive` where failures are mostly flakes).
-    func isPendingFailure(_ car: Car) -> Bool {
-        guard
-            settings.planner == .trunk
-                || (settings.planner == .adaptive && (stats ?? PlannerStats()).flakeShare > 0.5)
-        else { return false }
-        let holding = cars.filter { $0.changes.count > car.changes.count && $0.starts(with: car.changes[...]) }
-        return holding.contains(where: \.isInFlight)
-            && holding.filter { $0.status == .failed }.count < Self.pendingFailureDepth
-    }
-
-    /// The running cars that hold a pending failure: they keep running outside the plan, within
-    /// the same budget.
-    var carsHoldingPendingFailures: [Car] {
-        let pending = cars.filter { $0.status == .failed && isPendingFailure($0) }
-        guard !pending.isEmpty else { return [] }
-        return cars.filter { car in
-            car.isInFlight
-                && pending.contains { car.changes.count > $0.changes.count && car.starts(with: $0.changes[...]) }
-        }
     }
 
     /// Removes the newest change of a failed car with a reason that says what was tested.
@@ -237,10 +225,12 @@ extension Train {
     mutating func fillWindow(_ actions: inout [TrainAction]) -> Bool {
         guard let head = targetHead, !fetchingTarget, pause == nil, !queue.isEmpty else { return false }
         var dropped = false
-        let wanted = settings.planner.cars(for: self)
-        let wantedNumbers = Set(wanted.map { $0.map { queue[$0].number } })
+        let holding = carsHoldingPendingFailures
+        let wanted = settings.planner.cars(for: self, held: holding.count)
+        let queue = self.queue
+        let wantedNumbers = CarKeySet(wanted.lazy.map { $0.map { queue[$0].number } })
         if settings.planner.cancelsUnwanted {
-            let held = Set(carsHoldingPendingFailures.map(\.id))
+            let held = Set(holding.map(\.id))
             let unwanted = cars.filter { car in
                 car.isInFlight && !car.isRerunning && !held.contains(car.id)
                     && !wantedNumbers.contains(car.changes.map(\.number))
@@ -249,8 +239,11 @@ extension Train {
             cars.removeAll { car in unwanted.contains { $0.id == car.id } }
             dropped = !unwanted.isEmpty
         }
-        let have = Set(cars.map { $0.changes.map(\.number) })
-        for indices in wanted where !indices.isEmpty && !have.contains(indices.map { queue[$0].number }) {
+        var have = CarKeySet(cars.lazy.map { $0.changes.map(\.number) })
+        for indices in wanted where !indices.isEmpty {
+            let numbers = indices.map { queue[$0].number }
+            guard !have.contains(numbers) else { continue }
+            have.insert(numbers)
             let id = CarID(nextCar)
             nextCar += 1
             let changes = indices.map { queue[$0] }

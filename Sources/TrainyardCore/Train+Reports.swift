@@ -7,8 +7,14 @@ extension Train {
         // words are only put together when a state changed (this runs for every queued change
         // after every event).
         var speaker: [Int: Int] = [:]
-        for (k, car) in cars.enumerated() {
-            for change in car.changes where speaker[change.number] == nil { speaker[change.number] = k }
+        speaker.reserveCapacity(queue.count)
+        for k in cars.indices {
+            // A car that extends the car before it only brings the changes after that car's.
+            let from =
+                k > 0 && Car.starts(cars[k].changes, with: cars[k - 1].changes[...]) ? cars[k - 1].changes.count : 0
+            for offset in from..<cars[k].changes.count where speaker[cars[k].changes[offset].number] == nil {
+                speaker[cars[k].changes[offset].number] = k
+            }
         }
         for (index, change) in queue.enumerated() {
             let last = reported[change.number]

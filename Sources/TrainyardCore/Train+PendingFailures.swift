@@ -1,0 +1,75 @@
+/// Pending failures (Trunk's pending failure depth; `adaptive` where failures are mostly flakes):
+/// a failed car is not blamed while a longer car that holds it still runs, since that car may
+/// prove the change good. The cars holding a pending failure keep running outside the plan.
+///
+/// These run on every event over every pair of a failed car and another car, so they walk the
+/// cars by index (no copies) and compare the failed car's newest change before the rest.
+extension Train {
+    /// How many longer cars holding a failed car a pending failure waits for (Trunk's pending
+    /// failure depth; its docs suggest starting with 2).
+    static let pendingFailureDepth = 2
+
+    /// How many failed holders end a pending failure: Trunk's depth, and for `adaptive` one more
+    /// than the re-runs its flake budget would allow a single change (flakier trains wait longer).
+    var pendingDepth: Int {
+        settings.planner == .adaptive
+            ? (stats ?? PlannerStats()).rerunsBeforeBlame + 1 : Self.pendingFailureDepth
+    }
+
+    /// Whether the planner keeps failed cars pending at all.
+    var keepsPendingFailures: Bool {
+        settings.planner == .trunk || (settings.planner == .adaptive && Reparenting.batchSize(for: self) > 1)
+    }
+
+    /// Whether a failed car waits for longer cars that hold it before it blames: while one of them
+    /// still runs and fewer than ``pendingFailureDepth`` of them have failed.
+    func isPendingFailure(_ car: Car) -> Bool {
+        guard keepsPendingFailures else { return false }
+        let count = car.changes.count
+        let holders = cars.indices.filter { index in
+            cars[index].changes.count > count && Car.starts(cars[index].changes, with: car.changes[...])
+        }
+        return isPending(holders)
+    }
+
+    /// The running cars that hold a pending failure.
+    ///
+    /// The cars form a forest under "starts with" (a car's parent is the longest shorter car it
+    /// starts with), so the cars holding a failed car are its descendants: one pass up the forest
+    /// counts them and one pass down marks the running cars under a pending failure. Comparing
+    /// every pair instead cost a cube of the train's length per event on a monorepo train.
+    var carsHoldingPendingFailures: [Car] {
+        guard keepsPendingFailures, cars.contains(where: { $0.status == .failed }) else { return [] }
+        let order = cars.indices.sorted { cars[$0].changes.count < cars[$1].changes.count }
+        let numbers = cars.map { $0.changes.map(\.number) }
+        var parent = [Int?](repeating: nil, count: cars.count)
+        for (position, index) in order.enumerated() {
+            let count = numbers[index].count
+            parent[index] = order[..<position].reversed().first { other in
+                let length = numbers[other].count
+                return length < count && length > 0 && numbers[index][length - 1] == numbers[other][length - 1]
+                    && numbers[index].starts(with: numbers[other])
+                    && Car.starts(cars[index].changes, with: cars[other].changes[...])
+            }
+        }
+        var running = [Int](repeating: 0, count: cars.count)
+        var failed = [Int](repeating: 0, count: cars.count)
+        for index in order.reversed() {
+            guard let up = parent[index] else { continue }
+            running[up] += running[index] + (cars[index].isInFlight ? 1 : 0)
+            failed[up] += failed[index] + (cars[index].status == .failed ? 1 : 0)
+        }
+        var underPending = [Bool](repeating: false, count: cars.count)
+        for index in order {
+            guard let up = parent[index] else { continue }
+            let pending = cars[up].status == .failed && running[up] > 0 && failed[up] < pendingDepth
+            underPending[index] = underPending[up] || pending
+        }
+        return cars.indices.filter { underPending[$0] && cars[$0].isInFlight }.map { cars[$0] }
+    }
+
+    private func isPending(_ holders: [Int]) -> Bool {
+        holders.contains { cars[$0].isInFlight }
+            && holders.count { cars[$0].status == .failed } < pendingDepth
+    }
+}
