@@ -92,7 +92,8 @@ struct MergeTrainEndToEndTests {
     }
 
     @Test func pushToAMergeRequestOnTheTrainRemovesItAndNeverLandsTheOldHead() async throws {
-        let harness = try await ServiceHarness.start(policy: { _ in nil })
+        // A prefix train gives each merge request its own car (`adaptive` would batch the two).
+        let harness = try await ServiceHarness.start(planner: .prefix, policy: { _ in nil })
         defer { Task { await harness.stop() } }
         let updated = try await harness.openMergeRequest("moving", ["m.txt": "v1\n"])
         let other = try await harness.openMergeRequest("steady", ["s.txt": "s\n"])
@@ -182,7 +183,8 @@ struct MergeTrainEndToEndTests {
     }
 
     @Test func restartedServiceResumesTheTrainFromItsDatabase() async throws {
-        let first = try await ServiceHarness.start(policy: { _ in nil })
+        // Two cars in flight across the restart: a prefix train (`adaptive` would batch the two).
+        let first = try await ServiceHarness.start(planner: .prefix, policy: { _ in nil })
         let gitlab = first.gitlab
         let one = try await first.openMergeRequest("r1", ["r1.txt": "1\n"])
         let two = try await first.openMergeRequest("r2", ["r2.txt": "2\n"])

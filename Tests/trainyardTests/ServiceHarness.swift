@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TrainyardCore
 import TrainyardForges
 import TrainyardStore
 import TrainyardTesting
@@ -41,7 +42,7 @@ final class ServiceHarness: Sendable {
     /// Starts the fake GitLab with project `group/app` (holding `files` on `main`) and a Trainyard
     /// configured for it, with the webhook registered.
     static func start(
-        files: [String: String] = ["README.md": "hello\n"], maxParallel: Int = 8,
+        files: [String: String] = ["README.md": "hello\n"], maxParallel: Int = 8, planner: PlannerKind = .adaptive,
         policy: (@Sendable (FakeCIJob) -> FakePipelineOutcome?)? = nil
     ) async throws -> ServiceHarness {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-e2e-\(UUID().uuidString)")
@@ -64,6 +65,7 @@ final class ServiceHarness: Sendable {
                 forge: "gitlab", path: Self.project, targets: ["main"], gitURL: project.gitURL.absoluteString,
                 maxParallel: maxParallel)
         ]
+        config.projects[0].planner = planner
         let (port, task, store) = try await launch(config)
         config.listen.port = port
         await gitlab.addWebhook(
