@@ -1,9 +1,9 @@
-/// Pending failures (Trunk's pending failure depth; `adaptive` where failures are mostly flakes):
-/// a failed car is not blamed while a longer car that holds it still runs, since that car may
-/// prove the change good. The cars holding a pending failure keep running outside the plan.
+/// Pending failures (Trunk's pending failure depth; `adaptive` while it batches): a failed car is
+/// not blamed while a longer car that holds it still runs, since that car may prove the change
+/// good. The cars holding a pending failure keep running outside the plan.
 ///
-/// These run on every event over every pair of a failed car and another car, so they walk the
-/// cars by index (no copies) and compare the failed car's newest change before the rest.
+/// These run on every event, so they walk the cars by index (no copies) and the search for the
+/// held cars is one pass over the forest of cars rather than a comparison of every pair.
 extension Train {
     /// How many longer cars holding a failed car a pending failure waits for (Trunk's pending
     /// failure depth; its docs suggest starting with 2).
@@ -22,7 +22,7 @@ extension Train {
     }
 
     /// Whether a failed car waits for longer cars that hold it before it blames: while one of them
-    /// still runs and fewer than ``pendingFailureDepth`` of them have failed.
+    /// still runs and fewer than ``pendingDepth`` of them have failed.
     func isPendingFailure(_ car: Car) -> Bool {
         guard keepsPendingFailures else { return false }
         let count = car.changes.count

@@ -124,7 +124,7 @@ extension Train {
             }
             guard aheadPassed || !settings.planner.waitsForPredecessors else { continue }
             if aheadPassed, isPendingFailure(car) {
-                // Pending failure (Trunk; `adaptive` where failures are mostly flakes): a longer
+                // Pending failure (Trunk; `adaptive` while it batches): a longer
                 // car that holds the failed one is still running and may prove the change good.
                 continue
             }
