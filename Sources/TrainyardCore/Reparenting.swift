@@ -30,11 +30,13 @@ enum Reparenting {
             if !flaky && car.isRerunning { return true }
             return car.status == .failed && !(landsOverFailures && train.knownToPass(car.changes[...]))
         }
-        let failing = train.cars.filter(isFailing).map { $0.changes.map(\.number) }
+        let failingFlags = train.cars.map(isFailing)
+        let failing = train.cars.indices.filter { failingFlags[$0] }.map { train.cars[$0].changes.map(\.number) }
         let failed = CarKeySet(failing)
         // The existing cars that start with what is included so far, shortest first; the list
         // narrows as more is included, so each car is compared once per batch placed.
-        var kept = Extensions(train.cars.filter { !isFailing($0) }.map { $0.changes.map(\.number) })
+        var kept = Extensions(
+            train.cars.indices.filter { !failingFlags[$0] }.map { train.cars[$0].changes.map(\.number) })
         var broken = Extensions(failing)
         var included: [Int] = []
         var wanted: [[Int]] = []

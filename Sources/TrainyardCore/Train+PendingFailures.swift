@@ -48,7 +48,6 @@ extension Train {
             parent[index] = order[..<position].reversed().first { other in
                 let length = numbers[other].count
                 return length < count && length > 0 && numbers[index][length - 1] == numbers[other][length - 1]
-                    && numbers[index].starts(with: numbers[other])
                     && Car.starts(cars[index].changes, with: cars[other].changes[...])
             }
         }

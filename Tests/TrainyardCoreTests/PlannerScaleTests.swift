@@ -24,15 +24,10 @@ struct PlannerScaleTests {
     /// With 500 runners and a failure rate of about 1 in 15, `adaptive` builds batches of 4 only
     /// 17 deep, not one car per batch of a 200-long queue.
     @Test func adaptiveDoesNotSpeculatePastTheUsefulDepth() {
-        var train = Train(id: Fixture.train, settings: TrainSettings(maxParallel: 500, planner: .adaptive))
         var stats = PlannerStats()
         stats.blamed = 6
         stats.landed = 80
-        train.stats = stats
-        _ = train.apply(.targetMoved(head: Fixture.sha("base")))
-        _ = train.apply(.trainPaused(reason: "fill", by: "@alice"))
-        for number in 1...200 { _ = train.apply(.changeEnqueued(Fixture.change(number))) }
-        let resumed = train.apply(.trainResumed(by: "@alice"))
+        let (_, resumed) = Fixture.resumed(Array(1...200), window: 500, planner: .adaptive, stats: stats)
         #expect(resumed.builds.count == 17)
         #expect(resumed.builds.first == [1, 2, 3, 4])
         #expect(resumed.builds.last?.count == 68)

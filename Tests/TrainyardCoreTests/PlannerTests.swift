@@ -150,11 +150,7 @@ extension PlannerTests {
     /// A failed batch is bisected even when the window holds a single car (regression: fuzz seed
     /// 21867241865039 left the train waiting forever).
     @Test func adaptiveBisectsAFailedBatchWithAWindowOfOne() {
-        var train = Train(id: Fixture.train, settings: TrainSettings(maxParallel: 1, planner: .adaptive))
-        _ = train.apply(.targetMoved(head: Fixture.sha("base")))
-        _ = train.apply(.trainPaused(reason: "batch", by: "@alice"))
-        for number in [8, 9, 3, 7, 5] { _ = train.apply(.changeEnqueued(Fixture.change(number))) }
-        let first = train.apply(.trainResumed(by: "@alice"))
+        var (train, first) = Fixture.resumed([8, 9, 3, 7, 5], window: 1, planner: .adaptive)
         #expect(first.builds == [[8, 9, 3, 7]], "batches of about 1/√p: 4 at the prior failure rate of 1 in 20")
         _ = Fixture.startAll(&train)
         let failed = Fixture.finish(&train, car: train.cars[0].id.value, .failed)
@@ -178,20 +174,10 @@ extension PlannerTests {
 }
 
 extension PlannerTests {
-    /// A train with `numbers` queued while paused, then resumed, so the planner sees them at once.
-    static func resumed(_ numbers: [Int], window: Int, planner: PlannerKind) -> (Train, [TrainAction]) {
-        var train = Train(id: Fixture.train, settings: TrainSettings(maxParallel: window, planner: planner))
-        _ = train.apply(.targetMoved(head: Fixture.sha("base")))
-        _ = train.apply(.trainPaused(reason: "batch", by: "@alice"))
-        for number in numbers { _ = train.apply(.changeEnqueued(Fixture.change(number))) }
-        let actions = train.apply(.trainResumed(by: "@alice"))
-        return (train, actions)
-    }
-
     /// Mergify's split: a failed batch is cut into parts tested at once, each on top of the parts
     /// before it (prefixes), so one round finds the culprit among 5.
     @Test func mergifySplitsAFailedBatchIntoPrefixes() {
-        var (train, first) = Self.resumed([1, 2, 3, 4, 5], window: 4, planner: .mergify)
+        var (train, first) = Fixture.resumed([1, 2, 3, 4, 5], window: 4, planner: .mergify)
         #expect(first.builds == [[1, 2, 3, 4, 5]])
         _ = Fixture.startAll(&train)
         let failed = Fixture.finish(&train, car: 1, .failed)
@@ -201,7 +187,7 @@ extension PlannerTests {
     /// Trunk's pending failure and optimistic merging: a failed batch is not blamed while a longer
     /// car holding it runs; when that car passes, everything in it lands.
     @Test func trunkWaitsForPendingFailuresAndMergesOptimistically() {
-        var (train, first) = Self.resumed(Array(1...10), window: 2, planner: .trunk)
+        var (train, first) = Fixture.resumed(Array(1...10), window: 2, planner: .trunk)
         #expect(first.builds == [[1, 2, 3, 4, 5], Array(1...10)])
         _ = Fixture.startAll(&train)
         let failed = Fixture.finish(&train, car: 1, .failed)

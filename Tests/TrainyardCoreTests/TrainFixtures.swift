@@ -31,6 +31,20 @@ enum Fixture {
         return (train, actions)
     }
 
+    /// A train with `numbers` queued while paused, then resumed, so the planner sees them at once;
+    /// `stats` stands for what the train learnt before.
+    static func resumed(
+        _ numbers: [Int], window: Int, planner: PlannerKind, stats: PlannerStats? = nil
+    ) -> (Train, [TrainAction]) {
+        var train = Train(id: Fixture.train, settings: TrainSettings(maxParallel: window, planner: planner))
+        train.stats = stats
+        _ = train.apply(.targetMoved(head: sha("base")))
+        _ = train.apply(.trainPaused(reason: "batch", by: "@alice"))
+        for number in numbers { _ = train.apply(.changeEnqueued(change(number))) }
+        let actions = train.apply(.trainResumed(by: "@alice"))
+        return (train, actions)
+    }
+
     /// Builds and starts every car that is building, with pipeline ids 100 + car number.
     static func startAll(_ train: inout Train) -> [TrainAction] {
         var actions: [TrainAction] = []
