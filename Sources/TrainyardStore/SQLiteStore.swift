@@ -11,6 +11,7 @@ public actor SQLiteStore: EngineStore {
     let logger: Logger
     private var locked = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var closed = false
     let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -45,7 +46,12 @@ public actor SQLiteStore: EngineStore {
         }
     }
 
-    public func close() async throws { try await connection.close() }
+    /// Closes the database. Closing a closed store does nothing.
+    public func close() async throws {
+        guard !closed else { return }
+        closed = true
+        try await connection.close()
+    }
 
     /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, rolling back on any error. Transactions
     /// never interleave: the actor is re-entrant across `await`, so a queue keeps them apart.

@@ -50,7 +50,7 @@ public actor FakeGitLab {
     var deliveryLog: [FakeDelivery] = []
     var ciTasks: [Int: Task<Void, Never>] = [:]
     var hookTransport: PostReceiveHook.Transport?
-    private var server: Task<Void, any Error>?
+    private var server: GracefulRunner?
     private(set) var sender: WebhookSender?
 
     /// - Parameters:
@@ -93,7 +93,7 @@ public actor FakeGitLab {
         for directory in [root, home, scratch] {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         }
-        // Stopping cancels the server, which Hummingbird reports as errors; nothing below critical is useful here.
+        // Nothing below critical from the server is useful in tests.
         var logger = Logger(label: "FakeGitLab")
         logger.logLevel = .critical
         let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -110,15 +110,15 @@ public actor FakeGitLab {
             },
             logger: logger
         )
-        let server = Task {
-            defer { portContinuation.finish() }
-            try await app.run()
+        let server = GracefulRunner(app, logger: logger)
+        // If the server ends before it listens, nobody yields a port: end the wait.
+        Task {
+            _ = try? await server.value(); portContinuation.finish()
         }
         var port: Int?
         for await value in ports { port = value }
         guard let port, port > 0 else {
-            server.cancel()
-            try await server.value
+            await server.stop()
             throw FakeGitLabError.notStarted
         }
         self.server = server
@@ -141,8 +141,7 @@ public actor FakeGitLab {
         }
         if let server {
             self.server = nil
-            server.cancel()
-            _ = await server.result
+            await server.stop()
         }
     }
 

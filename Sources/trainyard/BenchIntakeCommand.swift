@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ServiceLifecycle
 import TrainyardForges
 
 #if canImport(FoundationNetworking)
@@ -35,7 +36,9 @@ struct BenchIntakeCommand: AsyncParsableCommand {
         let service = try await TrainyardService(config: config, logger: logger)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = service.application { continuation.yield($0) }
-        let server = Task { try await app.run() }
+        // Stopped by a graceful shutdown: cancelling a serving task can crash NIO (apple/swift-nio#3481).
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let server = Task { try await group.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw ValidationError("the service did not start") }
         let url = URL(string: "http://127.0.0.1:\(port)/webhooks/gitlab")!
@@ -69,7 +72,7 @@ struct BenchIntakeCommand: AsyncParsableCommand {
             return try await group.reduce(into: []) { $0 += $1 }
         }
         let elapsed = ContinuousClock.now - started
-        server.cancel()
+        await group.triggerGracefulShutdown()
         _ = try? await server.value
         try? await service.store.close()
         let sorted = latencies.sorted()

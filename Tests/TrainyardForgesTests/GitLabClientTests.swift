@@ -12,23 +12,25 @@ struct GitLabClientTests {
     static func withGitLab(_ body: (FakeGitLab, GitLabClient, ProjectSettings) async throws -> Void) async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-forge-\(UUID().uuidString)")
         let gitlab = FakeGitLab(root: root)
-        try await gitlab.start()
-        defer {
-            Task {
-                await gitlab.stop()
-                try? FileManager.default.removeItem(at: root)
-            }
+        do {
+            try await gitlab.start()
+            let project = try await gitlab.createProject(path: "group/app", files: ["README.md": "hi\n"])
+            let client = GitLabClient(
+                baseURL: gitlab.baseURL, token: await gitlab.token,
+                retry: RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(20), maxDelay: .milliseconds(200)),
+                logger: Logger(label: "test"))
+            let settings = ProjectSettings(
+                key: ProjectKey(forge: "gitlab", path: "group/app"), targets: ["main"],
+                gitURL: project.gitURL.absoluteString,
+                train: TrainSettings())
+            try await body(gitlab, client, settings)
+        } catch {
+            await gitlab.stop()
+            try? FileManager.default.removeItem(at: root)
+            throw error
         }
-        let project = try await gitlab.createProject(path: "group/app", files: ["README.md": "hi\n"])
-        let client = GitLabClient(
-            baseURL: gitlab.baseURL, token: await gitlab.token,
-            retry: RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(20), maxDelay: .milliseconds(200)),
-            logger: Logger(label: "test"))
-        let settings = ProjectSettings(
-            key: ProjectKey(forge: "gitlab", path: "group/app"), targets: ["main"],
-            gitURL: project.gitURL.absoluteString,
-            train: TrainSettings())
-        try await body(gitlab, client, settings)
+        await gitlab.stop()
+        try? FileManager.default.removeItem(at: root)
     }
 
     @Test func readsAMergeRequestAndPostsNotesAndStatuses() async throws {

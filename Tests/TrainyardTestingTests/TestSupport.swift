@@ -46,7 +46,7 @@ actor HookLog {
 struct HookReceiver: Sendable {
     let url: URL
     let log: HookLog
-    private let server: Task<Void, any Error>
+    private let server: GracefulRunner
 
     static func start() async throws -> HookReceiver {
         let log = HookLog()
@@ -67,9 +67,9 @@ struct HookReceiver: Sendable {
             },
             logger: logger
         )
-        let server = Task {
-            defer { continuation.finish() }
-            try await app.run()
+        let server = GracefulRunner(app, logger: logger)
+        Task {
+            _ = try? await server.value(); continuation.finish()
         }
         var port = 0
         for await value in ports { port = value }
@@ -77,8 +77,7 @@ struct HookReceiver: Sendable {
     }
 
     func stop() async {
-        server.cancel()
-        _ = await server.result
+        await server.stop()
     }
 }
 

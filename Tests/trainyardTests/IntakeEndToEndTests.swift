@@ -33,30 +33,32 @@ struct IntakeEndToEndTests {
     }
 
     @Test func duplicateDeliveryIsAcknowledgedAndAppliedOnce() async throws {
-        let harness = try await ServiceHarness.start(policy: { _ in nil })
-        defer { Task { await harness.stop() } }
-        let iid = try await harness.openMergeRequest("dup", ["d.txt": "d\n"])
-        await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "/merge")
-        try await harness.waitForNote(iid, containing: "Added !\(iid)")
-        await harness.gitlab.waitForDeliveries()
-        let original = try #require(
-            await harness.gitlab.deliveries().last { $0.event == "Note Hook" && $0.body.contains("/merge".utf8.first!) }
-        )
-        await harness.gitlab.redeliver(original)
-        let redelivered = try #require(await harness.gitlab.deliveries().last)
-        #expect(redelivered.isRedelivery && redelivered.statusCode == 200)
-        let headers = Self.hookHeaders(uuid: "manual-replay")
-        let body = Self.noteBody(iid: iid, note: "/merge")
-        let first = try await harness.request("POST", "webhooks/gitlab", headers: headers, body: body)
-        let replay = try await harness.request("POST", "webhooks/gitlab", headers: headers, body: body)
-        #expect(first.status == 202 && replay.status == 200)
-        #expect(replay.json["status"] as? String == "duplicate")
-        try await harness.waitForNote(iid, containing: "already on the merge train")
-        let notes = await harness.mergeRequest(iid)?.notes ?? []
-        #expect(notes.filter { $0.contains("Added !\(iid)") }.count == 1)
-        #expect(
-            notes.filter { $0.contains("already on the merge train") }.count == 1,
-            "the replayed delivery was not applied")
+        try await ServiceHarness.run(policy: { _ in nil }) { harness in
+            let iid = try await harness.openMergeRequest("dup", ["d.txt": "d\n"])
+            await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "/merge")
+            try await harness.waitForNote(iid, containing: "Added !\(iid)")
+            await harness.gitlab.waitForDeliveries()
+            let original = try #require(
+                await harness.gitlab.deliveries().last {
+                    $0.event == "Note Hook" && $0.body.contains("/merge".utf8.first!)
+                }
+            )
+            await harness.gitlab.redeliver(original)
+            let redelivered = try #require(await harness.gitlab.deliveries().last)
+            #expect(redelivered.isRedelivery && redelivered.statusCode == 200)
+            let headers = Self.hookHeaders(uuid: "manual-replay")
+            let body = Self.noteBody(iid: iid, note: "/merge")
+            let first = try await harness.request("POST", "webhooks/gitlab", headers: headers, body: body)
+            let replay = try await harness.request("POST", "webhooks/gitlab", headers: headers, body: body)
+            #expect(first.status == 202 && replay.status == 200)
+            #expect(replay.json["status"] as? String == "duplicate")
+            try await harness.waitForNote(iid, containing: "already on the merge train")
+            let notes = await harness.mergeRequest(iid)?.notes ?? []
+            #expect(notes.filter { $0.contains("Added !\(iid)") }.count == 1)
+            #expect(
+                notes.filter { $0.contains("already on the merge train") }.count == 1,
+                "the replayed delivery was not applied")
+        }
     }
 
     @Test(arguments: [
@@ -66,20 +68,21 @@ struct IntakeEndToEndTests {
     func wrongOrMissingTokenIsRefusedAndNothingIsStored(headers: [String: String], status: Int, code: String)
         async throws
     {
-        let harness = try await ServiceHarness.start()
-        defer { Task { await harness.stop() } }
-        let before = try await deliveryCount(harness)
-        var all = [
-            "Content-Type": "application/json", "X-Gitlab-Event": "Note Hook", "X-Gitlab-Event-UUID": UUID().uuidString,
-        ]
-        all.merge(headers) { _, new in new }
-        let answer = try await harness.request(
-            "POST", "webhooks/gitlab", headers: all, body: Self.noteBody(iid: 1, note: "/merge"))
-        #expect(answer.status == status)
-        let error = try #require(answer.json["error"] as? [String: Any])
-        #expect(error["code"] as? String == code)
-        #expect((error["message"] as? String)?.contains("webhook_secret") == true)
-        #expect(try await deliveryCount(harness) == before)
+        try await ServiceHarness.run { harness in
+            let before = try await deliveryCount(harness)
+            var all = [
+                "Content-Type": "application/json", "X-Gitlab-Event": "Note Hook",
+                "X-Gitlab-Event-UUID": UUID().uuidString,
+            ]
+            all.merge(headers) { _, new in new }
+            let answer = try await harness.request(
+                "POST", "webhooks/gitlab", headers: all, body: Self.noteBody(iid: 1, note: "/merge"))
+            #expect(answer.status == status)
+            let error = try #require(answer.json["error"] as? [String: Any])
+            #expect(error["code"] as? String == code)
+            #expect((error["message"] as? String)?.contains("webhook_secret") == true)
+            #expect(try await deliveryCount(harness) == before)
+        }
     }
 
     @Test(arguments: [
@@ -97,117 +100,119 @@ struct IntakeEndToEndTests {
         (Data([0xff, 0xfe, 0x00]), "Push Hook", "malformed_json"),
     ])
     func malformedBodiesAreRefusedWithTheProblemNamed(body: Data, event: String, code: String) async throws {
-        let harness = try await ServiceHarness.start()
-        defer { Task { await harness.stop() } }
-        let before = try await deliveryCount(harness)
-        let answer = try await harness.request("POST", "webhooks/gitlab", headers: Self.hookHeaders(event), body: body)
-        #expect(answer.status == 400)
-        let error = try #require(answer.json["error"] as? [String: Any])
-        #expect(error["code"] as? String == code)
-        #expect(try await deliveryCount(harness) == before, "nothing is half-stored")
+        try await ServiceHarness.run { harness in
+            let before = try await deliveryCount(harness)
+            let answer = try await harness.request(
+                "POST", "webhooks/gitlab", headers: Self.hookHeaders(event), body: body)
+            #expect(answer.status == 400)
+            let error = try #require(answer.json["error"] as? [String: Any])
+            #expect(error["code"] as? String == code)
+            #expect(try await deliveryCount(harness) == before, "nothing is half-stored")
+        }
     }
 
     @Test func missingFieldNamesItsPath() async throws {
-        let harness = try await ServiceHarness.start()
-        defer { Task { await harness.stop() } }
-        let body = Data(
-            #"{"project":{"path_with_namespace":"group/app"},"object_attributes":{"iid":1,"target_branch":"main","state":"opened"}}"#
-                .utf8)
-        let answer = try await harness.request(
-            "POST", "webhooks/gitlab", headers: Self.hookHeaders("Merge Request Hook"), body: body)
-        let message = (answer.json["error"] as? [String: Any])?["message"] as? String
-        #expect(answer.status == 400)
-        #expect(message?.contains("object_attributes.last_commit") == true)
+        try await ServiceHarness.run { harness in
+            let body = Data(
+                #"{"project":{"path_with_namespace":"group/app"},"object_attributes":{"iid":1,"target_branch":"main","state":"opened"}}"#
+                    .utf8)
+            let answer = try await harness.request(
+                "POST", "webhooks/gitlab", headers: Self.hookHeaders("Merge Request Hook"), body: body)
+            let message = (answer.json["error"] as? [String: Any])?["message"] as? String
+            #expect(answer.status == 400)
+            #expect(message?.contains("object_attributes.last_commit") == true)
+        }
     }
 
     @Test func oversizedBodyIsRefused() async throws {
-        let harness = try await ServiceHarness.start()
-        defer { Task { await harness.stop() } }
-        let body = Data(repeating: 0x20, count: 6 * 1024 * 1024)
-        let answer = try await harness.request("POST", "webhooks/gitlab", headers: Self.hookHeaders(), body: body)
-        #expect(answer.status == 413)
-        #expect((answer.json["error"] as? [String: Any])?["code"] as? String == "body_too_large")
+        try await ServiceHarness.run { harness in
+            let body = Data(repeating: 0x20, count: 6 * 1024 * 1024)
+            let answer = try await harness.request("POST", "webhooks/gitlab", headers: Self.hookHeaders(), body: body)
+            #expect(answer.status == 413)
+            #expect((answer.json["error"] as? [String: Any])?["code"] as? String == "body_too_large")
+        }
     }
 
     @Test func otherEventsAreAcceptedAndRecordedAsIgnored() async throws {
-        let harness = try await ServiceHarness.start()
-        defer { Task { await harness.stop() } }
-        let answer = try await harness.request(
-            "POST", "webhooks/gitlab", headers: Self.hookHeaders("Deployment Hook"),
-            body: Data(#"{"object_kind":"deployment"}"#.utf8))
-        #expect(answer.status == 202)
-        let unknown = try await harness.request(
-            "POST", "webhooks/gitea", headers: Self.hookHeaders(), body: Data("{}".utf8))
-        #expect(unknown.status == 404)
+        try await ServiceHarness.run { harness in
+            let answer = try await harness.request(
+                "POST", "webhooks/gitlab", headers: Self.hookHeaders("Deployment Hook"),
+                body: Data(#"{"object_kind":"deployment"}"#.utf8))
+            #expect(answer.status == 202)
+            let unknown = try await harness.request(
+                "POST", "webhooks/gitea", headers: Self.hookHeaders(), body: Data("{}".utf8))
+            #expect(unknown.status == 404)
+        }
     }
 
     @Test func restAPIQueuesAndDequeuesWithABearerToken() async throws {
-        let harness = try await ServiceHarness.start(policy: { _ in nil })
-        defer { Task { await harness.stop() } }
-        let iid = try await harness.openMergeRequest("api", ["api.txt": "api\n"])
-        let path = "api/v1/projects/group%2Fapp/merge_requests/\(iid)/enqueue"
-        let auth = ["Authorization": "Bearer \(ServiceHarness.apiToken)", "X-Trainyard-User": "carol"]
-        let unauthorized = try await harness.request("POST", path, headers: ["Authorization": "Bearer nope"])
-        #expect(unauthorized.status == 401)
-        let unknown = try await harness.request(
-            "POST", "api/v1/projects/other%2Fthing/merge_requests/1/enqueue", headers: auth)
-        #expect(unknown.status == 404)
-        let badIID = try await harness.request(
-            "POST", "api/v1/projects/group%2Fapp/merge_requests/-3/enqueue", headers: auth)
-        #expect(badIID.status == 400)
-        let queued = try await harness.request("POST", path, headers: auth)
-        #expect(queued.status == 202)
-        try await harness.waitForNote(iid, containing: "Added !\(iid)")
-        let trains = try await harness.request("GET", "api/v1/trains", headers: auth)
-        let train = try #require((trains.json["trains"] as? [[String: Any]])?.first)
-        #expect((train["queue"] as? [[String: Any]])?.first?["number"] as? Int == iid)
-        let removed = try await harness.request("DELETE", path, headers: auth)
-        #expect(removed.status == 202)
-        try await harness.waitForNote(iid, containing: "by carol (API)")
+        try await ServiceHarness.run(policy: { _ in nil }) { harness in
+            let iid = try await harness.openMergeRequest("api", ["api.txt": "api\n"])
+            let path = "api/v1/projects/group%2Fapp/merge_requests/\(iid)/enqueue"
+            let auth = ["Authorization": "Bearer \(ServiceHarness.apiToken)", "X-Trainyard-User": "carol"]
+            let unauthorized = try await harness.request("POST", path, headers: ["Authorization": "Bearer nope"])
+            #expect(unauthorized.status == 401)
+            let unknown = try await harness.request(
+                "POST", "api/v1/projects/other%2Fthing/merge_requests/1/enqueue", headers: auth)
+            #expect(unknown.status == 404)
+            let badIID = try await harness.request(
+                "POST", "api/v1/projects/group%2Fapp/merge_requests/-3/enqueue", headers: auth)
+            #expect(badIID.status == 400)
+            let queued = try await harness.request("POST", path, headers: auth)
+            #expect(queued.status == 202)
+            try await harness.waitForNote(iid, containing: "Added !\(iid)")
+            let trains = try await harness.request("GET", "api/v1/trains", headers: auth)
+            let train = try #require((trains.json["trains"] as? [[String: Any]])?.first)
+            #expect((train["queue"] as? [[String: Any]])?.first?["number"] as? Int == iid)
+            let removed = try await harness.request("DELETE", path, headers: auth)
+            #expect(removed.status == 202)
+            try await harness.waitForNote(iid, containing: "by carol (API)")
+        }
     }
 
     @Test func pausedTrainHoldsItsCarsUntilResumedThroughTheAPI() async throws {
-        let harness = try await ServiceHarness.start()
-        defer { Task { await harness.stop() } }
-        let auth = ["Authorization": "Bearer \(ServiceHarness.apiToken)", "X-Trainyard-User": "ops"]
-        let pausePath = "api/v1/projects/group%2Fapp/targets/main/pause"
-        let badBody = try await harness.request("POST", pausePath, headers: auth, body: Data("[1]".utf8))
-        #expect(badBody.status == 400)
-        let paused = try await harness.request(
-            "POST", pausePath, headers: auth, body: Data(#"{"reason":"release freeze"}"#.utf8))
-        #expect(paused.status == 202)
-        let iid = try await harness.openMergeRequest("frozen", ["frozen.txt": "f\n"])
-        await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "@trainyard merge")
-        try await harness.waitForNote(iid, containing: "The train is paused (release freeze)")
-        let trains = try await harness.request("GET", "api/v1/trains", headers: auth)
-        let train = try #require((trains.json["trains"] as? [[String: Any]])?.first)
-        #expect((train["paused"] as? [String: String])?["by"] == "ops (API)")
-        #expect(await harness.gitlab.pipelines(project: ServiceHarness.project).filter { $0.source == "api" }.isEmpty)
-        let resumed = try await harness.request("DELETE", pausePath, headers: auth)
-        #expect(resumed.status == 202)
-        try await harness.waitFor(iid, state: "merged")
-        let unknownTarget = try await harness.request(
-            "POST", "api/v1/projects/group%2Fapp/targets/nope/pause", headers: auth)
-        #expect(unknownTarget.status == 202, "accepted, then recorded as not managed")
+        try await ServiceHarness.run { harness in
+            let auth = ["Authorization": "Bearer \(ServiceHarness.apiToken)", "X-Trainyard-User": "ops"]
+            let pausePath = "api/v1/projects/group%2Fapp/targets/main/pause"
+            let badBody = try await harness.request("POST", pausePath, headers: auth, body: Data("[1]".utf8))
+            #expect(badBody.status == 400)
+            let paused = try await harness.request(
+                "POST", pausePath, headers: auth, body: Data(#"{"reason":"release freeze"}"#.utf8))
+            #expect(paused.status == 202)
+            let iid = try await harness.openMergeRequest("frozen", ["frozen.txt": "f\n"])
+            await harness.gitlab.comment(project: ServiceHarness.project, iid: iid, body: "@trainyard merge")
+            try await harness.waitForNote(iid, containing: "The train is paused (release freeze)")
+            let trains = try await harness.request("GET", "api/v1/trains", headers: auth)
+            let train = try #require((trains.json["trains"] as? [[String: Any]])?.first)
+            #expect((train["paused"] as? [String: String])?["by"] == "ops (API)")
+            #expect(
+                await harness.gitlab.pipelines(project: ServiceHarness.project).filter { $0.source == "api" }.isEmpty)
+            let resumed = try await harness.request("DELETE", pausePath, headers: auth)
+            #expect(resumed.status == 202)
+            try await harness.waitFor(iid, state: "merged")
+            let unknownTarget = try await harness.request(
+                "POST", "api/v1/projects/group%2Fapp/targets/nope/pause", headers: auth)
+            #expect(unknownTarget.status == 202, "accepted, then recorded as not managed")
+        }
     }
 
     @Test func enqueueBodyCarriesPriorityAndIsValidated() async throws {
-        let harness = try await ServiceHarness.start(policy: { _ in nil })
-        defer { Task { await harness.stop() } }
-        let auth = ["Authorization": "Bearer \(ServiceHarness.apiToken)"]
-        let first = try await harness.openMergeRequest("low", ["low.txt": "l\n"])
-        let urgent = try await harness.openMergeRequest("urgent", ["urgent.txt": "u\n"])
-        let path = { (iid: Int) in "api/v1/projects/group%2Fapp/merge_requests/\(iid)/enqueue" }
-        #expect(try await harness.request("POST", path(first), headers: auth).status == 202)
-        try await harness.waitForNote(first, containing: "Added !\(first)")
-        for bad in [#"{"priority":"high"}"#, #"{"priority":5000}"#, "not json"] {
-            let answer = try await harness.request("POST", path(urgent), headers: auth, body: Data(bad.utf8))
-            #expect(answer.status == 400)
-            #expect((answer.json["error"] as? [String: Any])?["code"] as? String == "invalid_body")
+        try await ServiceHarness.run(policy: { _ in nil }) { harness in
+            let auth = ["Authorization": "Bearer \(ServiceHarness.apiToken)"]
+            let first = try await harness.openMergeRequest("low", ["low.txt": "l\n"])
+            let urgent = try await harness.openMergeRequest("urgent", ["urgent.txt": "u\n"])
+            let path = { (iid: Int) in "api/v1/projects/group%2Fapp/merge_requests/\(iid)/enqueue" }
+            #expect(try await harness.request("POST", path(first), headers: auth).status == 202)
+            try await harness.waitForNote(first, containing: "Added !\(first)")
+            for bad in [#"{"priority":"high"}"#, #"{"priority":5000}"#, "not json"] {
+                let answer = try await harness.request("POST", path(urgent), headers: auth, body: Data(bad.utf8))
+                #expect(answer.status == 400)
+                #expect((answer.json["error"] as? [String: Any])?["code"] as? String == "invalid_body")
+            }
+            let queued = try await harness.request(
+                "POST", path(urgent), headers: auth, body: Data(#"{"priority":10}"#.utf8))
+            #expect(queued.status == 202)
+            try await harness.waitForNote(urgent, containing: "at position 1 of 2")
         }
-        let queued = try await harness.request(
-            "POST", path(urgent), headers: auth, body: Data(#"{"priority":10}"#.utf8))
-        #expect(queued.status == 202)
-        try await harness.waitForNote(urgent, containing: "at position 1 of 2")
     }
 }

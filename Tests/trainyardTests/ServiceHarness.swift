@@ -22,20 +22,20 @@ final class ServiceHarness: Sendable {
     let gitlab: FakeGitLab
     let config: TrainyardConfig
     let port: Int
-    let task: Task<Void, any Error>
+    let runner: GracefulRunner
     let store: SQLiteStore
 
     var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
     private init(
-        root: URL, gitlab: FakeGitLab, config: TrainyardConfig, port: Int, task: Task<Void, any Error>,
+        root: URL, gitlab: FakeGitLab, config: TrainyardConfig, port: Int, runner: GracefulRunner,
         store: SQLiteStore
     ) {
         self.root = root
         self.gitlab = gitlab
         self.config = config
         self.port = port
-        self.task = task
+        self.runner = runner
         self.store = store
     }
 
@@ -66,16 +66,16 @@ final class ServiceHarness: Sendable {
                 maxParallel: maxParallel)
         ]
         config.projects[0].planner = planner
-        let (port, task, store) = try await launch(config)
+        let (port, runner, store) = try await launch(config)
         config.listen.port = port
         await gitlab.addWebhook(
             project: Self.project, url: URL(string: "http://127.0.0.1:\(port)/webhooks/gitlab")!,
             token: Self.webhookSecret)
-        return ServiceHarness(root: root, gitlab: gitlab, config: config, port: port, task: task, store: store)
+        return ServiceHarness(root: root, gitlab: gitlab, config: config, port: port, runner: runner, store: store)
     }
 
     /// Runs the service described by `config`; returns the port it listens on.
-    static func launch(_ config: TrainyardConfig) async throws -> (Int, Task<Void, any Error>, SQLiteStore) {
+    static func launch(_ config: TrainyardConfig) async throws -> (Int, GracefulRunner, SQLiteStore) {
         var logger = Logger(label: "trainyard-e2e")
         logger.logLevel =
             ProcessInfo.processInfo.environment["TRAINYARD_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) }
@@ -83,25 +83,48 @@ final class ServiceHarness: Sendable {
         let service = try await TrainyardService(config: config, logger: logger)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = service.application { port in continuation.yield(port) }
-        let task = Task { try await app.run() }
+        let runner = GracefulRunner(app, logger: logger)
+        Task {
+            _ = try? await runner.value(); continuation.finish()
+        }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw HarnessError("the service did not start") }
-        return (port, task, service.store)
+        return (port, runner, service.store)
     }
 
     /// Stops the service (not the fake GitLab) and starts a new one on the same database, git
     /// mirrors and port, as a restart of the process would.
     func restarted() async throws -> ServiceHarness {
-        task.cancel()
-        _ = try? await task.value
+        await runner.stop()
         try await store.close()
-        let (port, task, store) = try await Self.launch(config)
-        return ServiceHarness(root: root, gitlab: gitlab, config: config, port: port, task: task, store: store)
+        let (port, runner, store) = try await Self.launch(config)
+        return ServiceHarness(root: root, gitlab: gitlab, config: config, port: port, runner: runner, store: store)
     }
 
+    /// Starts a harness as ``start(files:maxParallel:planner:policy:)`` does, runs `body` with it,
+    /// and stops it afterwards, whether `body` threw or not.
+    static func run(
+        files: [String: String] = ["README.md": "hello\n"], maxParallel: Int = 8, planner: PlannerKind = .adaptive,
+        policy: (@Sendable (FakeCIJob) -> FakePipelineOutcome?)? = nil,
+        _ body: (ServiceHarness) async throws -> Void
+    ) async throws {
+        try await start(files: files, maxParallel: maxParallel, planner: planner, policy: policy).running(body)
+    }
+
+    /// Runs `body` with this harness and stops it afterwards, whether `body` threw or not.
+    func running(_ body: (ServiceHarness) async throws -> Void) async throws {
+        do {
+            try await body(self)
+        } catch {
+            await stop()
+            throw error
+        }
+        await stop()
+    }
+
+    /// Stops the service and the fake GitLab and deletes their files. Stopping twice is harmless.
     func stop() async {
-        task.cancel()
-        _ = try? await task.value
+        await runner.stop()
         await gitlab.stop()
         try? await store.close()
         try? FileManager.default.removeItem(at: root)

@@ -1,0 +1,32 @@
+import Logging
+import ServiceLifecycle
+
+/// Runs a service (a Hummingbird application) in its own service group and stops it with a
+/// graceful shutdown instead of cancelling its task.
+///
+/// Cancelling the task that serves an async server channel can drop a connection that was
+/// accepted but not yet read, and NIO then traps with "Deinited NIOAsyncWriter without calling
+/// finish()" (apple/swift-nio#3481). A graceful shutdown stops accepting, lets open connections
+/// finish, and then returns.
+public final class GracefulRunner: Sendable {
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    /// Starts `service` at once; no Unix signal stops it, only ``stop()``.
+    public init(_ service: some Service, logger: Logger) {
+        let group = ServiceGroup(configuration: .init(services: [service], logger: logger))
+        self.group = group
+        task = Task { try await group.run() }
+    }
+
+    /// Asks the service to shut down gracefully and waits until it has.
+    public func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = await task.result
+    }
+
+    /// Waits until the service ends by itself and rethrows its error, if any.
+    public func value() async throws {
+        try await task.value
+    }
+}
