@@ -15,11 +15,16 @@ public struct Change: Hashable, Codable, Sendable {
     public var priority: Int
     /// "Merge immediately": goes to the front of the queue, behind only a car that is landing.
     public var skipLine: Bool
+    /// Whether a priority or skip-line change may go ahead of changes that cars already hold,
+    /// which cancels those cars (`nil` means it may). When it may not, it goes right behind the
+    /// last change a car holds and every car keeps running (Mergify's `allow_checks_interruption`).
+    public var interruptsCars: Bool?
 
     public init(
         number: Int, head: SHA, title: String = "", sourceBranch: String = "", requestedBy: String = "",
-        enqueuedAt: Instant, priority: Int = 0, skipLine: Bool = false
+        enqueuedAt: Instant, priority: Int = 0, skipLine: Bool = false, interruptsCars: Bool? = nil
     ) {
+        self.interruptsCars = interruptsCars
         self.priority = priority
         self.skipLine = skipLine
         self.number = number

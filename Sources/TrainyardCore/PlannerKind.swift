@@ -78,12 +78,13 @@ public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
             if let failed = train.cars.filter({ $0.status == .failed }).map(\.changes.count).min() {
                 return failed > 1 ? [Array(0..<(failed / 2))] : []
             }
-            return queued > 0 ? [Array(0..<min(window, queued))] : []
+            guard queued > 0, train.batchDelayEnd == nil else { return [] }
+            return [Array(0..<min(train.borsBatchLimit, queued))]
         case .zuul:
             return Reparenting.cars(
-                for: train, window: min(window, train.window ?? Reparenting.zuulWindow), unit: 1, held: held)
+                for: train, window: min(window, train.zuulWindow), unit: 1, held: held)
         case .trunk, .mergify:
-            return Reparenting.cars(for: train, window: window, unit: Reparenting.vendorBatch, held: held)
+            return Reparenting.cars(for: train, window: window, unit: train.vendorBatch, held: held)
         case .submitqueue:
             let stats = train.stats ?? PlannerStats()
             return SpeculationTree.cars(

@@ -11,6 +11,8 @@ enum Reparenting {
     static let zuulFloor = 3
     /// The batch size of the `trunk` and `mergify` planners (Trunk's suggested target batch size).
     static let vendorBatch = 5
+    /// The largest batch `adaptive` chooses (at a failure rate under 1 in 256).
+    static let adaptiveBatchLimit = 16
 
     /// The cars to keep in flight, each as queue indices in order.
     /// - Parameter held: how many running cars hold a pending failure (they run outside the plan,
@@ -25,7 +27,7 @@ enum Reparenting {
         let flaky = train.settings.planner == .adaptive && (train.stats ?? PlannerStats()).flakeShare > 0.5
         // A failed car that a longer passed car extends was a flake: planners that land over
         // failures build on it again.
-        let landsOverFailures = train.settings.planner.landsOverFailures
+        let landsOverFailures = train.landsOverFailures
         func isFailing(_ car: Car) -> Bool {
             if !flaky && car.isRerunning { return true }
             return car.status == .failed && !(landsOverFailures && train.knownToPass(car.changes[...]))
@@ -129,7 +131,7 @@ enum Reparenting {
         let budget = max(1, train.settings.maxParallel)
         let backlog = train.queue.count
         let stats = train.stats ?? PlannerStats()
-        let limit = max(1, min(16, Int((1 / stats.failureRate.squareRoot()).rounded())))
+        let limit = max(1, min(train.adaptiveBatchLimit, Int((1 / stats.failureRate.squareRoot()).rounded())))
         guard stats.failureRate < 0.08 else { return 1 }
         return max(min(limit, 5), min(limit, (backlog + 2 * budget - 1) / (2 * budget)))
     }

@@ -196,7 +196,7 @@ extension Train {
         stats = stats ?? PlannerStats()
         stats?.landed += count
         stats?.provenFlakes += flakes
-        if settings.planner == .zuul { window = (window ?? Reparenting.zuulWindow) + count }
+        if settings.planner == .zuul { window = zuulWindow + count }
         targetHead = commit
         if let deferred = deferredTarget, deferred != commit { targetHead = deferred }
         deferredTarget = nil

@@ -33,10 +33,18 @@ extension Train {
         }
         let index = insertionIndex(for: change)
         queue.insert(change, at: index)
+        see(change.enqueuedAt)
         let paused = pause.map { " The train is paused (\($0.reason)); it goes on when it is resumed." } ?? ""
-        let ahead =
-            change.skipLine
-            ? " It skips the line: only a car already landing and earlier skip-line changes go ahead of it." : ""
+        let ahead: String
+        if change.skipLine && change.interruptsCars == false {
+            ahead =
+                " It skips the line without interrupting the cars in flight: only the changes they hold and "
+                + "earlier skip-line changes go ahead of it."
+        } else if change.skipLine {
+            ahead = " It skips the line: only a car already landing and earlier skip-line changes go ahead of it."
+        } else {
+            ahead = ""
+        }
         actions.append(
             .comment(
                 change: change.number,
@@ -87,11 +95,15 @@ extension Train {
     }
 
     /// Where a new change goes: behind every change of the same or a higher priority (skip-line
-    /// changes rank above all), and never ahead of the changes of a car that is landing. Cars
-    /// ahead of that place stay valid and keep running.
+    /// changes rank above all), and never ahead of the changes of a car that is landing, nor,
+    /// for a change that does not interrupt cars, of any change a car holds. Cars ahead of that
+    /// place stay valid and keep running.
     func insertionIndex(for change: Change) -> Int {
-        let landing = Set(landingIndex.map { cars[$0].changes.map(\.number) } ?? [])
-        let floor = (queue.lastIndex { landing.contains($0.number) } ?? -1) + 1
+        let held =
+            change.interruptsCars == false
+            ? Set(cars.flatMap { $0.changes.map(\.number) })
+            : Set(landingIndex.map { cars[$0].changes.map(\.number) } ?? [])
+        let floor = (queue.lastIndex { held.contains($0.number) } ?? -1) + 1
         let rank = Self.rank(change)
         let after = queue.lastIndex { Self.rank($0) >= rank }.map { $0 + 1 } ?? 0
         return min(max(floor, after), queue.count)

@@ -8,6 +8,21 @@ extension Train {
         pause = nil
     }
 
+    /// Moves the train's idea of the time forward (never back: events arrive out of order).
+    mutating func see(_ time: Instant) {
+        if now.map({ $0.milliseconds < time.milliseconds }) ?? true { now = time }
+    }
+
+    /// When `bors`' batch delay for the changes waiting ends, if it has not ended yet: the
+    /// newest change waits `batchDelay` after it was queued, so that changes approved together
+    /// share one batch.
+    var batchDelayEnd: Instant? {
+        guard settings.planner == .bors, batchDelay > 0 else { return nil }
+        let newest = queue.prefix(borsBatchLimit).map(\.enqueuedAt.milliseconds).max() ?? 0
+        let end = newest + batchDelay
+        return end > (now?.milliseconds ?? 0) ? Instant(milliseconds: end) : nil
+    }
+
     /// Every `pollInterval`, asks for the state of each running pipeline and re-reads the target
     /// of a train with work, so that a lost webhook delays the train by at most that long.
     mutating func poll(_ now: Instant, _ actions: inout [TrainAction]) {
@@ -32,6 +47,7 @@ extension Train {
     /// fails the car with a reason. A pipeline's clock starts at the first tick that sees it
     /// running, so a timeout is exact to within one tick interval.
     mutating func tick(_ now: Instant, _ actions: inout [TrainAction]) {
+        see(now)
         poll(now, &actions)
         for index in cars.indices where cars[index].status == .testing {
             guard let since = cars[index].testingSince else {

@@ -13,7 +13,7 @@ extension Train {
     /// than the re-runs its flake budget would allow a single change (flakier trains wait longer).
     var pendingDepth: Int {
         settings.planner == .adaptive
-            ? (stats ?? PlannerStats()).rerunsBeforeBlame + 1 : Self.pendingFailureDepth
+            ? (stats ?? PlannerStats()).rerunsBeforeBlame + 1 : trunkPendingDepth
     }
 
     /// Whether the planner keeps failed cars pending at all.

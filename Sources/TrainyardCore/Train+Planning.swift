@@ -111,11 +111,11 @@ extension Train {
             }
             let ahead = car.changes.dropLast()
             let aheadPassed: Bool
-            if settings.planner.usesSubsets || settings.planner.landsOverFailures {
+            if settings.planner.usesSubsets || landsOverFailures {
                 // A longer passed car proves the change good; the planners that land over
                 // failures land it instead of blaming.
                 aheadPassed =
-                    knownToPass(ahead) && !(settings.planner.landsOverFailures && knownToPass(car.changes[...]))
+                    knownToPass(ahead) && !(landsOverFailures && knownToPass(car.changes[...]))
             } else {
                 let shorter = cars[..<k]
                 aheadPassed =
@@ -165,7 +165,7 @@ extension Train {
         }
         stats = stats ?? PlannerStats()
         stats?.blamed += 1
-        if settings.planner == .zuul { window = max(Reparenting.zuulFloor, (window ?? Reparenting.zuulWindow) / 2) }
+        if settings.planner == .zuul { window = max(zuulFloor, zuulWindow / 2) }
         remove(
             blamed.number, state: .failed,
             reason: "Removed from the merge train: \(car.failure ?? "the pipeline failed") in car \(car.id) "
@@ -179,7 +179,7 @@ extension Train {
         guard landingIndex == nil, !fetchingTarget, pause == nil, let head = targetHead else { return }
         var candidate: Int?
         for (k, car) in cars.enumerated() where isQueuePrefix(car) {
-            if car.status == .failed && !settings.planner.landsOverFailures { break }
+            if car.status == .failed && !landsOverFailures { break }
             if car.status == .passed, candidate.map({ cars[$0].changes.count < car.changes.count }) ?? true {
                 candidate = k
             }
@@ -223,6 +223,7 @@ extension Train {
     /// drop the running ones they no longer want. Returns whether it dropped any.
     @discardableResult
     mutating func fillWindow(_ actions: inout [TrainAction]) -> Bool {
+        wakeAt = batchDelayEnd
         guard let head = targetHead, !fetchingTarget, pause == nil, !queue.isEmpty else { return false }
         var dropped = false
         let holding = carsHoldingPendingFailures
@@ -240,9 +241,12 @@ extension Train {
             dropped = !unwanted.isEmpty
         }
         var have = CarKeySet(cars.lazy.map { $0.changes.map(\.number) })
+        var room = ciAllowance.map { $0 - cars.count(where: \.isInFlight) } ?? Int.max
         for indices in wanted where !indices.isEmpty {
             let numbers = indices.map { queue[$0].number }
             guard !have.contains(numbers) else { continue }
+            guard room > 0 else { break }
+            room -= 1
             have.insert(numbers)
             let id = CarID(nextCar)
             nextCar += 1

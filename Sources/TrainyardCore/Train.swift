@@ -40,6 +40,16 @@ public struct Train: Hashable, Codable, Sendable {
     /// How many times each queued change's failure was run again before blaming it (`adaptive`),
     /// kept across cars so that a change whose evidence went with a landing is not re-run anew.
     public var suspicions: [Int: Int]?
+    /// The latest time the train was told of (ticks and the times changes were queued): the train
+    /// has no clock of its own.
+    public var now: Instant?
+    /// When the train wants a `tick` to go on (the end of `bors`' batch delay); `nil` when it
+    /// waits for nothing but events.
+    public var wakeAt: Instant?
+    /// How many cars the train may have in flight under a CI budget shared with other trains
+    /// (set by the engine before each event; `nil` when there is no shared budget). New cars
+    /// wait while the train is at it; running ones are never cancelled for it.
+    public var ciAllowance: Int?
 
     public init(id: TrainID, settings: TrainSettings = TrainSettings()) {
         self.id = id
@@ -124,13 +134,16 @@ public struct TrainSettings: Hashable, Codable, Sendable {
     /// How often (in milliseconds, on ticks) a running pipeline is polled and the target re-read,
     /// in case a webhook was lost.
     public var pollInterval: Int64
+    /// The planner's own settings (batch size, depths, windows, delays).
+    public var plannerSettings: PlannerSettings
 
     public init(
         maxParallel: Int = 8, cancelRestarts: Int = 1, landingAttempts: Int = 3,
         mergeCommand: String = "@trainyard merge",
         planner: PlannerKind = .prefix, pipelineTimeout: Int64 = 3 * 3_600_000, pollInterval: Int64 = 120_000,
-        flakeRetries: Int = 0
+        flakeRetries: Int = 0, plannerSettings: PlannerSettings = PlannerSettings()
     ) {
+        self.plannerSettings = plannerSettings
         self.flakeRetries = max(0, flakeRetries)
         self.pollInterval = pollInterval
         self.planner = planner
@@ -139,6 +152,24 @@ public struct TrainSettings: Hashable, Codable, Sendable {
         self.cancelRestarts = cancelRestarts
         self.landingAttempts = landingAttempts
         self.mergeCommand = mergeCommand
+    }
+}
+
+extension TrainSettings {
+    /// Decodes settings stored before a field existed with that field's default.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            maxParallel: try container.decode(Int.self, forKey: .maxParallel),
+            cancelRestarts: try container.decode(Int.self, forKey: .cancelRestarts),
+            landingAttempts: try container.decode(Int.self, forKey: .landingAttempts),
+            mergeCommand: try container.decode(String.self, forKey: .mergeCommand),
+            planner: try container.decode(PlannerKind.self, forKey: .planner),
+            pipelineTimeout: try container.decode(Int64.self, forKey: .pipelineTimeout),
+            pollInterval: try container.decode(Int64.self, forKey: .pollInterval),
+            flakeRetries: try container.decodeIfPresent(Int.self, forKey: .flakeRetries) ?? 0,
+            plannerSettings: try container.decodeIfPresent(PlannerSettings.self, forKey: .plannerSettings)
+                ?? PlannerSettings())
     }
 }
 

@@ -123,10 +123,15 @@ public struct CommandEvent: Hashable, Codable, Sendable {
     /// For `merge`: the priority (higher goes ahead) and whether to skip the line.
     public var priority: Int
     public var skipLine: Bool
+    /// For `merge` with a priority or skip-line: whether it may cancel cars to go ahead of the
+    /// changes they hold (`nil` means it may).
+    public var interruptsCars: Bool?
 
     public init(
-        project: ProjectKey, number: Int, command: Command, by: String, priority: Int = 0, skipLine: Bool = false
+        project: ProjectKey, number: Int, command: Command, by: String, priority: Int = 0, skipLine: Bool = false,
+        interruptsCars: Bool? = nil
     ) {
+        self.interruptsCars = interruptsCars
         self.project = project
         self.number = number
         self.command = command

@@ -38,7 +38,7 @@ extension TrainEngine {
             }
             try await run(
                 [event.command], on: event.number, in: project, by: event.by, priority: event.priority,
-                skipLine: event.skipLine, finishing: finishing("applied"))
+                skipLine: event.skipLine, interruptsCars: event.interruptsCars, finishing: finishing("applied"))
         case .trainCommand(let event):
             guard let project = projects[event.project], project.targets.contains(event.target) else {
                 return try await store.finishInbox(row.id, outcome: "not managed", at: clock())
@@ -77,7 +77,7 @@ extension TrainEngine {
     /// the commands lead to is committed in one transaction with the finished inbox row.
     func run(
         _ commands: [Command], on number: Int, in project: ProjectSettings, by: String, authorID: Int? = nil,
-        priority: Int = 0, skipLine: Bool = false, finishing: Finishing
+        priority: Int = 0, skipLine: Bool = false, interruptsCars: Bool? = nil, finishing: Finishing
     ) async throws {
         guard let forge = forges[project.key.forge] else { throw PermanentError("no forge \(project.key.forge)") }
         let info = try await forge.mergeRequest(project: project, number: number)
@@ -104,7 +104,8 @@ extension TrainEngine {
             case .merge:
                 let change = Change(
                     number: number, head: info.head, title: info.title, sourceBranch: info.sourceBranch,
-                    requestedBy: by, enqueuedAt: clock(), priority: priority, skipLine: skipLine)
+                    requestedBy: by, enqueuedAt: clock(), priority: priority, skipLine: skipLine,
+                    interruptsCars: interruptsCars)
                 events.append(.changeEnqueued(change))
             case .cancel:
                 events.append(.changeDequeued(number: number, by: by))

@@ -15,15 +15,22 @@ public actor TrainEngine {
     let clock: @Sendable () -> Instant
     let logger: Logger
     let mention: String
+    /// The CI budget shared by every train, if one is configured.
+    let ciBudget: CIBudget?
     /// How many times a failing action is tried before it counts as failed for good.
     let maxAttempts: Int
+    /// When trains asked to be ticked (`Train.wakeAt`), as of their last change in this process;
+    /// after a restart the regular tick covers them.
+    var wakeups: [TrainID: Instant] = [:]
     private let wakeSignal: AsyncStream<Void>
     private let wakeContinuation: AsyncStream<Void>.Continuation
 
     public init(
         store: any EngineStore, git: any GitPort, forges: [String: any ForgePort], projects: [ProjectSettings],
-        clock: @escaping @Sendable () -> Instant, logger: Logger, mention: String = "trainyard", maxAttempts: Int = 5
+        clock: @escaping @Sendable () -> Instant, logger: Logger, mention: String = "trainyard", maxAttempts: Int = 5,
+        ciBudget: CIBudget? = nil
     ) {
+        self.ciBudget = ciBudget
         self.store = store
         self.git = git
         self.forges = forges
@@ -57,6 +64,7 @@ public actor TrainEngine {
                     lastTick = clock()
                     try await tick(now: lastTick)
                 }
+                try await tickWakeups(now: clock())
                 if try await step() { continue }
             } catch {
                 logger.error("engine step failed", metadata: ["error": "\(error)"])
@@ -118,6 +126,16 @@ public actor TrainEngine {
         }
     }
 
+    /// Ticks the trains whose wake-up time has come.
+    public func tickWakeups(now: Instant) async throws {
+        for (id, at) in wakeups where at <= now {
+            wakeups[id] = nil
+            let key = ProjectKey(forge: id.forge, path: id.project)
+            guard let project = projects[key] else { continue }
+            try await apply([.tick(now: now)], to: id, project: project, finishing: nil)
+        }
+    }
+
     /// Runs steps until there is no due work left (tests and `trainyard replay`).
     public func drain(limit: Int = 10_000) async throws {
         var count = 0
@@ -140,12 +158,20 @@ public actor TrainEngine {
     ) async throws {
         var train = try await store.train(id) ?? Train(id: id, settings: project.train)
         train.settings = project.train
+        let budget = try await budgetSnapshot(for: id)
+        train.ciAllowance = budget?.allowance
+        let inFlightBefore = train.cars.count(where: \.isInFlight)
         var actions: [TrainAction] = extra
         for event in events {
             let produced = train.apply(event)
             logger.debug(
                 "train event", metadata: ["train": "\(id)", "event": "\(event)", "actions": "\(produced.count)"])
             actions += produced
+        }
+        wakeups[id] = train.wakeAt
+        if let budget, train.cars.count(where: \.isInFlight) < inFlightBefore {
+            // Cars finished: trains waiting for budget get a tick to use it.
+            for other in budget.waiting { wakeups[other] = clock() }
         }
         try await store.commit(train: id, state: train, actions: actions, finishing: finishing, at: clock())
     }

@@ -41,7 +41,7 @@ struct APIEndpoints: Sendable {
         }
         let event = CommandEvent(
             project: project, number: number, command: command, by: String(by.prefix(100)), priority: options.priority,
-            skipLine: options.skipLine)
+            skipLine: options.skipLine, interruptsCars: options.interrupt ? nil : false)
         return try await accept(Delivery(source: "api", key: key, kind: "API \(command)", event: .command(event)))
     }
 

@@ -1,14 +1,17 @@
 import Foundation
 import Hummingbird
 
-/// The optional JSON body of `POST …/enqueue`: `{"priority": 2, "skip_line": false}`.
+/// The optional JSON body of `POST …/enqueue`: `{"priority": 2, "skip_line": false, "interrupt": true}`.
 struct EnqueueOptions: Decodable {
     var priority: Int = 0
     var skipLine: Bool = false
+    /// Whether the change may cancel cars to go ahead of the changes they hold.
+    var interrupt: Bool = true
 
     enum CodingKeys: String, CodingKey {
         case priority
         case skipLine = "skip_line"
+        case interrupt
     }
 
     init() {}
@@ -17,6 +20,7 @@ struct EnqueueOptions: Decodable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         priority = try container.decodeIfPresent(Int.self, forKey: .priority) ?? 0
         skipLine = try container.decodeIfPresent(Bool.self, forKey: .skipLine) ?? false
+        interrupt = try container.decodeIfPresent(Bool.self, forKey: .interrupt) ?? true
     }
 
     /// Reads the body within `limit` bytes; an empty body means the defaults.
@@ -34,7 +38,8 @@ struct EnqueueOptions: Decodable {
         } catch {
             throw APIError(
                 .badRequest, "invalid_body",
-                "The body must be empty or a JSON object such as {\"priority\": 2, \"skip_line\": false}.")
+                "The body must be empty or a JSON object such as "
+                    + "{\"priority\": 2, \"skip_line\": false, \"interrupt\": true}.")
         }
     }
 }

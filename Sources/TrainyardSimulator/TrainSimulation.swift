@@ -35,6 +35,8 @@ struct TrainSimulation {
     private var waitingHead = 0
     private var busy = 0
     private var clock: Int64 = 0
+    /// The last wake-up the train asked for that is scheduled as a tick.
+    private var scheduledWake: Instant?
     private var main: SHA
     private var commits = 0
     /// Whether a commit's tree fails deterministically (a bad change, or a conflicting pair).
@@ -117,6 +119,10 @@ struct TrainSimulation {
             }
         }
         for action in actions { perform(action) }
+        if let wake = train.wakeAt, wake.milliseconds > clock, wake != scheduledWake {
+            scheduledWake = wake
+            events.schedule(.deliver(.tick(now: wake)), at: wake.milliseconds)
+        }
     }
 
     static func describe(_ event: TrainEvent) -> String {

@@ -64,7 +64,7 @@ extension ConfigLoader {
                 map, path,
                 [
                     "forge", "path", "targets", "git_url", "max_parallel", "merge_access_level", "planner",
-                    "pipeline_timeout_minutes", "flake_retries",
+                    "pipeline_timeout_minutes", "flake_retries", "planner_settings",
                 ])
             let forge = string(map, "forge", path, required: true)
             if let forge, forges[forge] == nil, !declaredForges.contains(forge) {
@@ -109,6 +109,7 @@ extension ConfigLoader {
                             path: "\(path).planner", message: "unknown planner `\(text)`; use one of \(names)"))
                 }
             }
+            let plannerSettings = parsePlannerSettings(map["planner_settings"], planner: planner, path)
             var timeout = 180
             if let value = map["pipeline_timeout_minutes"] {
                 if let minutes = value as? Int, (1...10_080).contains(minutes) {
@@ -151,7 +152,7 @@ extension ConfigLoader {
                     .init(
                         forge: forge, path: projectPath, targets: targets, gitURL: gitURL, maxParallel: maxParallel,
                         mergeAccessLevel: mergeAccessLevel, planner: planner, pipelineTimeoutMinutes: timeout,
-                        flakeRetries: flakeRetries))
+                        flakeRetries: flakeRetries, plannerSettings: plannerSettings))
             }
         }
         return projects

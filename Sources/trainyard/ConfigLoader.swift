@@ -41,7 +41,7 @@ struct ConfigLoader {
             return nil
         }
         var config = TrainyardConfig()
-        checkKeys(map, "", ["listen", "storage", "git_dir", "mention", "api", "forges", "projects"])
+        checkKeys(map, "", ["listen", "storage", "git_dir", "mention", "api", "ci_budget", "forges", "projects"])
         if let listen = string(map, "listen", "") { config.listen = parseListen(listen) ?? config.listen }
         if let storage = string(map, "storage", "") { config.storage = parseStorage(storage) ?? config.storage }
         config.gitDirectory = string(map, "git_dir", "")
@@ -61,6 +61,7 @@ struct ConfigLoader {
                 problems.append(ConfigProblem(path: "api", message: "expected a mapping with `tokens`"))
             }
         }
+        config.ciBudget = wholeNumber(map, "ci_budget", "", in: 1...10_000)
         config.forges = parseForges(map["forges"])
         config.projects = parseProjects(map["projects"], forges: config.forges)
         return config

@@ -20,7 +20,10 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "S1…S7, all, or a YAML file describing a scenario.")
     var scenario: String = "all"
 
-    @Option(help: "Planner names separated by commas, or all: \(PlannerCatalog.names.joined(separator: ", ")).")
+    @Option(
+        help: ArgumentHelp(
+            "Planner names separated by commas, or all: \(PlannerCatalog.names.joined(separator: ", ")). A name may "
+                + "carry planner settings, as in trunk:batch_size=8:pending_failure_depth=3."))
     var planner: String = "all"
 
     @Option(help: "Seeds per scenario and planner (the spread is shown over them).")
@@ -97,11 +100,12 @@ struct SimulateCommand: ParsableCommand {
     func plannerNames() throws -> [String] {
         if planner == "all" { return PlannerCatalog.names }
         let names = planner.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let unknown = names.filter { !PlannerCatalog.names.contains($0) }
-        guard unknown.isEmpty, !names.isEmpty else {
+        guard !names.isEmpty else {
             throw ValidationError(
-                "unknown planner \(unknown.joined(separator: ", ")); use one or more of "
-                    + PlannerCatalog.names.joined(separator: ", ") + ", or all")
+                "no planner given; use one or more of \(PlannerCatalog.names.joined(separator: ", ")), or all")
+        }
+        for name in names {
+            if case .failure(let problem) = PlannerCatalog.parse(name) { throw ValidationError(problem.description) }
         }
         return names
     }

@@ -34,6 +34,8 @@ struct TrainyardConfig: Sendable, Equatable {
         var pipelineTimeoutMinutes: Int = 180
         /// Failed pipelines run again before a car counts as failed (a flake budget).
         var flakeRetries: Int = 0
+        /// The planner's own settings (`planner_settings:`).
+        var plannerSettings = PlannerSettings()
     }
 
     var listen = Listen(host: "127.0.0.1", port: 8080)
@@ -43,6 +45,8 @@ struct TrainyardConfig: Sendable, Equatable {
     /// The name people mention to give commands (`@trainyard merge`).
     var mention = "trainyard"
     var apiTokens: [String] = []
+    /// The most cars in flight across every train (`ci_budget:`); `nil` for no shared limit.
+    var ciBudget: Int?
     var forges: [String: Forge] = [:]
     var projects: [Project] = []
 

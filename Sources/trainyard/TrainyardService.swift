@@ -45,14 +45,15 @@ struct TrainyardService {
                 train: TrainSettings(
                     maxParallel: project.maxParallel, mergeCommand: "@\(config.mention) merge",
                     planner: project.planner,
-                    pipelineTimeout: Int64(project.pipelineTimeoutMinutes) * 60_000, flakeRetries: project.flakeRetries),
+                    pipelineTimeout: Int64(project.pipelineTimeoutMinutes) * 60_000, flakeRetries: project.flakeRetries,
+                    plannerSettings: project.plannerSettings),
                 mergeAccessLevel: project.mergeAccessLevel)
         }
         let git = GitMirror(root: config.resolvedGitDirectory, authorization: authorization, logger: logger)
         engine = TrainEngine(
             store: store, git: git, forges: forges, projects: projects,
             clock: { Instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)) }, logger: logger,
-            mention: config.mention)
+            mention: config.mention, ciBudget: config.ciBudget.map(CIBudget.init(limit:)))
         router = TrainyardRoutes.router(
             HTTPServices(
                 verifiers: verifiers, engine: engine, store: store, apiTokens: config.apiTokens,

@@ -34,9 +34,11 @@ enum Fixture {
     /// A train with `numbers` queued while paused, then resumed, so the planner sees them at once;
     /// `stats` stands for what the train learnt before.
     static func resumed(
-        _ numbers: [Int], window: Int, planner: PlannerKind, stats: PlannerStats? = nil
+        _ numbers: [Int], window: Int, planner: PlannerKind, stats: PlannerStats? = nil,
+        tuning: PlannerSettings = PlannerSettings()
     ) -> (Train, [TrainAction]) {
-        var train = Train(id: Fixture.train, settings: TrainSettings(maxParallel: window, planner: planner))
+        var train = Train(
+            id: Fixture.train, settings: TrainSettings(maxParallel: window, planner: planner, plannerSettings: tuning))
         train.stats = stats
         _ = train.apply(.targetMoved(head: sha("base")))
         _ = train.apply(.trainPaused(reason: "batch", by: "@alice"))

@@ -37,6 +37,7 @@ struct TrainInvariantTests {
         world.train.settings.planner = PlannerKind.allCases.randomElement(using: &rng)!
         world.train.settings.flakeRetries = Int.random(in: 0...1, using: &rng)
         world.flakeRate = [0.0, 0.05, 0.2].randomElement(using: &rng)!
+        world.train.settings.plannerSettings = randomPlannerSettings(&rng)
         let changeCount = Int.random(in: 1...10, using: &rng)
         for number in 1...changeCount {
             let head = world.newCommit()
@@ -45,8 +46,13 @@ struct TrainInvariantTests {
             if Double.random(in: 0..<1, using: &rng) < 0.05 { world.conflicting.insert(number) }
         }
         for _ in 0..<steps {
+            let inFlight = world.train.cars.count(where: \.isInFlight)
             chaosStep(&world, &rng, changeCount: changeCount)
             if let violation = check(world) { return violation }
+            let now = world.train.cars.count(where: \.isInFlight)
+            if let allowance = world.train.ciAllowance, now > inFlight, now > allowance {
+                return "\(now) cars in flight after a step that started cars, over the CI allowance of \(allowance)"
+            }
         }
         settle(&world)
         if environment["TRAINYARD_FUZZ_SEED"] != nil {
@@ -76,7 +82,8 @@ struct TrainInvariantTests {
             world.finalStatus[number] = nil
             let change = Change(
                 number: number, head: head, enqueuedAt: Instant(seconds: Int64(number)),
-                priority: Int.random(in: 0...2, using: &rng), skipLine: Double.random(in: 0..<1, using: &rng) < 0.05)
+                priority: Int.random(in: 0...2, using: &rng), skipLine: Double.random(in: 0..<1, using: &rng) < 0.05,
+                interruptsCars: [nil, false].randomElement(using: &rng)!)
             world.deliver(.changeEnqueued(change))
         case 12..<15:
             world.deliver(.changeDequeued(number: Int.random(in: 1...changeCount, using: &rng), by: "@bob"))
@@ -126,7 +133,11 @@ struct TrainInvariantTests {
         case 87..<88:
             world.now = world.now.adding(milliseconds: Int64.random(in: 1_000...300_000, using: &rng))
             world.deliver(.tick(now: world.now))
-        case 88..<90:
+        case 88..<89:
+            // The share of a global CI budget changes as other trains come and go.
+            world.train.ciAllowance =
+                Bool.random(using: &rng) ? nil : Int.random(in: 1...world.train.settings.maxParallel, using: &rng)
+        case 89..<90:
             if world.train.pause == nil, Double.random(in: 0..<1, using: &rng) < 0.7 {
                 world.deliver(.trainPaused(reason: "fuzz", by: "@fuzz"))
             } else {
@@ -143,7 +154,7 @@ struct TrainInvariantTests {
     }
 
     /// Stops the chaos: delivers everything in order and lets CI finish without flakes until
-    /// nothing is left to do.
+    /// nothing is left to do; a train waiting for a wake-up gets its tick.
     static func settle(_ world: inout TrainWorld) {
         world.deliver(.trainResumed(by: "@fuzz"))
         for _ in 0..<2_000 {
@@ -152,9 +163,26 @@ struct TrainInvariantTests {
                 continue
             }
             let running = world.pipelines.filter { !$0.value.finished }.keys.sorted { $0.value < $1.value }
-            guard let id = running.first else { return }
+            guard let id = running.first else {
+                guard let wake = world.train.wakeAt else { return }
+                world.now = max(world.now, wake)
+                world.deliver(.tick(now: world.now))
+                continue
+            }
             world.finishPipeline(id, flakes: false)
         }
+    }
+
+    /// Planner settings, each left at its default or set to a random value in its range.
+    static func randomPlannerSettings(_ rng: inout SplitMix64) -> PlannerSettings {
+        func maybe<T>(_ value: T) -> T? { Bool.random(using: &rng) ? value : nil }
+        let window = Int.random(in: 1...6, using: &rng)
+        return PlannerSettings(
+            batchSize: maybe(Int.random(in: 1...6, using: &rng)),
+            pendingFailureDepth: maybe(Int.random(in: 1...3, using: &rng)),
+            optimisticLanding: maybe(Bool.random(using: &rng)),
+            window: maybe(window), windowFloor: maybe(Int.random(in: 1...window, using: &rng)),
+            batchDelay: maybe(Int64.random(in: 0...60_000, using: &rng)))
     }
 
     static func check(_ world: TrainWorld) -> String? {
@@ -180,11 +208,14 @@ struct TrainInvariantTests {
             }
             previous = length
         }
-        // Reparenting planners keep passed and failed cars as facts; only cars in flight use CI.
+        // Reparenting planners and `bors` keep passed and failed cars as facts; only cars in flight use CI.
         let counted =
-            world.train.settings.planner.usesSubsets
-            ? world.train.cars.filter { [.building, .starting, .testing].contains($0.status) } : world.train.cars
-        if counted.count > world.train.settings.maxParallel { return "more cars than the window" }
+            world.train.settings.planner.usesSubsets || world.train.settings.planner == .bors
+            ? world.train.cars.filter(\.isInFlight) : world.train.cars
+        if counted.count > world.train.settings.maxParallel {
+            return "more cars than the window: \(world.train.settings.planner) \(world.train.settings.plannerSettings) "
+                + "\(world.train.cars.map { ($0.changes.map(\.number), $0.status.rawValue) })"
+        }
         return nil
     }
 }

@@ -86,6 +86,28 @@ struct SimulatorTests {
         #expect(o1.merged > 0)
     }
 
+    /// Planner settings travel in the planner's name: a tuned planner runs beside the default
+    /// one, and bors' batch delay (a tick at the train's wake-up time) still resolves every change.
+    @Test func tunedPlannersRunBesideTheirDefaults() {
+        var scenario = Scenario.named("S1")!
+        scenario.hours = 40
+        let names = ["trunk", "trunk:batch_size=2"]
+        let result = Simulator(seeds: 1).run(scenario, planners: names)
+        #expect(result.results.map(\.planner) == names)
+        #expect(
+            result.results[1].mean.runsPerMerge > result.results[0].mean.runsPerMerge,
+            "smaller batches cost more runs per merge")
+        // A quiet repository: every change finds the queue empty, so each waits the whole delay.
+        let quiet = Workload(
+            arrivalsPerHour: 0.5, pipelineMinutes: 30, badProbability: 0, flakeProbability: 0, capacity: 1)
+        let bors = Simulator(seeds: 1).run(
+            Scenario(id: "quiet", name: "quiet", workload: quiet, hours: 400),
+            planners: ["bors", "bors:batch_delay_seconds=300"])
+        let (plain, delayed) = (bors.results[0].mean, bors.results[1].mean)
+        #expect(delayed.stable && delayed.merged == plain.merged && delayed.escapedBad == 0)
+        #expect(delayed.ttmP50 >= plain.ttmP50 + 5 - 1e-6, "p50 \(delayed.ttmP50) against \(plain.ttmP50)")
+    }
+
     @Test func workloadProblemsAreNamed() {
         let workload = Workload(
             arrivalsPerHour: -1, pipelineMinutes: 0, badProbability: 1.5, flakeProbability: 0, capacity: 0)

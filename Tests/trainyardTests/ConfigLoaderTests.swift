@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrainyardCore
 
 @testable import trainyard
 
@@ -115,6 +116,33 @@ struct ConfigLoaderTests {
             "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: zuul2", "projects[0].planner",
             "use one of adaptive, prefix, serial"
         ),
+        (
+            "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: trunk\n    planner_settings:\n      window: 4",
+            "projects[0].planner_settings.window",
+            "not a setting of the `trunk` planner; its settings are batch_size, pending_failure_depth, optimistic_landing"
+        ),
+        (
+            "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: prefix\n    planner_settings:\n      batch_size: 4",
+            "projects[0].planner_settings.batch_size", "the `prefix` planner; it has no settings"
+        ),
+        (
+            "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: trunk\n    planner_settings:\n      batch_size: 0",
+            "projects[0].planner_settings.batch_size", "whole number from 1 to 100"
+        ),
+        (
+            "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: trunk\n    planner_settings:\n      optimistic_landing: maybe",
+            "projects[0].planner_settings.optimistic_landing", "expected true or false"
+        ),
+        (
+            "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: zuul\n    planner_settings:\n      window: 4\n      window_floor: 6",
+            "projects[0].planner_settings.window_floor", "above `window` (4)"
+        ),
+        (
+            "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: bors\n    planner_settings: 5",
+            "projects[0].planner_settings", "expected a mapping of settings"
+        ),
+        ("ci_budget: 0", "ci_budget", "whole number from 1 to 10000"),
+        ("ci_budget: lots", "ci_budget", "whole number from 1 to 10000"),
     ])
     func validatesProjectSettings(text: String, path: String, words: String) {
         let forge =
@@ -137,6 +165,22 @@ struct ConfigLoaderTests {
         #expect(problems.isEmpty)
         #expect(config?.projects.first?.mergeAccessLevel == 40)
         #expect(config?.projects.first?.planner == .adaptive, "adaptive is the default planner")
+    }
+
+    @Test func readsPlannerSettingsAndTheSharedBudget() throws {
+        let text =
+            "ci_budget: 12\nforges:\n  gl:\n    kind: gitlab\n    url: https://x\n    token: t\n    webhook_secret: longenough\n"
+            + "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: trunk\n    planner_settings:\n"
+            + "      batch_size: 8\n      pending_failure_depth: 3\n      optimistic_landing: false\n"
+            + "  - forge: gl\n    path: a/c\n    targets: [main]\n    planner: bors\n    planner_settings:\n"
+            + "      batch_delay_seconds: 10\n"
+        let (config, problems) = Self.parse(text, environment: [:])
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(config?.ciBudget == 12)
+        #expect(
+            config?.projects.first?.plannerSettings
+                == PlannerSettings(batchSize: 8, pendingFailureDepth: 3, optimisticLanding: false))
+        #expect(config?.projects.last?.plannerSettings == PlannerSettings(batchDelay: 10_000))
     }
 
     @Test func collectsAllProblemsRatherThanTheFirst() {

@@ -215,4 +215,35 @@ struct IntakeEndToEndTests {
             try await harness.waitForNote(urgent, containing: "at position 1 of 2")
         }
     }
+
+    /// `"interrupt": false`: a skip-line merge request goes right behind the changes the running
+    /// cars hold, and no pipeline is cancelled for it.
+    @Test func skipLineWithoutInterruptKeepsTheRunningPipelines() async throws {
+        try await ServiceHarness.run(planner: .prefix, policy: { _ in nil }) { harness in
+            let auth = ["Authorization": "Bearer \(ServiceHarness.apiToken)"]
+            let running = try await harness.openMergeRequest("running", ["r.txt": "r\n"])
+            let hotfix = try await harness.openMergeRequest("hotfix", ["h.txt": "h\n"])
+            let path = { (iid: Int) in "api/v1/projects/group%2Fapp/merge_requests/\(iid)/enqueue" }
+            #expect(try await harness.request("POST", path(running), headers: auth).status == 202)
+            let gitlab = harness.gitlab
+            try await waitUntil {
+                await gitlab.pipelines(project: ServiceHarness.project).contains {
+                    $0.source == "api" && $0.status == "running"
+                }
+            }
+            let invalid = try await harness.request(
+                "POST", path(hotfix), headers: auth, body: Data(#"{"skip_line":true,"interrupt":"no"}"#.utf8))
+            #expect(invalid.status == 400)
+            let queued = try await harness.request(
+                "POST", path(hotfix), headers: auth, body: Data(#"{"skip_line":true,"interrupt":false}"#.utf8))
+            #expect(queued.status == 202)
+            try await harness.waitForNote(hotfix, containing: "without interrupting the cars in flight")
+            try await harness.waitForNote(hotfix, containing: "at position 2 of 2")
+            try await waitUntil {
+                await gitlab.pipelines(project: ServiceHarness.project).filter { $0.source == "api" }.count == 2
+            }
+            let pipelines = await gitlab.pipelines(project: ServiceHarness.project).filter { $0.source == "api" }
+            #expect(pipelines.allSatisfy { $0.status == "running" }, "the first car's pipeline was not cancelled")
+        }
+    }
 }

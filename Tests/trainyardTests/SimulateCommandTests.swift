@@ -21,7 +21,9 @@ struct SimulateCommandTests {
     }
 
     @Test(arguments: [
-        (["--planner", "fifo"], "unknown planner fifo"),
+        (["--planner", "fifo"], "unknown planner `fifo`"),
+        (["--planner", "trunk:window=3"], "`window` in `trunk:window=3` is not a setting of the `trunk` planner"),
+        (["--planner", "bors:batch_size"], "is not KEY=VALUE"),
         (["--format", "pdf"], "--format must be table, json or html"),
         (["--seeds", "0"], "--seeds must be between 1 and 1000"),
         (["--hours=-3"], "--hours must be above 0"),

@@ -1,0 +1,75 @@
+/// The settings of a train's planner, from the project's `planner_settings` (see
+/// `docs/configuration.md`). A `nil` setting takes the planner's documented default, so a train
+/// stored before a setting existed keeps its behaviour.
+public struct PlannerSettings: Hashable, Codable, Sendable {
+    /// Changes per batch: `trunk` and `mergify` (5), the largest batch `bors` builds (the train's
+    /// `maxParallel` by default) and the largest batch `adaptive` may choose (16).
+    public var batchSize: Int?
+    /// `trunk`: how many failed longer cars end a pending failure (2).
+    public var pendingFailureDepth: Int?
+    /// `trunk`: whether a passed longer car lands over a failed shorter one (optimistic merging;
+    /// on by default).
+    public var optimisticLanding: Bool?
+    /// `zuul`: the AIMD window a train starts with (20), and the least it shrinks to (3).
+    public var window: Int?
+    public var windowFloor: Int?
+    /// `bors`: milliseconds a new batch waits after the newest change joined the queue, so that
+    /// changes approved together go in one batch (bors-ng's `batch_delay_sec`; 0 by default).
+    public var batchDelay: Int64?
+
+    public init(
+        batchSize: Int? = nil, pendingFailureDepth: Int? = nil, optimisticLanding: Bool? = nil, window: Int? = nil,
+        windowFloor: Int? = nil, batchDelay: Int64? = nil
+    ) {
+        self.batchSize = batchSize
+        self.pendingFailureDepth = pendingFailureDepth
+        self.optimisticLanding = optimisticLanding
+        self.window = window
+        self.windowFloor = windowFloor
+        self.batchDelay = batchDelay
+    }
+
+    /// The settings each planner reads, by their configuration names.
+    public static func keys(for planner: PlannerKind) -> [String] {
+        switch planner {
+        case .trunk: ["batch_size", "pending_failure_depth", "optimistic_landing"]
+        case .mergify, .adaptive: ["batch_size"]
+        case .bors: ["batch_size", "batch_delay_seconds"]
+        case .zuul: ["window", "window_floor"]
+        case .prefix, .serial, .gitlab, .github, .githubHeadgreen, .submitqueue: []
+        }
+    }
+
+    /// Sets one setting from its configuration name and its text (`batch_size`, `"8"`) for
+    /// `planner`. Returns what is wrong with it, or `nil` when it was set.
+    public mutating func set(_ key: String, to text: String, for planner: PlannerKind) -> String? {
+        let known = Self.keys(for: planner)
+        guard known.contains(key) else {
+            let offered = known.isEmpty ? "it has no settings" : "its settings are \(known.joined(separator: ", "))"
+            return "is not a setting of the `\(planner.rawValue)` planner; \(offered) (see docs/configuration.md)"
+        }
+        if key == "optimistic_landing" {
+            guard let flag = Bool(text.lowercased()) else { return "expected true or false" }
+            optimisticLanding = flag
+            return nil
+        }
+        let range = key == "batch_delay_seconds" ? 0...3_600 : key == "pending_failure_depth" ? 1...10 : 1...100
+        guard let number = Int(text), range.contains(number) else {
+            return "expected a whole number from \(range.lowerBound) to \(range.upperBound)"
+        }
+        switch key {
+        case "batch_size": batchSize = number
+        case "pending_failure_depth": pendingFailureDepth = number
+        case "window": window = number
+        case "window_floor": windowFloor = number
+        default: batchDelay = Int64(number) * 1_000
+        }
+        return nil
+    }
+
+    /// What is wrong with the settings taken together (a floor above the window), if anything.
+    public var inconsistency: (key: String, message: String)? {
+        guard let floor = windowFloor, let window, floor > window else { return nil }
+        return ("window_floor", "is \(floor), above `window` (\(window)); the window never shrinks below the floor")
+    }
+}

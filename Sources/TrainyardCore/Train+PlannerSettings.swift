@@ -1,0 +1,29 @@
+/// The planner settings in effect: the configured value, else the planner's default.
+extension Train {
+    private var tuning: PlannerSettings { settings.plannerSettings }
+
+    /// Whether a passed car may land although a shorter car failed: the planners that do, with
+    /// `trunk`'s optimistic merging switchable.
+    var landsOverFailures: Bool {
+        settings.planner.landsOverFailures && (settings.planner != .trunk || (tuning.optimisticLanding ?? true))
+    }
+
+    /// The batch size of `trunk` and `mergify`.
+    var vendorBatch: Int { tuning.batchSize ?? Reparenting.vendorBatch }
+
+    /// The most changes `bors` puts in one batch.
+    var borsBatchLimit: Int { tuning.batchSize ?? settings.maxParallel }
+
+    /// The largest batch `adaptive` may choose.
+    var adaptiveBatchLimit: Int { tuning.batchSize ?? Reparenting.adaptiveBatchLimit }
+
+    /// `trunk`'s pending failure depth.
+    var trunkPendingDepth: Int { tuning.pendingFailureDepth ?? Self.pendingFailureDepth }
+
+    /// `zuul`'s AIMD window: where it starts and the least it shrinks to.
+    var zuulWindow: Int { window ?? tuning.window ?? Reparenting.zuulWindow }
+    var zuulFloor: Int { tuning.windowFloor ?? Reparenting.zuulFloor }
+
+    /// `bors`' batch delay in milliseconds.
+    var batchDelay: Int64 { tuning.batchDelay ?? 0 }
+}

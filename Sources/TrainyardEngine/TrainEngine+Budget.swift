@@ -1,0 +1,30 @@
+import TrainyardCore
+
+/// The CI budget shared by every train (`ci_budget` in the configuration).
+extension TrainEngine {
+    /// A train's allowance under the shared budget, and the other trains that have changes
+    /// waiting and might use budget it frees.
+    struct BudgetSnapshot {
+        var allowance: Int
+        var waiting: [TrainID]
+    }
+
+    /// Reads every train's cars in flight and wants; `nil` when no budget is configured.
+    func budgetSnapshot(for id: TrainID) async throws -> BudgetSnapshot? {
+        guard let ciBudget else { return nil }
+        var demands: [TrainID: CIBudget.Demand] = [:]
+        var waiting: [TrainID] = []
+        for train in try await store.trains() {
+            let inFlight = train.cars.count(where: \.isInFlight)
+            let wants = train.queue.isEmpty ? inFlight : min(train.settings.maxParallel, train.queue.count)
+            demands[train.id] = CIBudget.Demand(inFlight: inFlight, wants: max(inFlight, wants))
+            if train.id != id, !train.queue.isEmpty { waiting.append(train.id) }
+        }
+        if let project = projects[ProjectKey(forge: id.forge, path: id.project)] {
+            // The train about to plan may want up to its own limit (the event may queue more);
+            // that never takes from what the other trains are owed.
+            demands[id] = CIBudget.Demand(inFlight: demands[id]?.inFlight ?? 0, wants: project.train.maxParallel)
+        }
+        return BudgetSnapshot(allowance: ciBudget.allowance(for: id, demands), waiting: waiting)
+    }
+}
