@@ -57,6 +57,16 @@ public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
     /// failure); the others keep every valid car running.
     public var cancelsUnwanted: Bool { usesSubsets }
 
+    /// Whether the planner keeps one car in flight at a time (`serial`, `bors`).
+    public var runsOneCar: Bool { self == .serial || self == .bors }
+
+    /// How many cars a train could use now, for sharing a CI budget between trains: one for the
+    /// planners that run one car at a time, else a car per queued change up to `maxParallel`.
+    public func carsWanted(_ train: Train) -> Int {
+        guard !train.queue.isEmpty else { return 0 }
+        return runsOneCar ? 1 : min(train.settings.maxParallel, train.queue.count)
+    }
+
     /// Whether a failed car waits for every car ahead of it to pass before blaming.
     public var waitsForPredecessors: Bool { self != .gitlab }
 

@@ -69,7 +69,8 @@ public struct PlannerSettings: Hashable, Codable, Sendable {
 
     /// What is wrong with the settings taken together (a floor above the window), if anything.
     public var inconsistency: (key: String, message: String)? {
-        guard let floor = windowFloor, let window, floor > window else { return nil }
-        return ("window_floor", "is \(floor), above `window` (\(window)); the window never shrinks below the floor")
+        guard let floor = windowFloor, floor > window ?? Reparenting.zuulWindow else { return nil }
+        let start = window.map { "`window` (\($0))" } ?? "the default window of \(Reparenting.zuulWindow)"
+        return ("window_floor", "is \(floor), above \(start); the window never shrinks below the floor")
     }
 }

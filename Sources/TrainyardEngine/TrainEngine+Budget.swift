@@ -15,15 +15,18 @@ extension TrainEngine {
         var demands: [TrainID: CIBudget.Demand] = [:]
         var waiting: [TrainID] = []
         for train in try await store.trains() {
+            // A train of a project no longer configured is owed nothing; its cars still count.
+            let configured = projects[ProjectKey(forge: train.id.forge, path: train.id.project)] != nil
             let inFlight = train.cars.count(where: \.isInFlight)
-            let wants = train.queue.isEmpty ? inFlight : min(train.settings.maxParallel, train.queue.count)
+            let wants = configured ? train.settings.planner.carsWanted(train) : 0
             demands[train.id] = CIBudget.Demand(inFlight: inFlight, wants: max(inFlight, wants))
-            if train.id != id, !train.queue.isEmpty { waiting.append(train.id) }
+            if train.id != id, configured, !train.queue.isEmpty { waiting.append(train.id) }
         }
         if let project = projects[ProjectKey(forge: id.forge, path: id.project)] {
             // The train about to plan may want up to its own limit (the event may queue more);
             // that never takes from what the other trains are owed.
-            demands[id] = CIBudget.Demand(inFlight: demands[id]?.inFlight ?? 0, wants: project.train.maxParallel)
+            let wants = project.train.planner.runsOneCar ? 1 : project.train.maxParallel
+            demands[id] = CIBudget.Demand(inFlight: demands[id]?.inFlight ?? 0, wants: wants)
         }
         return BudgetSnapshot(allowance: ciBudget.allowance(for: id, demands), waiting: waiting)
     }

@@ -12,7 +12,8 @@ extension ConfigLoader {
             return settings
         }
         for key in map.keys.sorted() {
-            let text = map[key].flatMap { $0 is Double ? nil : scalar($0) } ?? "?"
+            // A fraction is no whole number: leave it unreadable rather than print it as text.
+            let text = map[key] is Double ? "?" : string(map, key, path) ?? "?"
             if let problem = settings.set(key, to: text, for: planner) {
                 problems.append(ConfigProblem(path: join(path, key), message: problem))
             }

@@ -99,17 +99,21 @@ extension ConfigLoader {
                 }
             }
             var planner = PlannerKind.adaptive
+            var plannerKnown = true
             if let text = string(map, "planner", path) {
                 if let kind = PlannerKind(rawValue: text) {
                     planner = kind
                 } else {
+                    plannerKnown = false
                     let names = PlannerKind.allCases.map(\.rawValue).joined(separator: ", ")
                     problems.append(
                         ConfigProblem(
                             path: "\(path).planner", message: "unknown planner `\(text)`; use one of \(names)"))
                 }
             }
-            let plannerSettings = parsePlannerSettings(map["planner_settings"], planner: planner, path)
+            // Settings are checked against the planner they are for, once it is known.
+            let plannerSettings =
+                plannerKnown ? parsePlannerSettings(map["planner_settings"], planner: planner, path) : PlannerSettings()
             var timeout = 180
             if let value = map["pipeline_timeout_minutes"] {
                 if let minutes = value as? Int, (1...10_080).contains(minutes) {

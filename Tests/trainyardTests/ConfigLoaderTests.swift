@@ -141,6 +141,10 @@ struct ConfigLoaderTests {
             "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: bors\n    planner_settings: 5",
             "projects[0].planner_settings", "expected a mapping of settings"
         ),
+        (
+            "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: zuul\n    planner_settings:\n      window_floor: 25",
+            "projects[0].planner_settings.window_floor", "above the default window of 20"
+        ),
         ("ci_budget: 0", "ci_budget", "whole number from 1 to 10000"),
         ("ci_budget: lots", "ci_budget", "whole number from 1 to 10000"),
     ])
@@ -181,6 +185,20 @@ struct ConfigLoaderTests {
             config?.projects.first?.plannerSettings
                 == PlannerSettings(batchSize: 8, pendingFailureDepth: 3, optimisticLanding: false))
         #expect(config?.projects.last?.plannerSettings == PlannerSettings(batchDelay: 10_000))
+    }
+
+    @Test func plannerSettingsTakeVariablesAndWaitForAKnownPlanner() {
+        let forge =
+            "forges:\n  gl:\n    kind: gitlab\n    url: https://x\n    token: t\n    webhook_secret: longenough\n"
+        let tuned =
+            forge + "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: mergify\n"
+            + "    planner_settings:\n      batch_size: \"${BATCH}\"\n"
+        let (config, problems) = Self.parse(tuned, environment: ["BATCH": "7"])
+        #expect(problems.isEmpty && config?.projects.first?.plannerSettings.batchSize == 7, "\(problems)")
+        let misspelt =
+            forge + "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: trunc\n"
+            + "    planner_settings:\n      batch_size: 4\n"
+        #expect(Self.parse(misspelt, environment: [:]).1.map(\.path) == ["projects[0].planner"], "one problem, not two")
     }
 
     @Test func collectsAllProblemsRatherThanTheFirst() {
