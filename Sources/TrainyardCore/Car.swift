@@ -29,6 +29,9 @@ public struct Car: Hashable, Codable, Sendable {
     public var reruns: Int
     /// When the pipeline's state was last asked for (or first seen running).
     public var lastPolled: Instant?
+    /// The longest car of the train this car extended when it was built; while that car is in the
+    /// train, this car starts with it (see `Train+CarLinks.swift`).
+    public var parent: CarID?
 
     public init(id: CarID, base: SHA, changes: [Change]) {
         self.id = id

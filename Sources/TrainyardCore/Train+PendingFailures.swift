@@ -41,14 +41,21 @@ extension Train {
     var carsHoldingPendingFailures: [Car] {
         guard keepsPendingFailures, cars.contains(where: { $0.status == .failed }) else { return [] }
         let order = cars.indices.sorted { cars[$0].changes.count < cars[$1].changes.count }
-        let numbers = cars.map { $0.changes.map(\.number) }
+        var position = [Int](repeating: 0, count: cars.count)
+        for (place, index) in order.enumerated() { position[index] = place }
         var parent = [Int?](repeating: nil, count: cars.count)
-        for (position, index) in order.enumerated() {
-            let count = numbers[index].count
-            parent[index] = order[..<position].reversed().first { other in
-                let length = numbers[other].count
-                return length < count && length > 0 && numbers[index][length - 1] == numbers[other][length - 1]
-                    && Car.starts(cars[index].changes, with: cars[other].changes[...])
+        for (place, index) in order.enumerated() {
+            let count = cars[index].changes.count
+            // The car it was built on is still a car it starts with: only cars longer than that
+            // one (built later) can be a nearer ancestor.
+            let floor = parentIndex(of: index).map { position[$0] }
+            let candidates = order[(floor ?? 0)..<place].reversed()
+            parent[index] = candidates.first { other in
+                let length = cars[other].changes.count
+                return length < count && length > 0
+                    && cars[index].changes[length - 1].number == cars[other].changes[length - 1].number
+                    && (other == floor.map { order[$0] }
+                        || Car.starts(cars[index].changes, with: cars[other].changes[...]))
             }
         }
         var running = [Int](repeating: 0, count: cars.count)

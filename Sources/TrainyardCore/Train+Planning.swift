@@ -35,7 +35,8 @@ extension Train {
     mutating func realign(_ actions: inout [TrainAction]) {
         guard let head = targetHead else { return }
         guard settings.planner.usesSubsets else {
-            let valid = cars.filter { $0.base == head && isQueuePrefix($0) }
+            let flags = queuePrefixFlags()
+            let valid = cars.indices.filter { cars[$0].base == head && flags[$0] }.map { cars[$0] }
             guard valid.count < cars.count else { return }
             for car in cars where !valid.contains(where: { $0.id == car.id }) { drop(car, &actions) }
             cars = valid
@@ -44,14 +45,19 @@ extension Train {
         var position: [Int: Int] = [:]
         position.reserveCapacity(queue.count)
         for (index, change) in queue.enumerated() { position[change.number] = index }
-        // Cars are in order of length and usually extend the car before them: then only the
-        // changes after that car's need looking up (where it ends in the queue is remembered).
+        // Cars are in order of length and usually extend their parent or the car before them:
+        // then only the changes after that car's need looking up (where it ends in the queue is
+        // remembered).
         var previous: (car: Int, end: Int)?
+        var ends = [Int?](repeating: nil, count: cars.count)
         var valid: [Car] = []
         for k in cars.indices where cars[k].base == head {
             var last = -1
             var from = 0
-            if let previous, Car.starts(cars[k].changes, with: cars[previous.car].changes[...]) {
+            if let p = parentIndex(of: k), let end = ends[p] {
+                last = end
+                from = cars[p].changes.count
+            } else if let previous, Car.starts(cars[k].changes, with: cars[previous.car].changes[...]) {
                 last = previous.end
                 from = cars[previous.car].changes.count
             }
@@ -67,6 +73,7 @@ extension Train {
             guard fits else { continue }
             valid.append(cars[k])
             previous = (k, last)
+            ends[k] = last
         }
         guard valid.count < cars.count else { return }
         for car in cars where !valid.contains(where: { $0.id == car.id }) { drop(car, &actions) }
@@ -85,11 +92,6 @@ extension Train {
         lhs.count == rhs.count && Car.starts(lhs, with: rhs)
     }
 
-    /// Whether the car holds exactly the first changes of the queue.
-    func isQueuePrefix(_ car: Car) -> Bool {
-        car.changes.count <= queue.count && Self.sameChanges(car.changes, queue[..<car.changes.count])
-    }
-
     /// Whether a car that passed (or is landing) starts with exactly these changes.
     func knownToPass(_ changes: ArraySlice<Change>) -> Bool {
         changes.isEmpty
@@ -102,9 +104,11 @@ extension Train {
     /// Blames the newest change of a failed car when the facts say it broke the build (see the
     /// rules above). Returns whether a change was removed or a car was run again.
     mutating func blameFailedCar(_ actions: inout [TrainAction]) -> Bool {
-        for (k, car) in cars.enumerated() where car.status == .failed && isQueuePrefix(car) {
+        let landing = landingIndex
+        let prefixes = queuePrefixFlags()
+        for (k, car) in cars.enumerated() where car.status == .failed && prefixes[k] {
             // A car that the landing car starts with is superseded: its changes land.
-            if let landing = landingIndex, cars[landing].changes.count >= car.changes.count,
+            if let landing, cars[landing].changes.count >= car.changes.count,
                 Self.sameChanges(car.changes, cars[landing].changes[..<car.changes.count])
             {
                 continue
@@ -178,7 +182,8 @@ extension Train {
     mutating func startLanding(_ actions: inout [TrainAction]) {
         guard landingIndex == nil, !fetchingTarget, pause == nil, let head = targetHead else { return }
         var candidate: Int?
-        for (k, car) in cars.enumerated() where isQueuePrefix(car) {
+        let prefixes = queuePrefixFlags()
+        for (k, car) in cars.enumerated() where prefixes[k] {
             if car.status == .failed && !landsOverFailures { break }
             if car.status == .passed, candidate.map({ cars[$0].changes.count < car.changes.count }) ?? true {
                 candidate = k
@@ -251,7 +256,8 @@ extension Train {
             let id = CarID(nextCar)
             nextCar += 1
             let changes = indices.map { queue[$0] }
-            let car = Car(id: id, base: head, changes: changes)
+            var car = Car(id: id, base: head, changes: changes)
+            car.parent = longestCar(extendedBy: changes)
             cars.insert(car, at: cars.firstIndex { $0.changes.count > changes.count } ?? cars.count)
             actions.append(.buildCar(car: id, ref: ref(for: id), base: head, changes: changes))
         }

@@ -9,9 +9,9 @@ extension Train {
         var speaker: [Int: Int] = [:]
         speaker.reserveCapacity(queue.count)
         for k in cars.indices {
-            // A car that extends the car before it only brings the changes after that car's.
-            let from =
-                k > 0 && Car.starts(cars[k].changes, with: cars[k - 1].changes[...]) ? cars[k - 1].changes.count : 0
+            // A car that extends its parent or the car before it only brings the changes after
+            // that car's.
+            let from = sharedPrefix(of: k)
             for offset in from..<cars[k].changes.count where speaker[cars[k].changes[offset].number] == nil {
                 speaker[cars[k].changes[offset].number] = k
             }

@@ -105,7 +105,7 @@ public struct Train: Hashable, Codable, Sendable {
     func carIndex(_ id: CarID) -> Int? { cars.firstIndex { $0.id == id } }
 
     /// The car being landed, if any.
-    var landingIndex: Int? { cars.firstIndex { $0.status == .landing } }
+    var landingIndex: Int? { cars.indices.first { cars[$0].status == .landing } }
 
     /// The name of the branch a car is pushed to: `trainyard/<target>/<car>`.
     public func ref(for car: CarID) -> String { "trainyard/\(id.target)/\(car.value)" }

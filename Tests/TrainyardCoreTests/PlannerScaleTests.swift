@@ -47,6 +47,7 @@ struct PlannerScaleTests {
             _ = Fixture.finish(&train, car: car.id.value, random.next() % 3 == 0 ? .failed : .success)
             let expected = Self.pairwise(train).map(\.id)
             #expect(train.carsHoldingPendingFailures.map(\.id) == expected, "seed \(seed)")
+            #expect(Self.linksHold(train) == nil, "seed \(seed)")
         }
     }
 
@@ -64,6 +65,23 @@ struct PlannerScaleTests {
             car.isInFlight
                 && pending.contains { car.changes.count > $0.changes.count && car.starts(with: $0.changes[...]) }
         }
+    }
+
+    /// What the car links promise: a car starts with the car it was built on while that car is in
+    /// the train, and the linked queue-prefix search answers the plain definition. Returns what
+    /// is wrong, if anything.
+    static func linksHold(_ train: Train) -> String? {
+        for car in train.cars {
+            guard let parent = car.parent, let built = train.cars.first(where: { $0.id == parent }) else { continue }
+            if !car.starts(with: built.changes[...]) || built.changes.count >= car.changes.count {
+                return "car \(car.id) does not extend its parent \(parent)"
+            }
+        }
+        let plain = train.cars.map { car in
+            car.changes.count <= train.queue.count
+                && zip(car.changes, train.queue).allSatisfy { $0.number == $1.number && $0.head == $1.head }
+        }
+        return train.queuePrefixFlags() == plain ? nil : "queue prefixes \(train.queuePrefixFlags()) against \(plain)"
     }
 
     @Test func carKeySetAnswersLikeASetOfArrays() {

@@ -187,6 +187,7 @@ struct TrainInvariantTests {
 
     static func check(_ world: TrainWorld) -> String? {
         if let violation = world.violations.first { return violation }
+        if let broken = PlannerScaleTests.linksHold(world.train) { return broken }
         let numbers = world.train.queue.map(\.number)
         if Set(numbers).count != numbers.count { return "a change is queued twice: \(numbers)" }
         var previous = 0
