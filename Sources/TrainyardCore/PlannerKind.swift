@@ -67,6 +67,14 @@ public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
         return runsOneCar ? 1 : min(train.settings.maxParallel, train.queue.count)
     }
 
+    /// What a train has and wants, for sharing a CI budget between trains.
+    public func demand(of train: Train) -> CIBudget.Demand {
+        let inFlight = train.cars.count(where: \.isInFlight)
+        return CIBudget.Demand(
+            inFlight: inFlight, wants: max(inFlight, carsWanted(train)),
+            waitingSince: train.queue.lazy.map(\.enqueuedAt.milliseconds).min() ?? Int64.max)
+    }
+
     /// Whether a failed car waits for every car ahead of it to pass before blaming.
     public var waitsForPredecessors: Bool { self != .gitlab }
 

@@ -10,8 +10,9 @@ public struct PlannerSettings: Hashable, Codable, Sendable {
     /// `trunk`: whether a passed longer car lands over a failed shorter one (optimistic merging;
     /// on by default).
     public var optimisticLanding: Bool?
-    /// `zuul`: the AIMD window a train starts with (20), and the least it shrinks to (3).
+    /// `zuul`: the AIMD window a train starts with (20).
     public var window: Int?
+    /// `zuul`: the least the AIMD window shrinks to (3).
     public var windowFloor: Int?
     /// `bors`: milliseconds a new batch waits after the newest change joined the queue, so that
     /// changes approved together go in one batch (bors-ng's `batch_delay_sec`; 0 by default).

@@ -15,13 +15,18 @@ extension Train {
 
     /// When `bors`' batch delay for the changes waiting ends, if it has not ended yet: the
     /// newest change waits `batchDelay` after it was queued, so that changes approved together
-    /// share one batch.
+    /// share one batch; but the oldest never waits more than ``batchDelayLimit`` delays, so
+    /// changes that keep arriving cannot hold a batch back for ever.
     var batchDelayEnd: Instant? {
         guard settings.planner == .bors, batchDelay > 0 else { return nil }
-        let newest = queue.prefix(borsBatchLimit).map(\.enqueuedAt.milliseconds).max() ?? 0
-        let end = newest + batchDelay
+        let times = queue.prefix(borsBatchLimit).map(\.enqueuedAt.milliseconds)
+        guard let newest = times.max(), let oldest = times.min() else { return nil }
+        let end = min(newest + batchDelay, oldest + Self.batchDelayLimit * batchDelay)
         return end > (now?.milliseconds ?? 0) ? Instant(milliseconds: end) : nil
     }
+
+    /// How many batch delays the oldest change of a batch waits at most.
+    static let batchDelayLimit: Int64 = 5
 
     /// Every `pollInterval`, asks for the state of each running pipeline and re-reads the target
     /// of a train with work, so that a lost webhook delays the train by at most that long.

@@ -27,3 +27,19 @@ extension Train {
     /// `bors`' batch delay in milliseconds.
     var batchDelay: Int64 { tuning.batchDelay ?? 0 }
 }
+
+extension Train {
+    /// How many cars the train may have in flight under the CI budget it shares with other
+    /// trains, with its own demand as it is now; `nil` when there is no shared budget. New cars
+    /// (and re-runs of failed ones) wait while the train is at it; running cars are never
+    /// cancelled for it.
+    public var ciAllowance: Int? {
+        guard let shared = sharedBudget else { return nil }
+        var demands = shared.others
+        demands[id] = settings.planner.demand(of: self)
+        return shared.budget.allowance(for: id, demands)
+    }
+
+    /// Whether the shared CI budget leaves room for one more car in flight.
+    var hasBudgetRoom: Bool { ciAllowance.map { cars.count(where: \.isInFlight) < $0 } ?? true }
+}

@@ -138,6 +138,8 @@ extension Train {
                 let seen = suspicions?[car.newest.number] ?? 0
                 let budget = keepsPendingFailures ? 0 : (stats ?? PlannerStats()).rerunsBeforeBlame
                 if seen < budget {
+                    // A re-run is a car in flight again: it waits for room in a shared CI budget.
+                    guard hasBudgetRoom else { continue }
                     suspicions = (suspicions ?? [:]).filter { number, _ in queue.contains { $0.number == number } }
                     suspicions?[car.newest.number] = seen + 1
                     stats = stats ?? PlannerStats()

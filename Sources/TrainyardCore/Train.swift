@@ -46,10 +46,9 @@ public struct Train: Hashable, Codable, Sendable {
     /// When the train wants a `tick` to go on (the end of `bors`' batch delay); `nil` when it
     /// waits for nothing but events.
     public var wakeAt: Instant?
-    /// How many cars the train may have in flight under a CI budget shared with other trains
-    /// (set by the engine before each event; `nil` when there is no shared budget). New cars
-    /// wait while the train is at it; running ones are never cancelled for it.
-    public var ciAllowance: Int?
+    /// The CI budget this train shares with the other trains, as the engine read it before the
+    /// event; `nil` when there is no shared budget. See ``ciAllowance``.
+    public var sharedBudget: SharedBudget?
 
     public init(id: TrainID, settings: TrainSettings = TrainSettings()) {
         self.id = id

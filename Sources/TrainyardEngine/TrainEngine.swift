@@ -159,8 +159,8 @@ public actor TrainEngine {
         var train = try await store.train(id) ?? Train(id: id, settings: project.train)
         train.settings = project.train
         let budget = try await budgetSnapshot(for: id)
-        train.ciAllowance = budget?.allowance
-        let inFlightBefore = train.cars.count(where: \.isInFlight)
+        train.sharedBudget = budget?.shared
+        let before = train.settings.planner.demand(of: train)
         var actions: [TrainAction] = extra
         for event in events {
             let produced = train.apply(event)
@@ -169,8 +169,9 @@ public actor TrainEngine {
             actions += produced
         }
         wakeups[id] = train.wakeAt
-        if let budget, train.cars.count(where: \.isInFlight) < inFlightBefore {
-            // Cars finished: trains waiting for budget get a tick to use it.
+        let after = train.settings.planner.demand(of: train)
+        if let budget, after.inFlight < before.inFlight || after.wants < before.wants {
+            // Cars finished, or the train is owed less: trains waiting for budget get a tick.
             for other in budget.waiting { wakeups[other] = clock() }
         }
         try await store.commit(train: id, state: train, actions: actions, finishing: finishing, at: clock())

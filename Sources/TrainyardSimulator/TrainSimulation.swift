@@ -119,9 +119,10 @@ struct TrainSimulation {
             }
         }
         for action in actions { perform(action) }
-        if let wake = train.wakeAt, wake.milliseconds > clock, wake != scheduledWake {
+        if let wake = train.wakeAt, wake != scheduledWake {
             scheduledWake = wake
-            events.schedule(.deliver(.tick(now: wake)), at: wake.milliseconds)
+            let at = max(wake.milliseconds, clock)
+            events.schedule(.deliver(.tick(now: Instant(milliseconds: at))), at: at)
         }
     }
 

@@ -12,9 +12,13 @@ public final class GracefulRunner: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    /// Starts `service` at once; no Unix signal stops it, only ``stop()``.
-    public init(_ service: some Service, logger: Logger) {
-        let group = ServiceGroup(configuration: .init(services: [service], logger: logger))
+    /// Starts `service` at once; no Unix signal stops it, only ``stop()``. A shutdown that takes
+    /// longer than `patience` (a connection that never finishes) becomes a cancellation.
+    public init(_ service: some Service, logger: Logger, patience: Duration = .seconds(10)) {
+        var configuration = ServiceGroupConfiguration(services: [service], logger: logger)
+        configuration.maximumGracefulShutdownDuration = patience
+        configuration.maximumCancellationDuration = patience
+        let group = ServiceGroup(configuration: configuration)
         self.group = group
         task = Task { try await group.run() }
     }

@@ -38,9 +38,31 @@ struct BenchIntakeCommand: AsyncParsableCommand {
         let app = service.application { continuation.yield($0) }
         // Stopped by a graceful shutdown: cancelling a serving task can crash NIO (apple/swift-nio#3481).
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let server = Task { try await group.run() }
+        let server = Task {
+            // A server that ends before it listens yields no port: end the wait for one.
+            defer { continuation.finish() }
+            try await group.run()
+        }
         var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw ValidationError("the service did not start") }
+        guard let port = await iterator.next() else {
+            _ = try? await server.value
+            throw ValidationError("the service did not start")
+        }
+        do {
+            try await measure(port: port)
+        } catch {
+            await group.triggerGracefulShutdown()
+            _ = try? await server.value
+            try? await service.store.close()
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        _ = try? await server.value
+        try? await service.store.close()
+    }
+
+    /// Sends the deliveries to the service listening on `port` and prints the figures.
+    func measure(port: Int) async throws {
         let url = URL(string: "http://127.0.0.1:\(port)/webhooks/gitlab")!
         let body = Data(
             #"{"object_kind":"push","ref":"refs/heads/feature","after":"da1560886d4f094c3e6c9ef40349f7d38b5d27d7","project":{"path_with_namespace":"group/app"}}"#
@@ -72,9 +94,6 @@ struct BenchIntakeCommand: AsyncParsableCommand {
             return try await group.reduce(into: []) { $0 += $1 }
         }
         let elapsed = ContinuousClock.now - started
-        await group.triggerGracefulShutdown()
-        _ = try? await server.value
-        try? await service.store.close()
         let sorted = latencies.sorted()
         func percentile(_ p: Double) -> String {
             let value = sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]

@@ -2,6 +2,8 @@ import TrainyardCore
 
 /// A project's `planner_settings:`, checked against the settings its planner reads.
 extension ConfigLoader {
+    /// Reads `planner_settings` for `planner`: every key must be one the planner reads, with a
+    /// value in its range (`PlannerSettings.set`); `${NAME}` is replaced as in other strings.
     mutating func parsePlannerSettings(_ value: Any?, planner: PlannerKind, _ path: String) -> PlannerSettings {
         var settings = PlannerSettings()
         guard let value else { return settings }
@@ -12,8 +14,12 @@ extension ConfigLoader {
             return settings
         }
         for key in map.keys.sorted() {
-            // A fraction is no whole number: leave it unreadable rather than print it as text.
-            let text = map[key] is Double ? "?" : string(map, key, path) ?? "?"
+            // A fraction, a list or a mapping is no setting's value: it is passed on as unreadable,
+            // so the problem says what the setting takes.
+            let readable =
+                PlannerSettings.keys(for: planner).contains(key) && !(map[key] is Double)
+                && map[key].flatMap(scalar) != nil
+            guard let text = readable ? string(map, key, path) : "?" else { continue }
             if let problem = settings.set(key, to: text, for: planner) {
                 problems.append(ConfigProblem(path: join(path, key), message: problem))
             }

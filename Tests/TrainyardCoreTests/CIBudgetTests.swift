@@ -25,6 +25,24 @@ struct CIBudgetTests {
         #expect(names.map { result[Self.id($0)] ?? -1 } == shares)
     }
 
+    /// Fewer slots than busy trains: the slot left over goes to the train that has waited
+    /// longest, and every train sees the same, so that train can start (no train waits for
+    /// another that waits for it).
+    @Test func aSlotLeftOverGoesToTheLongestWaitingTrain() {
+        let budget = CIBudget(limit: 1)
+        let demands: [TrainID: CIBudget.Demand] = [
+            Self.id("a"): .init(inFlight: 0, wants: 2, waitingSince: 500),
+            Self.id("b"): .init(inFlight: 0, wants: 2, waitingSince: 100),
+        ]
+        #expect(budget.shares(demands) == [Self.id("a"): 0, Self.id("b"): 1])
+        #expect(budget.allowance(for: Self.id("b"), demands) == 1, "b waited longest and may start")
+        #expect(budget.allowance(for: Self.id("a"), demands) == 0)
+        // Once b's change is merged, a has waited longest and the slot is a's.
+        var later = demands
+        later[Self.id("b")] = .init(inFlight: 0, wants: 1, waitingSince: 900)
+        #expect(budget.allowance(for: Self.id("a"), later) == 1)
+    }
+
     @Test func aBusyTrainLeavesAQuietTrainItsShare() {
         let budget = CIBudget(limit: 10)
         // The busy train used the whole budget while the quiet one had nothing queued.
@@ -51,6 +69,7 @@ struct CIBudgetTests {
         let budget = CIBudget(limit: limit)
         let names = (0..<Int.random(in: 1...5, using: &rng)).map { "t\($0)" }
         var demands = Self.demands(names.map { ($0, 0, Int.random(in: 0...12, using: &rng)) })
+        for id in demands.keys { demands[id]?.waitingSince = Int64.random(in: 0...1_000, using: &rng) }
         func plan(_ name: String) {
             let id = Self.id(name)
             guard let demand = demands[id] else { return }
@@ -74,6 +93,16 @@ struct CIBudgetTests {
         for name in names { plan(name) }
         for (id, demand) in demands {
             #expect(demand.inFlight >= min(demand.wants, shares[id] ?? 0), "seed \(seed): \(id) is starved")
+        }
+        // No deadlock: while the budget has room and no train holds more than its share (those
+        // cars finish in time; none is cancelled), some train that wants a car can start one.
+        let wanting = demands.filter { $0.value.wants > $0.value.inFlight }
+        let used = demands.values.reduce(0) { $0 + $1.inFlight }
+        let fair = budget.shares(demands)
+        if !wanting.isEmpty, used < limit, demands.allSatisfy({ $0.value.inFlight <= fair[$0.key] ?? 0 }) {
+            #expect(
+                wanting.keys.contains { budget.allowance(for: $0, demands) > demands[$0]!.inFlight },
+                "seed \(seed): every train waits for another")
         }
     }
 }

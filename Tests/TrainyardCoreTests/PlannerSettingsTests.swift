@@ -81,6 +81,21 @@ struct PlannerSettingsTests {
         #expect(train.wakeAt == nil)
     }
 
+    /// Changes that keep arriving within the delay cannot hold a batch back for ever: the oldest
+    /// waits at most five delays.
+    @Test func borsBatchDelayEndsFiveDelaysAfterTheOldestChange() {
+        var train = Train(
+            id: Fixture.train,
+            settings: TrainSettings(planner: .bors, plannerSettings: PlannerSettings(batchDelay: 10_000)))
+        _ = train.apply(.targetMoved(head: Fixture.sha("base")))
+        for number in 1...7 {
+            let queued = train.apply(.changeEnqueued(Fixture.change(number, at: Int64(number - 1) * 8)))
+            #expect(queued.builds.isEmpty, "!\(number) joins the waiting batch")
+        }
+        #expect(train.wakeAt == Instant(seconds: 1_700_000_050), "not 10 s after the newest (58 s)")
+        #expect(train.apply(.tick(now: Instant(seconds: 1_700_000_050))).builds == [Array(1...7)])
+    }
+
     @Test func skipLineWithoutInterruptingGoesBehindTheCarsInFlight() {
         var (train, _) = Fixture.queued([1, 2, 3, 4], window: 3)
         _ = Fixture.startAll(&train)
@@ -110,15 +125,15 @@ struct PlannerSettingsTests {
 
     @Test func ciAllowanceLimitsNewCarsAndCancelsNone() {
         var train = Train(id: Fixture.train, settings: TrainSettings(maxParallel: 8))
-        train.ciAllowance = 2
+        train.sharedBudget = SharedBudget(limit: 2)
         _ = train.apply(.targetMoved(head: Fixture.sha("base")))
         var builds: [[Int]] = []
         for number in 1...5 { builds += train.apply(.changeEnqueued(Fixture.change(number))).builds }
         #expect(builds == [[1], [1, 2]], "two cars: the train's share of the budget")
         _ = Fixture.startAll(&train)
-        train.ciAllowance = 1
+        train.sharedBudget = SharedBudget(limit: 1)
         #expect(train.apply(.tick(now: Instant(seconds: 1))).cancels.isEmpty, "a smaller share cancels nothing")
-        train.ciAllowance = 4
+        train.sharedBudget = SharedBudget(limit: 4)
         #expect(train.apply(.tick(now: Instant(seconds: 2))).builds == [[1, 2, 3], [1, 2, 3, 4]])
     }
 

@@ -135,8 +135,16 @@ struct TrainInvariantTests {
             world.deliver(.tick(now: world.now))
         case 88..<89:
             // The share of a global CI budget changes as other trains come and go.
-            world.train.ciAllowance =
-                Bool.random(using: &rng) ? nil : Int.random(in: 1...world.train.settings.maxParallel, using: &rng)
+            let other = TrainID(forge: "gitlab", project: "group/other", target: "main")
+            let demand = CIBudget.Demand(
+                inFlight: Int.random(in: 0...2, using: &rng), wants: Int.random(in: 0...4, using: &rng),
+                waitingSince: Int64.random(in: 0...2_000_000_000_000, using: &rng))
+            world.train.sharedBudget =
+                Bool.random(using: &rng)
+                ? nil
+                : SharedBudget(
+                    limit: Int.random(in: 1...world.train.settings.maxParallel, using: &rng),
+                    others: Bool.random(using: &rng) ? [other: demand] : [:])
         case 89..<90:
             if world.train.pause == nil, Double.random(in: 0..<1, using: &rng) < 0.7 {
                 world.deliver(.trainPaused(reason: "fuzz", by: "@fuzz"))
@@ -157,6 +165,10 @@ struct TrainInvariantTests {
     /// nothing is left to do; a train waiting for a wake-up gets its tick.
     static func settle(_ world: inout TrainWorld) {
         world.deliver(.trainResumed(by: "@fuzz"))
+        // The other trains sharing a CI budget finish their cars and leave it to this one; the
+        // engine's regular tick lets the train use it.
+        world.train.sharedBudget?.others = [:]
+        world.deliver(.tick(now: world.now))
         for _ in 0..<2_000 {
             if !world.pending.isEmpty {
                 world.deliver(world.pending.removeFirst())

@@ -145,6 +145,10 @@ struct ConfigLoaderTests {
             "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: zuul\n    planner_settings:\n      window_floor: 25",
             "projects[0].planner_settings.window_floor", "above the default window of 20"
         ),
+        (
+            "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: mergify\n    planner_settings:\n      batch_size: [4]",
+            "projects[0].planner_settings.batch_size", "expected a whole number from 1 to 100"
+        ),
         ("ci_budget: 0", "ci_budget", "whole number from 1 to 10000"),
         ("ci_budget: lots", "ci_budget", "whole number from 1 to 10000"),
     ])

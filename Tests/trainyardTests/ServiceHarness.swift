@@ -48,30 +48,38 @@ final class ServiceHarness: Sendable {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let gitlab = FakeGitLab(root: root.appendingPathComponent("gitlab"))
-        try await gitlab.start()
-        if let policy { await gitlab.setCIPolicy(policy) }
-        let project = try await gitlab.createProject(path: Self.project, files: files)
-        let token = await gitlab.token
-        var config = TrainyardConfig()
-        config.listen = .init(host: "127.0.0.1", port: 0)
-        config.storage = .sqlite(path: root.appendingPathComponent("trainyard/trainyard.db").path)
-        config.apiTokens = [Self.apiToken]
-        config.forges = [
-            "gitlab": .init(
-                name: "gitlab", kind: "gitlab", url: gitlab.baseURL, token: token, webhookSecret: Self.webhookSecret)
-        ]
-        config.projects = [
-            .init(
-                forge: "gitlab", path: Self.project, targets: ["main"], gitURL: project.gitURL.absoluteString,
-                maxParallel: maxParallel)
-        ]
-        config.projects[0].planner = planner
-        let (port, runner, store) = try await launch(config)
-        config.listen.port = port
-        await gitlab.addWebhook(
-            project: Self.project, url: URL(string: "http://127.0.0.1:\(port)/webhooks/gitlab")!,
-            token: Self.webhookSecret)
-        return ServiceHarness(root: root, gitlab: gitlab, config: config, port: port, runner: runner, store: store)
+        // A harness that fails to start stops what it started.
+        do {
+            try await gitlab.start()
+            if let policy { await gitlab.setCIPolicy(policy) }
+            let project = try await gitlab.createProject(path: Self.project, files: files)
+            let token = await gitlab.token
+            var config = TrainyardConfig()
+            config.listen = .init(host: "127.0.0.1", port: 0)
+            config.storage = .sqlite(path: root.appendingPathComponent("trainyard/trainyard.db").path)
+            config.apiTokens = [Self.apiToken]
+            config.forges = [
+                "gitlab": .init(
+                    name: "gitlab", kind: "gitlab", url: gitlab.baseURL, token: token, webhookSecret: Self.webhookSecret
+                )
+            ]
+            config.projects = [
+                .init(
+                    forge: "gitlab", path: Self.project, targets: ["main"], gitURL: project.gitURL.absoluteString,
+                    maxParallel: maxParallel)
+            ]
+            config.projects[0].planner = planner
+            let (port, runner, store) = try await launch(config)
+            config.listen.port = port
+            await gitlab.addWebhook(
+                project: Self.project, url: URL(string: "http://127.0.0.1:\(port)/webhooks/gitlab")!,
+                token: Self.webhookSecret)
+            return ServiceHarness(root: root, gitlab: gitlab, config: config, port: port, runner: runner, store: store)
+        } catch {
+            await gitlab.stop()
+            try? FileManager.default.removeItem(at: root)
+            throw error
+        }
     }
 
     /// Runs the service described by `config`; returns the port it listens on.
