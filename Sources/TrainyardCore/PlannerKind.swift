@@ -101,7 +101,10 @@ public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
         case .zuul:
             return Reparenting.cars(
                 for: train, window: min(window, train.zuulWindow), unit: 1, held: held)
-        case .trunk, .mergify:
+        case .trunk:
+            return Reparenting.cars(
+                for: train, window: window, unit: train.vendorBatch, held: held, bisection: train.bisectionConcurrency)
+        case .mergify:
             return Reparenting.cars(for: train, window: window, unit: train.vendorBatch, held: held)
         case .submitqueue:
             let stats = train.stats ?? PlannerStats()

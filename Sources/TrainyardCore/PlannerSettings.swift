@@ -7,6 +7,9 @@ public struct PlannerSettings: Hashable, Codable, Sendable {
     public var batchSize: Int?
     /// `trunk`: how many failed longer cars end a pending failure (2).
     public var pendingFailureDepth: Int?
+    /// `trunk`: cars for bisecting failed batches on top of `maxParallel` (Trunk's
+    /// `bisectionConcurrency`; 0 by default: bisection shares the main concurrency).
+    public var bisectionConcurrency: Int?
     /// `trunk`: whether a passed longer car lands over a failed shorter one (optimistic merging;
     /// on by default).
     public var optimisticLanding: Bool?
@@ -20,8 +23,9 @@ public struct PlannerSettings: Hashable, Codable, Sendable {
 
     public init(
         batchSize: Int? = nil, pendingFailureDepth: Int? = nil, optimisticLanding: Bool? = nil, window: Int? = nil,
-        windowFloor: Int? = nil, batchDelay: Int64? = nil
+        windowFloor: Int? = nil, batchDelay: Int64? = nil, bisectionConcurrency: Int? = nil
     ) {
+        self.bisectionConcurrency = bisectionConcurrency
         self.batchSize = batchSize
         self.pendingFailureDepth = pendingFailureDepth
         self.optimisticLanding = optimisticLanding
@@ -33,7 +37,7 @@ public struct PlannerSettings: Hashable, Codable, Sendable {
     /// The settings each planner reads, by their configuration names.
     public static func keys(for planner: PlannerKind) -> [String] {
         switch planner {
-        case .trunk: ["batch_size", "pending_failure_depth", "optimistic_landing"]
+        case .trunk: ["batch_size", "pending_failure_depth", "optimistic_landing", "bisection_concurrency"]
         case .mergify, .adaptive: ["batch_size"]
         case .bors: ["batch_size", "batch_delay_seconds"]
         case .zuul: ["window", "window_floor"]
@@ -54,7 +58,13 @@ public struct PlannerSettings: Hashable, Codable, Sendable {
             optimisticLanding = flag
             return nil
         }
-        let range = key == "batch_delay_seconds" ? 0...3_600 : key == "pending_failure_depth" ? 1...10 : 1...100
+        let range: ClosedRange<Int>
+        switch key {
+        case "batch_delay_seconds": range = 0...3_600
+        case "pending_failure_depth": range = 1...10
+        case "bisection_concurrency": range = 0...100
+        default: range = 1...100
+        }
         guard let number = Int(text), range.contains(number) else {
             return "expected a whole number from \(range.lowerBound) to \(range.upperBound)"
         }
@@ -63,6 +73,7 @@ public struct PlannerSettings: Hashable, Codable, Sendable {
         case "pending_failure_depth": pendingFailureDepth = number
         case "window": window = number
         case "window_floor": windowFloor = number
+        case "bisection_concurrency": bisectionConcurrency = number
         default: batchDelay = Int64(number) * 1_000
         }
         return nil

@@ -15,9 +15,12 @@ enum Reparenting {
     static let adaptiveBatchLimit = 16
 
     /// The cars to keep in flight, each as queue indices in order.
-    /// - Parameter held: how many running cars hold a pending failure (they run outside the plan,
-    ///   within the same budget).
-    static func cars(for train: Train, window: Int, unit: Int, held: Int) -> [[Int]] {
+    /// - Parameters:
+    ///   - held: how many running cars hold a pending failure (they run outside the plan, within
+    ///     the same budget).
+    ///   - bisection: cars for the parts of failed batches on top of `window` (Trunk's
+    ///     `bisectionConcurrency`); with 0 they share the window.
+    static func cars(for train: Train, window: Int, unit: Int, held: Int, bisection: Int = 0) -> [[Int]] {
         let queue = train.queue
         guard !queue.isEmpty, window > 0 else { return [] }
         // A car run again after a failure is expected to fail again: the cars behind it do not
@@ -47,9 +50,13 @@ enum Reparenting {
         var next = 0
         // Cars being run again keep running outside the plan, within the same budget.
         let budget = window - train.cars.filter(\.isRerunning).count - held
-        while wanted.count < budget {
+        var (placed, bisecting) = (0, 0)
+        while placed < budget || bisecting < bisection {
             let segment: Range<Int>
-            if !segments.isEmpty {
+            // Whether the car tests a part of a failed batch (bisection), whether the part was
+            // just split off or an existing car already holds it.
+            var part = !segments.isEmpty
+            if part {
                 segment = segments.removeFirst()
             } else if next < queue.count {
                 // Existing cars that extend what is included by the next changes keep their
@@ -58,6 +65,7 @@ enum Reparenting {
                 let existing = kept.shortest(after: included.count, matching: queue, from: next)
                 let failing = broken.shortest(after: included.count, matching: queue, from: next)
                 let length = [existing, failing].compactMap { $0 }.min() ?? unit
+                part = failing.map { length < $0 } ?? false
                 segment = next..<min(next + length, queue.count)
                 next = segment.upperBound
             } else {
@@ -69,6 +77,13 @@ enum Reparenting {
                 let middle = segment.lowerBound + segment.count / 2
                 segments.insert(contentsOf: [segment.lowerBound..<middle, middle..<segment.upperBound], at: 0)
                 continue
+            }
+            if part && bisecting < bisection {
+                bisecting += 1
+            } else if placed < budget {
+                placed += 1
+            } else {
+                break
             }
             wanted.append(included + Array(segment))
             kept.narrow(at: included.count, to: numbers[included.count...])

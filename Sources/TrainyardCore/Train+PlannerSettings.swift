@@ -17,6 +17,9 @@ extension Train {
     /// The largest batch `adaptive` may choose.
     var adaptiveBatchLimit: Int { tuning.batchSize ?? Reparenting.adaptiveBatchLimit }
 
+    /// `trunk`'s cars for bisection on top of `maxParallel` (0: bisection shares it).
+    var bisectionConcurrency: Int { settings.planner == .trunk ? tuning.bisectionConcurrency ?? 0 : 0 }
+
     /// `trunk`'s pending failure depth.
     var trunkPendingDepth: Int { tuning.pendingFailureDepth ?? Self.pendingFailureDepth }
 

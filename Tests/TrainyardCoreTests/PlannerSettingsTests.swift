@@ -47,6 +47,20 @@ struct PlannerSettingsTests {
         #expect(!second.comments(on: 1).isEmpty == blamedAtOnce)
     }
 
+    /// Trunk's bisection concurrency: the parts of a failed batch get cars of their own on top of
+    /// `max_parallel`. With a window of 2 and the ten-change car held by the pending failure, one
+    /// slot is left: without it only `[1,2]` is tested; with 2 more, `[1,2,3]` and `[1,2,3,4]` too.
+    @Test(arguments: [(0, [[1, 2]]), (2, [[1, 2], [1, 2, 3], [1, 2, 3, 4]])])
+    func trunkBisectionConcurrency(bisection: Int, builds: [[Int]]) {
+        var (train, first) = Fixture.resumed(
+            Array(1...10), window: 2, planner: .trunk, tuning: PlannerSettings(bisectionConcurrency: bisection))
+        #expect(first.builds == [[1, 2, 3, 4, 5], Array(1...10)])
+        _ = Fixture.startAll(&train)
+        let failed = Fixture.finish(&train, car: 1, .failed)
+        #expect(failed.builds == builds)
+        #expect(Fixture.startAll(&train).builds.isEmpty, "the plan is stable once its cars exist")
+    }
+
     @Test func zuulWindowAndFloorAreSettings() {
         var (train, first) = Fixture.resumed(
             [1, 2, 3, 4], window: 8, planner: .zuul, tuning: PlannerSettings(window: 2, windowFloor: 1))

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TrainyardCore
+@testable import TrainyardCore
 
 /// Seeded randomized sequences of events, including stale, duplicated, reordered and lost
 /// deliveries, target moves and head updates, checked against the safety invariants after every
@@ -194,7 +194,8 @@ struct TrainInvariantTests {
             pendingFailureDepth: maybe(Int.random(in: 1...3, using: &rng)),
             optimisticLanding: maybe(Bool.random(using: &rng)),
             window: maybe(window), windowFloor: maybe(Int.random(in: 1...window, using: &rng)),
-            batchDelay: maybe(Int64.random(in: 0...60_000, using: &rng)))
+            batchDelay: maybe(Int64.random(in: 0...60_000, using: &rng)),
+            bisectionConcurrency: maybe(Int.random(in: 0...3, using: &rng)))
     }
 
     static func check(_ world: TrainWorld) -> String? {
@@ -225,7 +226,7 @@ struct TrainInvariantTests {
         let counted =
             world.train.settings.planner.usesSubsets || world.train.settings.planner == .bors
             ? world.train.cars.filter(\.isInFlight) : world.train.cars
-        if counted.count > world.train.settings.maxParallel {
+        if counted.count > world.train.settings.maxParallel + world.train.bisectionConcurrency {
             return "more cars than the window: \(world.train.settings.planner) \(world.train.settings.plannerSettings) "
                 + "\(world.train.cars.map { ($0.changes.map(\.number), $0.status.rawValue) })"
         }

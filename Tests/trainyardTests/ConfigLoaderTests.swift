@@ -119,7 +119,7 @@ struct ConfigLoaderTests {
         (
             "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: trunk\n    planner_settings:\n      window: 4",
             "projects[0].planner_settings.window",
-            "not a setting of the `trunk` planner; its settings are batch_size, pending_failure_depth, optimistic_landing"
+            "not a setting of the `trunk` planner; its settings are batch_size, pending_failure_depth, optimistic_landing, bisection_concurrency"
         ),
         (
             "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: prefix\n    planner_settings:\n      batch_size: 4",
