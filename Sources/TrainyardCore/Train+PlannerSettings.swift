@@ -43,6 +43,6 @@ extension Train {
         return shared.budget.allowance(for: id, demands)
     }
 
-    /// Whether the shared CI budget leaves room for one more car in flight.
-    var hasBudgetRoom: Bool { ciAllowance.map { cars.count(where: \.isInFlight) < $0 } ?? true }
+    /// How many more cars the shared CI budget lets the train put in flight (`Int.max` without one).
+    var budgetRoom: Int { ciAllowance.map { $0 - cars.count(where: \.isInFlight) } ?? Int.max }
 }

@@ -139,7 +139,7 @@ extension Train {
                 let budget = keepsPendingFailures ? 0 : (stats ?? PlannerStats()).rerunsBeforeBlame
                 if seen < budget {
                     // A re-run is a car in flight again: it waits for room in a shared CI budget.
-                    guard hasBudgetRoom else { continue }
+                    guard budgetRoom > 0 else { continue }
                     suspicions = (suspicions ?? [:]).filter { number, _ in queue.contains { $0.number == number } }
                     suspicions?[car.newest.number] = seen + 1
                     stats = stats ?? PlannerStats()
@@ -248,7 +248,7 @@ extension Train {
             dropped = !unwanted.isEmpty
         }
         var have = CarKeySet(cars.lazy.map { $0.changes.map(\.number) })
-        var room = ciAllowance.map { $0 - cars.count(where: \.isInFlight) } ?? Int.max
+        var room = budgetRoom
         for indices in wanted where !indices.isEmpty {
             let numbers = indices.map { queue[$0].number }
             guard !have.contains(numbers) else { continue }
