@@ -119,7 +119,8 @@ public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
             let stats = train.stats ?? PlannerStats()
             guard unit == 1 else {
                 let depth = Reparenting.usefulDepth(unit: unit, failureRate: stats.failureRate)
-                return Reparenting.cars(for: train, window: min(window, depth), unit: unit, held: held)
+                return Reparenting.cars(
+                    for: train, window: min(window, depth), unit: unit, held: held, copies: train.replicaCount)
             }
             return SpeculationTree.cars(
                 for: train, budget: window - train.cars.filter(\.isRerunning).count, good: 1 - stats.failureRate,

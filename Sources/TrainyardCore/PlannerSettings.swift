@@ -20,11 +20,15 @@ public struct PlannerSettings: Hashable, Codable, Sendable {
     /// `bors`: milliseconds a new batch waits after the newest change joined the queue, so that
     /// changes approved together go in one batch (bors-ng's `batch_delay_sec`; 0 by default).
     public var batchDelay: Int64?
+    /// `adaptive`: the most copies of each car it runs at once on flaky CI (4; 1 turns replicas
+    /// off).
+    public var replicas: Int?
 
     public init(
         batchSize: Int? = nil, pendingFailureDepth: Int? = nil, optimisticLanding: Bool? = nil, window: Int? = nil,
-        windowFloor: Int? = nil, batchDelay: Int64? = nil, bisectionConcurrency: Int? = nil
+        windowFloor: Int? = nil, batchDelay: Int64? = nil, bisectionConcurrency: Int? = nil, replicas: Int? = nil
     ) {
+        self.replicas = replicas
         self.bisectionConcurrency = bisectionConcurrency
         self.batchSize = batchSize
         self.pendingFailureDepth = pendingFailureDepth
@@ -38,7 +42,8 @@ public struct PlannerSettings: Hashable, Codable, Sendable {
     public static func keys(for planner: PlannerKind) -> [String] {
         switch planner {
         case .trunk: ["batch_size", "pending_failure_depth", "optimistic_landing", "bisection_concurrency"]
-        case .mergify, .adaptive: ["batch_size"]
+        case .mergify: ["batch_size"]
+        case .adaptive: ["batch_size", "replicas"]
         case .bors: ["batch_size", "batch_delay_seconds"]
         case .zuul: ["window", "window_floor"]
         case .prefix, .serial, .gitlab, .github, .githubHeadgreen, .submitqueue: []
@@ -63,6 +68,7 @@ public struct PlannerSettings: Hashable, Codable, Sendable {
         case "batch_delay_seconds": range = 0...3_600
         case "pending_failure_depth": range = 1...10
         case "bisection_concurrency": range = 0...100
+        case "replicas": range = 1...PlannerStats.replicaLimit
         default: range = 1...100
         }
         guard let number = Int(text), range.contains(number) else {
@@ -74,6 +80,7 @@ public struct PlannerSettings: Hashable, Codable, Sendable {
         case "window": window = number
         case "window_floor": windowFloor = number
         case "bisection_concurrency": bisectionConcurrency = number
+        case "replicas": replicas = number
         default: batchDelay = Int64(number) * 1_000
         }
         return nil

@@ -20,7 +20,10 @@ enum Reparenting {
     ///     the same budget).
     ///   - bisection: cars for the parts of failed batches on top of `window` (Trunk's
     ///     `bisectionConcurrency`); with 0 they share the window.
-    static func cars(for train: Train, window: Int, unit: Int, held: Int, bisection: Int = 0) -> [[Int]] {
+    ///   - copies: how many copies of each car will run (replicas), so the window holds fewer cars.
+    static func cars(
+        for train: Train, window: Int, unit: Int, held: Int, bisection: Int = 0, copies: Int = 1
+    ) -> [[Int]] {
         let queue = train.queue
         guard !queue.isEmpty, window > 0 else { return [] }
         // A car run again after a failure is expected to fail again: the cars behind it do not
@@ -34,6 +37,7 @@ enum Reparenting {
         func isFailing(_ car: Car) -> Bool {
             if !flaky && car.isRerunning { return true }
             return car.status == .failed && !(landsOverFailures && train.knownToPass(car.changes[...]))
+                && !(copies > 1 && train.hasLiveTwin(car))
         }
         let failingFlags = train.cars.map(isFailing)
         let failing = train.cars.indices.filter { failingFlags[$0] }.map { train.cars[$0].changes.map(\.number) }
@@ -49,7 +53,8 @@ enum Reparenting {
         var segments: [Range<Int>] = []
         var next = 0
         // Cars being run again keep running outside the plan, within the same budget.
-        let budget = window - train.cars.filter(\.isRerunning).count - held
+        let room = window - train.cars.filter(\.isRerunning).count - held
+        let budget = room > 0 ? max(1, room / max(1, copies)) : room
         var (placed, bisecting) = (0, 0)
         while placed < budget || bisecting < bisection {
             let segment: Range<Int>
@@ -138,8 +143,13 @@ enum Reparenting {
         return depth
     }
 
+    /// How many changes a train must have removed before `adaptive` leaves batches for one change
+    /// per car: at the prior, a single removal early on (in a burst) already reads as 1 in 10.
+    static let failuresBeforeSpeculating = 3
+
     /// The batch size of the `adaptive` planner: one change per car while failures are common
-    /// (1 in 12 or more: a failed batch then costs more than it saves); otherwise about 1/√p (the
+    /// (1 in 12 or more, once ``failuresBeforeSpeculating`` changes were removed: a failed batch
+    /// then costs more than it saves); otherwise about 1/√p (the
     /// best batch for a failure rate p, estimated from the train's own history), at most 5 until
     /// the backlog passes ten times the budget, then growing with it up to 1/√p and 16.
     static func batchSize(for train: Train) -> Int {
@@ -147,45 +157,7 @@ enum Reparenting {
         let backlog = train.queue.count
         let stats = train.stats ?? PlannerStats()
         let limit = max(1, min(train.adaptiveBatchLimit, Int((1 / stats.failureRate.squareRoot()).rounded())))
-        guard stats.failureRate < 0.08 else { return 1 }
+        guard stats.failureRate < 0.08 || stats.blamed < failuresBeforeSpeculating else { return 1 }
         return max(min(limit, 5), min(limit, (backlog + 2 * budget - 1) / (2 * budget)))
-    }
-}
-
-/// What a train learnt from its own history, for the planners that adapt.
-public struct PlannerStats: Hashable, Codable, Sendable {
-    /// Changes landed.
-    public var landed: Int = 0
-    /// Changes removed because their car failed.
-    public var blamed: Int = 0
-    /// Failed pipelines that were run again.
-    public var retried: Int = 0
-    /// Of those, the ones that then passed (so the failure was a flake).
-    public var retriedPassed: Int = 0
-    /// Failed cars whose changes landed in a longer car that passed: proven flakes, seen without
-    /// running anything again.
-    public var provenFlakes: Int = 0
-
-    public init() {}
-
-    /// The share of changes that break the build, with a prior of 1 in 20.
-    public var failureRate: Double { Double(blamed + 1) / Double(blamed + landed + 20) }
-
-    /// The share of failures that were flakes (they passed when run again, or a longer car with
-    /// the same changes passed), with a prior of 1 in 4.
-    public var flakeShare: Double {
-        Double(retriedPassed + provenFlakes + 1) / Double(retried + provenFlakes + blamed + 4)
-    }
-
-    /// How many times the `adaptive` planner runs a failed car again before blaming its change:
-    /// enough that a good change is rarely removed for flakes when flakes are common, none when
-    /// failures are nearly always real.
-    public var rerunsBeforeBlame: Int {
-        switch flakeShare {
-        case 0.6...: return 3
-        case 0.45..<0.6: return 2
-        case 0.2..<0.45: return 1
-        default: return 0
-        }
     }
 }

@@ -104,10 +104,9 @@ extension Train {
             return
         case .success:
             cars[index].status = .passed
-            if cars[index].reruns > 0 {
-                stats = stats ?? PlannerStats()
-                stats?.retriedPassed += 1
-            }
+            stats = stats ?? PlannerStats()
+            stats?.passedRuns += 1
+            if cars[index].reruns > 0 { stats?.retriedPassed += 1 }
         case .failed:
             cars[index].reruns += 1
             let runs = cars[index].reruns
@@ -151,8 +150,9 @@ extension Train {
         // Cars that start with the landed changes hold the same trees on the new target; the
         // others (shorter cars, and skip-variants that bet against a landed change) are done.
         var survivors: [Car] = []
+        // Failed shorter cars and failed copies of the landed car (replicas) tested good trees.
         let flakes = cars.filter {
-            $0.status == .failed && $0.changes.count < count && landed.starts(with: $0.changes[...])
+            $0.status == .failed && $0.changes.count <= count && landed.starts(with: $0.changes[...])
         }
         .count
         for (offset, car) in cars.enumerated() {

@@ -25,6 +25,8 @@ extension Train {
     /// still runs and fewer than ``pendingDepth`` of them have failed.
     func isPendingFailure(_ car: Car) -> Bool {
         guard keepsPendingFailures else { return false }
+        // A failed copy waits while a twin runs (replicas).
+        if hasLiveTwin(car) { return true }
         let count = car.changes.count
         let holders = cars.indices.filter { index in
             cars[index].changes.count > count && Car.starts(cars[index].changes, with: car.changes[...])

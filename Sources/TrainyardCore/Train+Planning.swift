@@ -201,7 +201,8 @@ extension Train {
     /// them failed, or is being run again): the `adaptive` planner lands it rather than let a
     /// change that is probably bad hold up the good ones behind it. The longest such car.
     func passedCarSkippingFailingChanges() -> Int? {
-        let failing = Set(cars.filter { $0.status == .failed || $0.isRerunning }.map(\.newest.number))
+        let failing = Set(
+            cars.filter { ($0.status == .failed && !hasLiveTwin($0)) || $0.isRerunning }.map(\.newest.number))
         guard !failing.isEmpty else { return nil }
         var best: Int?
         for (k, car) in cars.enumerated() where car.status == .passed {
@@ -255,14 +256,33 @@ extension Train {
             guard room > 0 else { break }
             room -= 1
             have.insert(numbers)
-            let id = CarID(nextCar)
-            nextCar += 1
-            let changes = indices.map { queue[$0] }
-            var car = Car(id: id, base: head, changes: changes)
-            car.parent = longestCar(extendedBy: changes)
-            cars.insert(car, at: cars.firstIndex { $0.changes.count > changes.count } ?? cars.count)
-            actions.append(.buildCar(car: id, ref: ref(for: id), base: head, changes: changes))
+            addCar(indices.map { queue[$0] }, on: head, &actions)
+        }
+        let copies = replicaCount
+        // Replicas: further copies of the wanted cars, front first, once every wanted car has one,
+        // within the window as well as the budget.
+        room = min(room, settings.maxParallel - cars.count(where: \.isInFlight))
+        guard copies > 1, room > 0 else { return dropped }
+        var held: [[Int]: Int] = [:]
+        for car in cars { held[car.changes.map(\.number), default: 0] += 1 }
+        for indices in wanted where !indices.isEmpty {
+            let numbers = indices.map { queue[$0].number }
+            while held[numbers, default: 0] < copies && room > 0 {
+                room -= 1
+                held[numbers, default: 0] += 1
+                addCar(indices.map { queue[$0] }, on: head, &actions)
+            }
         }
         return dropped
+    }
+
+    /// Builds a new car holding `changes` on `head`, in order of length.
+    private mutating func addCar(_ changes: [Change], on head: SHA, _ actions: inout [TrainAction]) {
+        let id = CarID(nextCar)
+        nextCar += 1
+        var car = Car(id: id, base: head, changes: changes)
+        car.parent = longestCar(extendedBy: changes)
+        cars.insert(car, at: cars.firstIndex { $0.changes.count > changes.count } ?? cars.count)
+        actions.append(.buildCar(car: id, ref: ref(for: id), base: head, changes: changes))
     }
 }

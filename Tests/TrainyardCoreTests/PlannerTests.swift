@@ -197,3 +197,16 @@ extension PlannerTests {
         #expect(passed.lands == [CarID(2)], "all ten land in the car that passed")
     }
 }
+
+extension PlannerTests {
+    /// One removal early on (a burst) reads as a failure rate of 1 in 10, but `adaptive` keeps
+    /// batching until three changes were removed; then a high rate means one change per car.
+    @Test(arguments: [(1, 0, [[1, 2, 3], [1, 2, 3, 4, 5, 6]]), (3, 10, [[1]])])
+    func adaptiveLeavesBatchesOnlyAfterThreeRemovals(blamed: Int, landed: Int, builds: [[Int]]) {
+        var stats = PlannerStats()
+        stats.blamed = blamed
+        stats.landed = landed
+        let (_, first) = Fixture.resumed(Array(1...6), window: 4, planner: .adaptive, stats: stats)
+        #expect(Array(first.builds.prefix(builds.count)) == builds)
+    }
+}

@@ -38,6 +38,7 @@ struct TrainInvariantTests {
         world.train.settings.flakeRetries = Int.random(in: 0...1, using: &rng)
         world.flakeRate = [0.0, 0.05, 0.2].randomElement(using: &rng)!
         world.train.settings.plannerSettings = randomPlannerSettings(&rng)
+        if Bool.random(using: &rng) { world.train.stats = randomStats(&rng) }
         let changeCount = Int.random(in: 1...10, using: &rng)
         for number in 1...changeCount {
             let head = world.newCommit()
@@ -196,6 +197,18 @@ struct TrainInvariantTests {
             window: maybe(window), windowFloor: maybe(Int.random(in: 1...window, using: &rng)),
             batchDelay: maybe(Int64.random(in: 0...60_000, using: &rng)),
             bisectionConcurrency: maybe(Int.random(in: 0...3, using: &rng)))
+    }
+
+    /// What a train might have learnt, from reliable to very flaky CI (so `adaptive` runs replicas).
+    static func randomStats(_ rng: inout SplitMix64) -> PlannerStats {
+        var stats = PlannerStats()
+        stats.landed = Int.random(in: 0...400, using: &rng)
+        stats.blamed = Int.random(in: 0...20, using: &rng)
+        stats.retried = Int.random(in: 0...20, using: &rng)
+        stats.retriedPassed = Int.random(in: 0...stats.retried, using: &rng)
+        stats.passedRuns = Int.random(in: 0...300, using: &rng)
+        stats.provenFlakes = Int.random(in: 0...300, using: &rng)
+        return stats
     }
 
     static func check(_ world: TrainWorld) -> String? {

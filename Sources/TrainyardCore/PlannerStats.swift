@@ -1,0 +1,82 @@
+/// What a train learnt from its own history, for the planners that adapt.
+public struct PlannerStats: Hashable, Codable, Sendable {
+    /// Changes landed.
+    public var landed: Int = 0
+    /// Changes removed because their car failed.
+    public var blamed: Int = 0
+    /// Failed pipelines that were run again.
+    public var retried: Int = 0
+    /// Of those, the ones that then passed (so the failure was a flake).
+    public var retriedPassed: Int = 0
+    /// Failed cars whose changes landed in a longer car that passed, or in a copy of the same car
+    /// (replicas): proven flakes, seen without running anything again.
+    public var provenFlakes: Int = 0
+    /// Pipelines that passed.
+    public var passedRuns: Int = 0
+
+    public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case landed, blamed, retried, retriedPassed, provenFlakes, passedRuns
+    }
+
+    /// Decodes stats stored before a field existed with that field at zero.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        landed = try container.decodeIfPresent(Int.self, forKey: .landed) ?? 0
+        blamed = try container.decodeIfPresent(Int.self, forKey: .blamed) ?? 0
+        retried = try container.decodeIfPresent(Int.self, forKey: .retried) ?? 0
+        retriedPassed = try container.decodeIfPresent(Int.self, forKey: .retriedPassed) ?? 0
+        provenFlakes = try container.decodeIfPresent(Int.self, forKey: .provenFlakes) ?? 0
+        passedRuns = try container.decodeIfPresent(Int.self, forKey: .passedRuns) ?? 0
+    }
+
+    /// The share of changes that break the build, with a prior of 1 in 20.
+    public var failureRate: Double { Double(blamed + 1) / Double(blamed + landed + 20) }
+
+    /// The share of failures that were flakes (they passed when run again, or a longer car with
+    /// the same changes passed), with a prior of 1 in 4.
+    public var flakeShare: Double {
+        Double(retriedPassed + provenFlakes + 1) / Double(retried + provenFlakes + blamed + 4)
+    }
+
+    /// How many times the `adaptive` planner runs a failed car again before blaming its change:
+    /// enough that a good change is rarely removed for flakes when flakes are common, none when
+    /// failures are nearly always real.
+    public var rerunsBeforeBlame: Int {
+        switch flakeShare {
+        case 0.6...: return 3
+        case 0.45..<0.6: return 2
+        case 0.2..<0.45: return 1
+        default: return 0
+        }
+    }
+
+    /// How often a pipeline of a good tree fails: the failed runs proven to be flakes (they passed
+    /// when run again, or a car holding the same changes passed) against every run known to have
+    /// tested a good tree, with a prior of 1 in 20.
+    public var flakeRate: Double {
+        let flakes = retriedPassed + provenFlakes
+        return Double(flakes + 1) / Double(flakes + passedRuns + 20)
+    }
+
+    /// The most copies of a car the `adaptive` planner runs.
+    public static let replicaLimit = 4
+
+    /// How many copies of each car the `adaptive` planner runs at once while it batches: enough
+    /// that every copy of a car holding only good changes fails together at most 1 time in 10 (one
+    /// copy that passes proves the car), at most 4; a single copy while under 1 run in 10 is a
+    /// flake. More copies leave fewer batches in flight: 4 copies at a flake rate of 1 in 4 made
+    /// the simulator's flaky scenario slower than 2 (see docs/benchmarks.md).
+    public var replicas: Int {
+        let rate = flakeRate
+        guard rate >= 0.1 else { return 1 }
+        var copies = 1
+        var allFail = rate
+        while allFail > 0.1 && copies < Self.replicaLimit {
+            copies += 1
+            allFail *= rate
+        }
+        return copies
+    }
+}
