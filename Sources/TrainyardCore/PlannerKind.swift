@@ -117,13 +117,16 @@ public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
             // CI than the time they save).
             let unit = Reparenting.batchSize(for: train)
             let stats = train.stats ?? PlannerStats()
+            let copies = train.replicaCount
+            let outside = train.copiesOutsidePlan(copies)
             guard unit == 1 else {
                 let depth = Reparenting.usefulDepth(unit: unit, failureRate: stats.failureRate)
                 return Reparenting.cars(
-                    for: train, window: min(window, depth), unit: unit, held: held, copies: train.replicaCount)
+                    for: train, window: min(window, depth), unit: unit, held: held + outside, copies: copies)
             }
             return SpeculationTree.cars(
-                for: train, budget: window - train.cars.filter(\.isRerunning).count, good: 1 - stats.failureRate,
+                for: train, budget: window - train.cars.filter(\.isRerunning).count - outside,
+                good: 1 - stats.failureRate,
                 suspectGood: stats.flakeShare > 0.5 ? stats.flakeShare : min(0.45, stats.flakeShare),
                 variantThreshold: stats.failureRate >= 0.05 ? 0.01 : 1)
         }

@@ -73,7 +73,7 @@ public struct PlannerStats: Hashable, Codable, Sendable {
         guard rate >= 0.1 else { return 1 }
         var copies = 1
         var allFail = rate
-        while allFail > 0.1 && copies < Self.replicaLimit {
+        while allFail >= 0.1 && copies < Self.replicaLimit {
             copies += 1
             allFail *= rate
         }

@@ -37,7 +37,7 @@ enum Reparenting {
         func isFailing(_ car: Car) -> Bool {
             if !flaky && car.isRerunning { return true }
             return car.status == .failed && !(landsOverFailures && train.knownToPass(car.changes[...]))
-                && !(copies > 1 && train.hasLiveTwin(car))
+                && !train.hasLiveTwin(car)
         }
         let failingFlags = train.cars.map(isFailing)
         let failing = train.cars.indices.filter { failingFlags[$0] }.map { train.cars[$0].changes.map(\.number) }

@@ -24,9 +24,9 @@ extension Train {
     /// Whether a failed car waits for longer cars that hold it before it blames: while one of them
     /// still runs and fewer than ``pendingDepth`` of them have failed.
     func isPendingFailure(_ car: Car) -> Bool {
-        guard keepsPendingFailures else { return false }
-        // A failed copy waits while a twin runs (replicas).
+        // A failed copy waits while a twin runs (replicas), even once batching ended.
         if hasLiveTwin(car) { return true }
+        guard keepsPendingFailures else { return false }
         let count = car.changes.count
         let holders = cars.indices.filter { index in
             cars[index].changes.count > count && Car.starts(cars[index].changes, with: car.changes[...])

@@ -240,10 +240,12 @@ extension Train {
         let wantedNumbers = CarKeySet(wanted.lazy.map { $0.map { queue[$0].number } })
         if settings.planner.cancelsUnwanted {
             let held = Set(holding.map(\.id))
-            let unwanted = cars.filter { car in
-                car.isInFlight && !car.isRerunning && !held.contains(car.id)
-                    && !wantedNumbers.contains(car.changes.map(\.number))
+            // A copy whose twin failed runs on to decide that failure (replicas).
+            let unwanted = cars.indices.filter { k in
+                cars[k].isInFlight && !cars[k].isRerunning && !held.contains(cars[k].id)
+                    && !wantedNumbers.contains(cars[k].changes.map(\.number)) && !hasFailedTwin(k)
             }
+            .map { cars[$0] }
             for car in unwanted { drop(car, &actions) }
             cars.removeAll { car in unwanted.contains { $0.id == car.id } }
             dropped = !unwanted.isEmpty
@@ -263,8 +265,12 @@ extension Train {
         // within the window as well as the budget.
         room = min(room, settings.maxParallel - cars.count(where: \.isInFlight))
         guard copies > 1, room > 0 else { return dropped }
+        // Every copy counts, running or failed; a set with a passed copy needs no more.
         var held: [[Int]: Int] = [:]
-        for car in cars { held[car.changes.map(\.number), default: 0] += 1 }
+        for car in cars {
+            let passed = car.status == .passed || car.status == .landing
+            held[car.changes.map(\.number), default: 0] += passed ? copies : 1
+        }
         for indices in wanted where !indices.isEmpty {
             let numbers = indices.map { queue[$0].number }
             while held[numbers, default: 0] < copies && room > 0 {

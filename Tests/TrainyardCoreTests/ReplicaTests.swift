@@ -115,4 +115,48 @@ import Testing
         #expect(
             settings.set("replicas", to: "2", for: .trunk)?.contains("not a setting of the `trunk` planner") == true)
     }
+
+    /// When the learnt flake rate falls and one copy is enough, the copies still running keep
+    /// their slots: no new car starts until the train is back within `max_parallel`.
+    @Test func copiesLeftRunningKeepTheWindowWhenTheCountDrops() {
+        var (train, first) = Fixture.resumed(Array(1...25), window: 4, planner: .adaptive, stats: Self.flaky(100))
+        #expect(first.builds == [[1, 2, 3, 4, 5], Array(1...10), [1, 2, 3, 4, 5], Array(1...10)])
+        _ = Fixture.startAll(&train)
+        train.stats = Self.flaky(3)
+        let later = train.apply(.changeEnqueued(Fixture.change(26)))
+        #expect(later.builds.isEmpty && later.cancels.isEmpty)
+        #expect(train.cars.count(where: \.isInFlight) == 4)
+    }
+
+    /// A failed copy whose twin still runs is not a failure even once the count dropped to one:
+    /// the batch is not split and the twin is not cancelled; when the twin passes, it lands.
+    @Test func aFailedCopyWaitsForItsTwinAfterTheCountDrops() {
+        var (train, _) = Fixture.resumed([1, 2, 3, 4, 5], window: 4, planner: .adaptive, stats: Self.flaky(100))
+        _ = Fixture.startAll(&train)
+        _ = Fixture.finish(&train, car: 1, .failed)
+        train.stats = Self.flaky(3)
+        let later = train.apply(.changeEnqueued(Fixture.change(6)))
+        #expect(later.cancels.isEmpty, "the twin runs on")
+        #expect(!later.builds.contains([1, 2]), "no split while the twin runs")
+        let passed = Fixture.finish(&train, car: 2, .success)
+        #expect(passed.lands == [CarID(2)])
+    }
+
+    /// A failed copy whose twin still runs is not blamed when the train stops batching (a third
+    /// removal): the twin runs on, outside the plan, and decides.
+    @Test func aFailedCopyWaitsForItsTwinAfterBatchingEnds() {
+        var stats = Self.flaky(100)
+        stats.landed = 0
+        stats.blamed = 2
+        var (train, first) = Fixture.resumed([7], window: 4, planner: .adaptive, stats: stats)
+        #expect(first.builds == [[7], [7]])
+        _ = Fixture.startAll(&train)
+        _ = Fixture.finish(&train, car: 1, .failed)
+        train.stats?.blamed = 3
+        let later = train.apply(.changeEnqueued(Fixture.change(8)))
+        #expect(later.comments(on: 7).isEmpty && later.cancels.isEmpty)
+        #expect(train.cars.count(where: \.isInFlight) <= 4)
+        let passed = Fixture.finish(&train, car: 2, .success)
+        #expect(passed.lands == [CarID(2)])
+    }
 }
