@@ -149,9 +149,9 @@ enum Reparenting {
 
     /// The batch size of the `adaptive` planner: one change per car while failures are common
     /// (1 in 12 or more, once ``failuresBeforeSpeculating`` changes were removed: a failed batch
-    /// then costs more than it saves); otherwise about 1/√p (the
-    /// best batch for a failure rate p, estimated from the train's own history), at most 5 until
-    /// the backlog passes ten times the budget, then growing with it up to 1/√p and 16.
+    /// then costs more than it saves); otherwise about 1/√p (the best batch for a failure rate p,
+    /// estimated from the train's own history), at most 5 until the backlog passes ten times the
+    /// budget, then growing with it up to 1/√p and 16.
     static func batchSize(for train: Train) -> Int {
         let budget = max(1, train.settings.maxParallel)
         let backlog = train.queue.count
