@@ -158,6 +158,12 @@ enum Reparenting {
         let stats = train.stats ?? PlannerStats()
         let limit = max(1, min(train.adaptiveBatchLimit, Int((1 / stats.failureRate.squareRoot()).rounded())))
         guard stats.failureRate < 0.08 || stats.blamed < failuresBeforeSpeculating else { return 1 }
-        return max(min(limit, 5), min(limit, (backlog + 2 * budget - 1) / (2 * budget)))
+        // Batches big enough for the whole queue to be in flight at once (one car kept for a part
+        // of a failed batch, and copies on flaky CI), up to 5: the changes left out of the window
+        // would wait a whole round.
+        let copies = min(train.settings.plannerSettings.replicas ?? PlannerStats.replicaLimit, stats.replicas)
+        let slots = max(1, budget / max(1, copies) - 1)
+        let cover = min(train.adaptiveBatchLimit, 5, (backlog + slots - 1) / slots)
+        return max(min(limit, 5), cover, min(limit, (backlog + 2 * budget - 1) / (2 * budget)))
     }
 }

@@ -151,7 +151,9 @@ extension PlannerTests {
     /// 21867241865039 left the train waiting forever).
     @Test func adaptiveBisectsAFailedBatchWithAWindowOfOne() {
         var (train, first) = Fixture.resumed([8, 9, 3, 7, 5], window: 1, planner: .adaptive)
-        #expect(first.builds == [[8, 9, 3, 7]], "batches of about 1/√p: 4 at the prior failure rate of 1 in 20")
+        #expect(
+            first.builds == [[8, 9, 3, 7, 5]],
+            "1/√p is 4 at the prior failure rate of 1 in 20, but a batch of 5 holds the whole queue in the window")
         _ = Fixture.startAll(&train)
         let failed = Fixture.finish(&train, car: train.cars[0].id.value, .failed)
         #expect(failed.builds == [[8, 9]], "the failed batch is split; its first half is tested")
@@ -208,5 +210,15 @@ extension PlannerTests {
         stats.landed = landed
         let (_, first) = Fixture.resumed(Array(1...6), window: 4, planner: .adaptive, stats: stats)
         #expect(Array(first.builds.prefix(builds.count)) == builds)
+    }
+}
+
+extension PlannerTests {
+    /// On a fresh train `adaptive` batches 4 (1/√p at the prior), but grows its batches up to 5
+    /// when that puts the whole queue in flight, one car kept free for a part of a failed batch.
+    @Test(arguments: [(8, [4, 8]), (14, [5, 10, 14]), (30, [5, 10, 15, 20])])
+    func adaptiveBatchesGrowToHoldTheQueueInTheWindow(queued: Int, lengths: [Int]) {
+        let (_, first) = Fixture.resumed(Array(1...queued), window: 4, planner: .adaptive)
+        #expect(first.builds.map(\.count) == lengths)
     }
 }
