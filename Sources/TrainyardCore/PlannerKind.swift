@@ -61,10 +61,11 @@ public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
     public var runsOneCar: Bool { self == .serial || self == .bors }
 
     /// How many cars a train could use now, for sharing a CI budget between trains: one for the
-    /// planners that run one car at a time, else a car per queued change up to `maxParallel`.
+    /// planners that run one car at a time, else a car per queued change (times the copies of each
+    /// car `adaptive` runs on flaky CI) up to `maxParallel`.
     public func carsWanted(_ train: Train) -> Int {
         guard !train.queue.isEmpty else { return 0 }
-        return runsOneCar ? 1 : min(train.settings.maxParallel, train.queue.count)
+        return runsOneCar ? 1 : min(train.settings.maxParallel, train.queue.count * train.replicaCount)
     }
 
     /// What a train has and wants, for sharing a CI budget between trains.

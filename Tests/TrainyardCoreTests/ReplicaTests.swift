@@ -159,4 +159,12 @@ import Testing
         let passed = Fixture.finish(&train, car: 2, .success)
         #expect(passed.lands == [CarID(2)])
     }
+
+    /// Under a shared CI budget, a train running copies asks for a slot per copy.
+    @Test func aTrainRunningCopiesWantsASlotPerCopy() {
+        let (flaky, _) = Fixture.resumed([1, 2], window: 8, planner: .adaptive, stats: Self.flaky(100))
+        let (reliable, _) = Fixture.resumed([1, 2], window: 8, planner: .adaptive, stats: Self.flaky(3))
+        #expect(PlannerKind.adaptive.carsWanted(flaky) == 4)
+        #expect(PlannerKind.adaptive.carsWanted(reliable) == 2)
+    }
 }
