@@ -9,7 +9,8 @@ enum Reparenting {
     /// Zuul's default window, floor and AIMD factors.
     static let zuulWindow = 20
     static let zuulFloor = 3
-    /// The batch size of the `trunk` and `mergify` planners (Trunk's suggested target batch size).
+    /// The batch size of the `trunk` and `mergify` planners (Trunk's suggested target batch size),
+    /// and the batch `adaptive` grows to while its backlog is short.
     static let vendorBatch = 5
     /// The largest batch `adaptive` chooses (at a failure rate under 1 in 256).
     static let adaptiveBatchLimit = 16
@@ -161,9 +162,8 @@ enum Reparenting {
         // Batches big enough for the whole queue to be in flight at once (one car kept for a part
         // of a failed batch, and copies on flaky CI), up to 5: the changes left out of the window
         // would wait a whole round.
-        let copies = min(train.settings.plannerSettings.replicas ?? PlannerStats.replicaLimit, stats.replicas)
-        let slots = max(1, budget / max(1, copies) - 1)
-        let cover = min(train.adaptiveBatchLimit, 5, (backlog + slots - 1) / slots)
-        return max(min(limit, 5), cover, min(limit, (backlog + 2 * budget - 1) / (2 * budget)))
+        let slots = max(1, budget / train.learntCopies - 1)
+        let cover = min(train.adaptiveBatchLimit, vendorBatch, (backlog + slots - 1) / slots)
+        return max(min(limit, vendorBatch), cover, min(limit, (backlog + 2 * budget - 1) / (2 * budget)))
     }
 }

@@ -266,16 +266,16 @@ extension Train {
         room = min(room, settings.maxParallel - cars.count(where: \.isInFlight))
         guard copies > 1, room > 0 else { return dropped }
         // Every copy counts, running or failed; a set with a passed copy needs no more.
-        var held: [[Int]: Int] = [:]
+        var copiesOf: [[Int]: Int] = [:]
         for car in cars {
             let passed = car.status == .passed || car.status == .landing
-            held[car.changes.map(\.number), default: 0] += passed ? copies : 1
+            copiesOf[car.changes.map(\.number), default: 0] += passed ? copies : 1
         }
         for indices in wanted where !indices.isEmpty {
             let numbers = indices.map { queue[$0].number }
-            while held[numbers, default: 0] < copies && room > 0 {
+            while copiesOf[numbers, default: 0] < copies && room > 0 {
                 room -= 1
-                held[numbers, default: 0] += 1
+                copiesOf[numbers, default: 0] += 1
                 addCar(indices.map { queue[$0] }, on: head, &actions)
             }
         }

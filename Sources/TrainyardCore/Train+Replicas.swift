@@ -9,7 +9,13 @@ extension Train {
     /// most the `replicas` planner setting.
     var replicaCount: Int {
         guard settings.planner == .adaptive, keepsPendingFailures else { return 1 }
-        return min(settings.plannerSettings.replicas ?? PlannerStats.replicaLimit, (stats ?? PlannerStats()).replicas)
+        return learntCopies
+    }
+
+    /// The copies the learnt flake rate calls for, at most the `replicas` setting, whether or not
+    /// the train batches now (the batch size needs it before the mode is known).
+    var learntCopies: Int {
+        min(settings.plannerSettings.replicas ?? PlannerStats.replicaLimit, (stats ?? PlannerStats()).replicas)
     }
 
     /// Whether another car holds exactly the same changes and is still running or has passed.
