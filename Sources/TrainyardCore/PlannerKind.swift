@@ -7,8 +7,8 @@
 public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
     /// Trainyard's own (the default): while failures are rare, speculative batches of about 1/√p
     /// with prefix-parallel bisection and pending failures whose depth follows the learnt flake
-    /// share; while they are common, probability-weighted speculation with skip-variants and
-    /// re-runs before blame. Both land any passed tested prefix.
+    /// share; while they are common, probability-weighted speculation with probes (each change
+    /// also tested alone) and re-runs before blame. Both land any passed tested prefix.
     case adaptive
     /// Prefix speculation within `maxParallel` cars; a failed car blames its newest change only
     /// once every car ahead of it has passed (no premature ejection).
@@ -70,7 +70,7 @@ public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
 
     /// What a train has and wants, for sharing a CI budget between trains.
     public func demand(of train: Train) -> CIBudget.Demand {
-        let inFlight = train.cars.count(where: \.isInFlight)
+        let inFlight = train.cars.count(where: \.isInFlight) + train.probesInFlight
         return CIBudget.Demand(
             inFlight: inFlight, wants: max(inFlight, carsWanted(train)),
             waitingSince: train.queue.lazy.map(\.enqueuedAt.milliseconds).min() ?? Int64.max)
@@ -82,7 +82,49 @@ public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
     /// The cars the planner wants in flight, most wanted first, each as queue indices in order.
     /// Cars that already exist with the same changes are kept, the others are built.
     /// - Parameter held: how many running cars hold a pending failure and run outside the plan.
-    func cars(for train: Train, held: Int) -> [[Int]] {
+    func cars(for train: Train, held: Int) -> [[Int]] { plan(for: train, held: held).cars }
+
+    /// The cars and probes the planner wants in flight, most wanted first. Only `adaptive`, while
+    /// it speculates change by change, asks for probes.
+    func plan(for train: Train, held: Int) -> CarPlan {
+        self == .adaptive
+            ? adaptivePlan(for: train, held: held) : CarPlan(cars: batchesOrPrefixes(for: train, held: held))
+    }
+
+    /// `adaptive`: batches while failures are rare; otherwise one change per car with probes, or
+    /// with skip-variants for the changes most likely to fail when probes are off (below a failure
+    /// rate of 1 in 20 they cost more CI than the time they save).
+    private func adaptivePlan(for train: Train, held: Int) -> CarPlan {
+        let unit = Reparenting.batchSize(for: train)
+        let stats = train.stats ?? PlannerStats()
+        let copies = train.replicaCount
+        let outside = train.copiesOutsidePlan(copies)
+        guard unit == 1 else {
+            // Probes still running from the speculation mode limit only the new cars (`fillWindow`):
+            // a smaller plan here would cancel running batches.
+            let depth = Reparenting.usefulDepth(unit: unit, failureRate: stats.failureRate)
+            return CarPlan(
+                cars: Reparenting.cars(
+                    for: train, window: min(train.settings.maxParallel, depth), unit: unit,
+                    held: held + outside, copies: copies))
+        }
+        // With probes, a failed car's change is judged by the learnt rates alone (the flake share
+        // mixes the flakes of changes that passed alone, which are nearly all flakes, with single
+        // failures, 4 in 5 of which are real at 1 bad change in 10).
+        let suspectGood =
+            train.probesAllowed
+            ? stats.goodDespiteOneFailedRun : stats.flakeShare > 0.5 ? stats.flakeShare : min(0.45, stats.flakeShare)
+        // Probes in flight run to the end, within the same window.
+        return SpeculationTree.plan(
+            for: train,
+            budget: train.settings.maxParallel - train.cars.filter(\.isRerunning).count - outside
+                - train.probesInFlight,
+            good: 1 - stats.failureRate,
+            suspectGood: suspectGood, variantThreshold: stats.failureRate >= 0.05 && !train.probesAllowed ? 0.01 : 1)
+    }
+
+    /// The cars of every planner but `adaptive`'s own plan (see ``cars(for:held:)``).
+    private func batchesOrPrefixes(for train: Train, held: Int) -> [[Int]] {
         let window = train.settings.maxParallel
         let queued = train.queue.count
         switch self {
@@ -113,23 +155,7 @@ public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
                 for: train, budget: window - train.cars.filter(\.isRerunning).count, good: 1 - stats.failureRate,
                 suspectGood: 0.05)
         case .adaptive:
-            // Batches while failures are rare; otherwise one change per car, with skip-variants
-            // for the changes most likely to fail (below a failure rate of 1 in 20 they cost more
-            // CI than the time they save).
-            let unit = Reparenting.batchSize(for: train)
-            let stats = train.stats ?? PlannerStats()
-            let copies = train.replicaCount
-            let outside = train.copiesOutsidePlan(copies)
-            guard unit == 1 else {
-                let depth = Reparenting.usefulDepth(unit: unit, failureRate: stats.failureRate)
-                return Reparenting.cars(
-                    for: train, window: min(window, depth), unit: unit, held: held + outside, copies: copies)
-            }
-            return SpeculationTree.cars(
-                for: train, budget: window - train.cars.filter(\.isRerunning).count - outside,
-                good: 1 - stats.failureRate,
-                suspectGood: stats.flakeShare > 0.5 ? stats.flakeShare : min(0.45, stats.flakeShare),
-                variantThreshold: stats.failureRate >= 0.05 ? 0.01 : 1)
+            return adaptivePlan(for: train, held: held).cars
         }
     }
 }

@@ -23,11 +23,16 @@ public struct PlannerSettings: Hashable, Codable, Sendable {
     /// `adaptive`: the most copies of each car it runs at once on flaky CI (4; 1 turns replicas
     /// off).
     public var replicas: Int?
+    /// `adaptive`: whether it tests queued changes alone for information while it speculates change
+    /// by change (probes; on by default).
+    public var probes: Bool?
 
     public init(
         batchSize: Int? = nil, pendingFailureDepth: Int? = nil, optimisticLanding: Bool? = nil, window: Int? = nil,
-        windowFloor: Int? = nil, batchDelay: Int64? = nil, bisectionConcurrency: Int? = nil, replicas: Int? = nil
+        windowFloor: Int? = nil, batchDelay: Int64? = nil, bisectionConcurrency: Int? = nil, replicas: Int? = nil,
+        probes: Bool? = nil
     ) {
+        self.probes = probes
         self.replicas = replicas
         self.bisectionConcurrency = bisectionConcurrency
         self.batchSize = batchSize
@@ -43,7 +48,7 @@ public struct PlannerSettings: Hashable, Codable, Sendable {
         switch planner {
         case .trunk: ["batch_size", "pending_failure_depth", "optimistic_landing", "bisection_concurrency"]
         case .mergify: ["batch_size"]
-        case .adaptive: ["batch_size", "replicas"]
+        case .adaptive: ["batch_size", "replicas", "probes"]
         case .bors: ["batch_size", "batch_delay_seconds"]
         case .zuul: ["window", "window_floor"]
         case .prefix, .serial, .gitlab, .github, .githubHeadgreen, .submitqueue: []
@@ -58,9 +63,9 @@ public struct PlannerSettings: Hashable, Codable, Sendable {
             let offered = known.isEmpty ? "it has no settings" : "its settings are \(known.joined(separator: ", "))"
             return "is not a setting of the `\(planner.rawValue)` planner; \(offered) (see docs/configuration.md)"
         }
-        if key == "optimistic_landing" {
+        if key == "optimistic_landing" || key == "probes" {
             guard let flag = Bool(text.lowercased()) else { return "expected true or false" }
-            optimisticLanding = flag
+            if key == "probes" { probes = flag } else { optimisticLanding = flag }
             return nil
         }
         let range: ClosedRange<Int>

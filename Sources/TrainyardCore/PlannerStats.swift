@@ -9,7 +9,8 @@ public struct PlannerStats: Hashable, Codable, Sendable {
     /// Of those, the ones that then passed (so the failure was a flake).
     public var retriedPassed: Int = 0
     /// Failed cars whose changes landed in a longer car that passed, or in a copy of the same car
-    /// (replicas): proven flakes, seen without running anything again.
+    /// (replicas), and probes that failed in CI for a change that then landed: proven flakes,
+    /// seen without running anything again.
     public var provenFlakes: Int = 0
     /// Pipelines that passed.
     public var passedRuns: Int = 0
@@ -58,6 +59,15 @@ public struct PlannerStats: Hashable, Codable, Sendable {
     public var flakeRate: Double {
         let flakes = retriedPassed + provenFlakes
         return Double(flakes + 1) / Double(flakes + passedRuns + 20)
+    }
+
+    /// How likely a change is good although one run holding it (and only known-good changes
+    /// besides) failed: a good change's failing run against all failing runs, from the learnt
+    /// failure and flake rates (about 1 in 3 at a failure rate of 1 in 10 and a flake rate of 1
+    /// in 20).
+    public var goodDespiteOneFailedRun: Double {
+        let flaked = (1 - failureRate) * flakeRate
+        return flaked / (flaked + failureRate)
     }
 
     /// The most copies of a car the `adaptive` planner runs.

@@ -9,6 +9,9 @@ enum SpeculationTree {
     static let variantDepth = 24
     /// Cars less likely to be needed than this are not built.
     static let threshold = 0.01
+    /// The probability that a change passes once a probe or a car holding it passed (not 1: a
+    /// change can pass alone and fail with others).
+    static let verifiedGood = 0.99
 
     /// The cars to keep in flight, most likely needed first, each as queue indices in order.
     /// - Parameter good: the probability that a change that has not failed passes on its own.
@@ -17,9 +20,31 @@ enum SpeculationTree {
     static func cars(
         for train: Train, budget: Int, good: Double, suspectGood: Double, variantThreshold: Double = 0.01
     ) -> [[Int]] {
+        plan(for: train, budget: budget, good: good, suspectGood: suspectGood, variantThreshold: variantThreshold).cars
+    }
+
+    /// The cars and probes to keep in flight (see `Train+Probes.swift`). With probes allowed, a
+    /// change's probability of passing also comes from what is known of it alone: a passed probe
+    /// or a passed car holding it makes it `verifiedGood`, a failed probe makes it as likely good
+    /// as a good change's failing run is among all failing runs (from the learnt rates). A change
+    /// with no probe yet gets one ranked by the probability that its own primary car is
+    /// confounded by a change ahead that fails.
+    static func plan(
+        for train: Train, budget: Int, good: Double, suspectGood: Double, variantThreshold: Double = 0.01
+    ) -> CarPlan {
         let queue = train.queue
-        guard !queue.isEmpty, budget > 0 else { return [] }
+        guard !queue.isEmpty, budget > 0 else { return CarPlan() }
+        let probing = train.probesAllowed
+        let verdicts = probing ? train.probeVerdicts : [:]
+        let probed = probing ? train.probedChanges : []
+        let verified =
+            probing
+            ? Set(
+                train.cars.filter { $0.status == .passed || $0.status == .landing }.flatMap { $0.changes.map(\.number) }
+            )
+            : []
         let suspects = Set(train.cars.filter { $0.status == .failed || $0.isRerunning }.map(\.newest.number))
+        let probeSuspectGood = (train.stats ?? PlannerStats()).goodDespiteOneFailedRun
         // Cars already holding results, or being run again, cost nothing more: they are skipped.
         let settled = Set(
             train.cars.filter { [.passed, .failed, .landing].contains($0.status) || $0.isRerunning }
@@ -28,17 +53,26 @@ enum SpeculationTree {
             train.cars.filter { $0.isInFlight && !$0.isRerunning }
                 .map { $0.changes.map(\.number) })
         let depth = min(queue.count, max(budget * 2, variantDepth))
-        let probability = (0..<depth).map { suspects.contains(queue[$0].number) ? suspectGood : good }
-        var candidates: [(need: Double, order: Int, indices: [Int])] = []
+        let probability = (0..<depth).map { index -> Double in
+            let number = queue[index].number
+            // A change that passed alone and failed in a car most likely met a flake.
+            if suspects.contains(number) { return verdicts[number] == true ? good : suspectGood }
+            if verified.contains(number) || verdicts[number] == true { return verifiedGood }
+            return verdicts[number] == false ? probeSuspectGood : good
+        }
+        var candidates: [(need: Double, order: Int, indices: [Int], probe: Bool)] = []
         var primaryNeed = 1.0
         var included: [Int] = []
+        // Whether the primary car holds a change that is not known good (only then is a probe of
+        // the next change worth its run).
+        var unknownAhead = false
         func consider(_ need: Double, _ indices: [Int]) {
             guard need >= threshold else { return }
             let numbers = indices.map { queue[$0].number }
             guard !settled.contains(numbers) else { return }
             // A car already running is kept unless something twice as likely needs its slot.
             let weight = inFlight.contains(numbers) ? need * 2 : need
-            candidates.append((weight, candidates.count, indices))
+            candidates.append((weight, candidates.count, indices, false))
         }
         for i in 0..<depth {
             consider(primaryNeed, included + [i])
@@ -55,11 +89,21 @@ enum SpeculationTree {
                     consider(flipped, variant + [i])
                 }
             }
-            if probability[i] >= 0.5 { included.append(i) }
+            if probing, unknownAhead, probability[i] == good, !probed.contains(queue[i].number),
+                1 - primaryNeed >= threshold
+            {
+                candidates.append((1 - primaryNeed, candidates.count, [i], true))
+            }
+            if probability[i] >= 0.5 {
+                included.append(i)
+                if probability[i] != verifiedGood { unknownAhead = true }
+            }
             primaryNeed *= max(probability[i], 1 - probability[i])
             if primaryNeed < threshold { break }
         }
         candidates.sort { $0.need != $1.need ? $0.need > $1.need : $0.order < $1.order }
-        return candidates.prefix(budget).map(\.indices)
+        let chosen = candidates.prefix(budget)
+        return CarPlan(
+            cars: chosen.filter { !$0.probe }.map(\.indices), probes: chosen.filter(\.probe).map { $0.indices[0] })
     }
 }

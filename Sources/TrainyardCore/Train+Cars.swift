@@ -195,7 +195,11 @@ extension Train {
         cars = survivors
         stats = stats ?? PlannerStats()
         stats?.landed += count
-        stats?.provenFlakes += flakes
+        // A probe that failed in CI while its change was good (the change just landed) was a flake.
+        let flakedProbes = (probes ?? []).count {
+            $0.status == .failed && $0.pipeline != nil && landedNumbers.contains($0.newest.number)
+        }
+        stats?.provenFlakes += flakes + flakedProbes
         if settings.planner == .zuul { window = zuulWindow + count }
         targetHead = commit
         if let deferred = deferredTarget, deferred != commit { targetHead = deferred }

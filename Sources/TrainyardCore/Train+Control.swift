@@ -54,6 +54,7 @@ extension Train {
     mutating func tick(_ now: Instant, _ actions: inout [TrainAction]) {
         see(now)
         poll(now, &actions)
+        tickProbes(now, &actions)
         for index in cars.indices where cars[index].status == .testing {
             guard let since = cars[index].testingSince else {
                 cars[index].testingSince = now

@@ -132,11 +132,23 @@ extension Train {
                 // car that holds the failed one is still running and may prove the change good.
                 continue
             }
+            if aheadPassed, isProbing(car.newest.number) {
+                // The change's probe still runs: its answer decides between a re-run (it passed
+                // alone, so this was most likely a flake) and the blame.
+                continue
+            }
             if settings.planner == .adaptive, aheadPassed, let pipeline = car.pipeline {
                 // The flake budget: the failure may be a flake, so the car runs again first. With
                 // batches, pending failures already gave the change one more chance.
                 let seen = suspicions?[car.newest.number] ?? 0
-                let budget = keepsPendingFailures ? 0 : (stats ?? PlannerStats()).rerunsBeforeBlame
+                // With probes, a change that passed alone (its probe) and failed in a car most
+                // likely met a flake: its car runs again once; without a probe's answer, once only
+                // when the learnt rates make a single failure more likely a flake than not (the
+                // flake share would mix the two kinds of failure).
+                let verdict = probeVerdicts[car.newest.number]
+                let likelyFlake = verdict == nil && (stats ?? PlannerStats()).goodDespiteOneFailedRun >= 0.5
+                let probed = probesAllowed ? (verdict == true || likelyFlake ? 1 : 0) : nil
+                let budget = keepsPendingFailures ? 0 : probed ?? (stats ?? PlannerStats()).rerunsBeforeBlame
                 if seen < budget {
                     // A re-run is a car in flight again: it waits for room in a shared CI budget.
                     guard budgetRoom > 0 else { continue }
@@ -201,8 +213,10 @@ extension Train {
     /// them failed, or is being run again): the `adaptive` planner lands it rather than let a
     /// change that is probably bad hold up the good ones behind it. The longest such car.
     func passedCarSkippingFailingChanges() -> Int? {
-        let failing = Set(
+        var failing = Set(
             cars.filter { ($0.status == .failed && !hasLiveTwin($0)) || $0.isRerunning }.map(\.newest.number))
+        // A change whose probe failed is probably bad as well.
+        for (number, passed) in probeVerdicts where !passed { failing.insert(number) }
         guard !failing.isEmpty else { return nil }
         var best: Int?
         for (k, car) in cars.enumerated() where car.status == .passed {
@@ -232,10 +246,12 @@ extension Train {
     @discardableResult
     mutating func fillWindow(_ actions: inout [TrainAction]) -> Bool {
         wakeAt = batchDelayEnd
+        dropStaleProbes(&actions)
         guard let head = targetHead, !fetchingTarget, pause == nil, !queue.isEmpty else { return false }
         var dropped = false
         let holding = carsHoldingPendingFailures
-        let wanted = settings.planner.cars(for: self, held: holding.count)
+        let plan = settings.planner.plan(for: self, held: holding.count)
+        let wanted = plan.cars
         let queue = self.queue
         let wantedNumbers = CarKeySet(wanted.lazy.map { $0.map { queue[$0].number } })
         if settings.planner.cancelsUnwanted {
@@ -252,6 +268,11 @@ extension Train {
         }
         var have = CarKeySet(cars.lazy.map { $0.changes.map(\.number) })
         var room = budgetRoom
+        if let probes, probes.contains(where: \.isInFlight) {
+            // Probes left running (from `adaptive`'s speculation mode, when the plan changed since)
+            // keep their slots in the window until they end.
+            room = min(room, settings.maxParallel - cars.count(where: \.isInFlight) - probesInFlight)
+        }
         for indices in wanted where !indices.isEmpty {
             let numbers = indices.map { queue[$0].number }
             guard !have.contains(numbers) else { continue }
@@ -260,10 +281,14 @@ extension Train {
             have.insert(numbers)
             addCar(indices.map { queue[$0] }, on: head, &actions)
         }
+        for index in plan.probes where room > 0 {
+            room -= 1
+            startProbe(index, on: head, &actions)
+        }
         let copies = replicaCount
         // Replicas: further copies of the wanted cars, front first, once every wanted car has one,
         // within the window as well as the budget.
-        room = min(room, settings.maxParallel - cars.count(where: \.isInFlight))
+        room = min(room, settings.maxParallel - cars.count(where: \.isInFlight) - probesInFlight)
         guard copies > 1, room > 0 else { return dropped }
         // Every copy counts, running or failed; a set with a passed copy needs no more.
         var copiesOf: [[Int]: Int] = [:]

@@ -17,7 +17,9 @@ public struct Train: Hashable, Codable, Sendable {
     /// The cars in flight, shortest first; each holds an ordered subset of the queue (a prefix for
     /// every planner but the reparenting ones) on top of `targetHead`.
     public var cars: [Car]
-    /// The number the next car gets.
+    /// Changes tested alone for information (`adaptive`; see `Train+Probes.swift`); `nil` when none.
+    public var probes: [Car]?
+    /// The number the next car (or probe) gets.
     public var nextCar: Int
     /// Whether a `fetchTarget` is outstanding.
     public var fetchingTarget: Bool
@@ -68,6 +70,10 @@ public struct Train: Hashable, Codable, Sendable {
     /// Applies one event and returns what must be done about it.
     public mutating func apply(_ event: TrainEvent) -> [TrainAction] {
         var actions: [TrainAction] = []
+        if probeEvent(event, &actions) {
+            advance(&actions)
+            return actions
+        }
         switch event {
         case .changeEnqueued(let change): changeEnqueued(change, &actions)
         case .changeDequeued(let number, let by): changeDequeued(number, by: by, &actions)

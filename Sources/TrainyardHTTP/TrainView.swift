@@ -28,6 +28,8 @@ struct TrainView: Encodable {
     let paused: [String: String]?
     let queue: [ChangeView]
     let cars: [CarView]
+    /// `adaptive`'s probes: changes tested alone for information (never landed).
+    let probes: [CarView]
 
     init(_ train: Train) {
         forge = train.id.forge
@@ -40,10 +42,12 @@ struct TrainView: Encodable {
                 number: change.number, head: change.head.value, title: change.title, position: index + 1,
                 requestedBy: change.requestedBy, priority: change.priority, skipLine: change.skipLine)
         }
-        cars = train.cars.map { car in
+        func view(_ car: Car) -> CarView {
             CarView(
                 id: car.id.value, ref: train.ref(for: car.id), base: car.base.value, changes: car.changes.map(\.number),
                 status: car.status.rawValue, commit: car.commit?.value, pipeline: car.pipeline?.value)
         }
+        cars = train.cars.map(view)
+        probes = (train.probes ?? []).map(view)
     }
 }

@@ -98,7 +98,9 @@ struct TrainSimulation {
 
     private mutating func deliver(_ event: TrainEvent) {
         if case .pipelineUpdated(let car, let pipeline, _, _) = event {
-            let used = train.cars.contains { $0.id == car && $0.pipeline == pipeline && $0.status == .testing }
+            let used = (train.cars + (train.probes ?? [])).contains {
+                $0.id == car && $0.pipeline == pipeline && $0.status == .testing
+            }
             if !used { ledger.wastedMillis += runs[pipeline.value - 1].duration }
         }
         apply(event)

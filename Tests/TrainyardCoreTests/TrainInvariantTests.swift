@@ -48,17 +48,19 @@ struct TrainInvariantTests {
             if Double.random(in: 0..<1, using: &rng) < 0.05 { world.conflicting.insert(number) }
         }
         for _ in 0..<steps {
-            let inFlight = world.train.cars.count(where: \.isInFlight)
+            let inFlight = world.train.cars.count(where: \.isInFlight) + world.train.probesInFlight
             let before = world.delivered.count
             chaosStep(&world, &rng, changeCount: changeCount)
             if environment["TRAINYARD_FUZZ_TRACE"] != nil {
                 for event in world.delivered[before...] { print("event:", event) }
                 print(
-                    "cars:", world.train.cars.map { "\($0.id.value) \($0.changes.map(\.number)) \($0.status.rawValue)" }
-                )
+                    "cars:",
+                    world.train.cars.map { "\($0.id.value) \($0.changes.map(\.number)) \($0.status.rawValue)" },
+                    "probes:",
+                    (world.train.probes ?? []).map { "\($0.id.value) !\($0.newest.number) \($0.status.rawValue)" })
             }
             if let violation = check(world) { return violation }
-            let now = world.train.cars.count(where: \.isInFlight)
+            let now = world.train.cars.count(where: \.isInFlight) + world.train.probesInFlight
             if let allowance = world.train.ciAllowance, now > inFlight, now > allowance {
                 return "\(now) cars in flight after a step that started cars, over the CI allowance of \(allowance)"
             }
@@ -68,7 +70,7 @@ struct TrainInvariantTests {
             for event in world.delivered { print("event:", event) }
         }
         if let violation = check(world) { return violation }
-        if !world.train.queue.isEmpty || !world.train.cars.isEmpty {
+        if !world.train.queue.isEmpty || !world.train.cars.isEmpty || world.train.probes != nil {
             return
                 "not live: queue \(world.train.queue.map(\.number)), cars \(world.train.cars.map { ($0.id.value, $0.changes.map(\.number), $0.status.rawValue) }) \(world.train.settings.planner) window \(world.train.settings.maxParallel) paused \(world.train.pause != nil) fetching \(world.train.fetchingTarget) head \(String(describing: world.train.targetHead?.short)) bases \(world.train.cars.map(\.base.short)), "
                 + "pending \(world.pending.count)"
@@ -205,7 +207,8 @@ struct TrainInvariantTests {
             window: maybe(window), windowFloor: maybe(Int.random(in: 1...window, using: &rng)),
             batchDelay: maybe(Int64.random(in: 0...60_000, using: &rng)),
             bisectionConcurrency: maybe(Int.random(in: 0...3, using: &rng)),
-            replicas: maybe(Int.random(in: 1...PlannerStats.replicaLimit, using: &rng)))
+            replicas: maybe(Int.random(in: 1...PlannerStats.replicaLimit, using: &rng)),
+            probes: maybe(Bool.random(using: &rng)))
     }
 
     /// What a train might have learnt, from reliable to very flaky CI (so `adaptive` runs replicas).
@@ -221,6 +224,11 @@ struct TrainInvariantTests {
             Bool.random(using: &rng)
             ? Int.random(in: 0...300, using: &rng) : stats.passedRuns / 9 + Int.random(in: -3...3, using: &rng)
         stats.provenFlakes = max(0, stats.provenFlakes)
+        // A quarter of the time, failures are common: `adaptive` speculates change by change and probes.
+        if Int.random(in: 0..<4, using: &rng) == 0 {
+            stats.landed = Int.random(in: 0...60, using: &rng)
+            stats.blamed = Int.random(in: 3...20, using: &rng)
+        }
         return stats
     }
 
@@ -229,6 +237,11 @@ struct TrainInvariantTests {
         if let broken = PlannerScaleTests.linksHold(world.train) { return broken }
         let numbers = world.train.queue.map(\.number)
         if Set(numbers).count != numbers.count { return "a change is queued twice: \(numbers)" }
+        for probe in world.train.probes ?? [] where probe.isInFlight {
+            guard
+                world.train.queue.contains(where: { $0.number == probe.newest.number && $0.head == probe.newest.head })
+            else { return "probe \(probe.id) tests !\(probe.newest.number), which is not queued with that head" }
+        }
         var previous = 0
         let position = Dictionary(uniqueKeysWithValues: numbers.enumerated().map { ($1, $0) })
         for car in world.train.cars {
@@ -252,7 +265,9 @@ struct TrainInvariantTests {
         let counted =
             world.train.settings.planner.usesSubsets || world.train.settings.planner == .bors
             ? world.train.cars.filter(\.isInFlight) : world.train.cars
-        if counted.count > world.train.settings.maxParallel + world.train.bisectionConcurrency {
+        if counted.count + world.train.probesInFlight > world.train.settings.maxParallel
+            + world.train.bisectionConcurrency
+        {
             return "more cars than the window: \(world.train.settings.planner) \(world.train.settings.plannerSettings) "
                 + "\(world.train.cars.map { ($0.changes.map(\.number), $0.status.rawValue) })"
         }

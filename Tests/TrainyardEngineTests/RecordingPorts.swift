@@ -37,9 +37,14 @@ actor RecordingPorts: GitPort, ForgePort {
         return self.target
     }
 
+    /// The commit each car branch was last built at, so a pipeline runs on its branch's commit.
+    var builtRefs: [String: SHA] = [:]
+
     func buildCar(project: ProjectSettings, ref: String, base: SHA, changes: [Change]) async throws -> CarBuild {
         try record("buildCar")
-        return .built(SHA(String(repeating: "c", count: 39) + "\(changes.count % 10)"))
+        let commit = SHA(String(repeating: "c", count: 39) + "\(changes.count % 10)")
+        builtRefs[ref] = commit
+        return .built(commit)
     }
 
     func land(project: ProjectSettings, target: String, commit: SHA, expected: SHA) async throws -> Landing {
@@ -59,7 +64,7 @@ actor RecordingPorts: GitPort, ForgePort {
     func createPipeline(project: ProjectSettings, ref: String) async throws -> (id: PipelineID, sha: SHA) {
         try record("createPipeline")
         defer { nextPipeline += 1 }
-        return (PipelineID(nextPipeline), SHA(String(repeating: "c", count: 39) + "1"))
+        return (PipelineID(nextPipeline), builtRefs[ref] ?? SHA(String(repeating: "c", count: 39) + "1"))
     }
 
     func cancelPipeline(project: ProjectSettings, pipeline: PipelineID) async throws { try record("cancelPipeline") }

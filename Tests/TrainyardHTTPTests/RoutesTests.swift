@@ -155,6 +155,31 @@ struct RoutesTests {
         }
     }
 
+    /// The trains list shows `adaptive`'s probes beside its cars.
+    @Test func trainsListProbes() async throws {
+        try await Self.withApp { client, _, store in
+            let id = TrainID(forge: "gitlab", project: "group/app", target: "main")
+            var train = Train(id: id, settings: TrainSettings(planner: .adaptive))
+            let change = Change(
+                number: 15, head: SHA(String(repeating: "e", count: 40)), title: "Docs", sourceBranch: "docs",
+                requestedBy: "@bob", enqueuedAt: Instant(seconds: 1))
+            train.queue = [change]
+            train.probes = [Car(id: CarID(10), base: SHA(String(repeating: "9", count: 40)), changes: [change])]
+            try await store.commit(train: id, state: train, actions: [], finishing: nil, at: Instant(seconds: 1))
+            let response = try await client.execute(
+                uri: "/api/v1/trains", method: .get, headers: [.authorization: "Bearer token"])
+            #expect(response.status == .ok)
+            let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+            let listed = (object?["trains"] as? [[String: Any]])?.first
+            let probes = listed?["probes"] as? [[String: Any]]
+            #expect(probes?.count == 1)
+            #expect(probes?.first?["changes"] as? [Int] == [15])
+            #expect(probes?.first?["ref"] as? String == "trainyard/main/10")
+            #expect(probes?.first?["status"] as? String == "building")
+            #expect((listed?["cars"] as? [[String: Any]])?.isEmpty == true)
+        }
+    }
+
     @Test func apiRefusesOversizedRequests() async throws {
         try await Self.withApp { client, _, _ in
             let response = try await client.execute(

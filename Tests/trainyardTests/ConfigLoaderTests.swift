@@ -134,6 +134,10 @@ struct ConfigLoaderTests {
             "projects[0].planner_settings.optimistic_landing", "expected true or false"
         ),
         (
+            "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner_settings:\n      probes: 3",
+            "projects[0].planner_settings.probes", "expected true or false"
+        ),
+        (
             "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    planner: zuul\n    planner_settings:\n      window: 4\n      window_floor: 6",
             "projects[0].planner_settings.window_floor", "above `window` (4)"
         ),
@@ -182,13 +186,15 @@ struct ConfigLoaderTests {
             + "      batch_size: 8\n      pending_failure_depth: 3\n      optimistic_landing: false\n"
             + "  - forge: gl\n    path: a/c\n    targets: [main]\n    planner: bors\n    planner_settings:\n"
             + "      batch_delay_seconds: 10\n"
+            + "  - forge: gl\n    path: a/d\n    targets: [main]\n    planner_settings:\n      probes: false\n"
         let (config, problems) = Self.parse(text, environment: [:])
         #expect(problems.isEmpty, "\(problems)")
         #expect(config?.ciBudget == 12)
         #expect(
             config?.projects.first?.plannerSettings
                 == PlannerSettings(batchSize: 8, pendingFailureDepth: 3, optimisticLanding: false))
-        #expect(config?.projects.last?.plannerSettings == PlannerSettings(batchDelay: 10_000))
+        #expect(config?.projects[1].plannerSettings == PlannerSettings(batchDelay: 10_000))
+        #expect(config?.projects.last?.plannerSettings == PlannerSettings(probes: false))
     }
 
     @Test func plannerSettingsTakeVariablesAndWaitForAKnownPlanner() {

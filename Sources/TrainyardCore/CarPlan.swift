@@ -1,0 +1,6 @@
+/// What a planner wants in flight, most wanted first: cars, each as queue indices in order, and
+/// probes (`adaptive`), each the queue index of a change to test alone.
+struct CarPlan: Hashable, Sendable {
+    var cars: [[Int]] = []
+    var probes: [Int] = []
+}
