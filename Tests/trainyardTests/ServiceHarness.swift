@@ -43,6 +43,7 @@ final class ServiceHarness: Sendable {
     /// configured for it, with the webhook registered.
     static func start(
         files: [String: String] = ["README.md": "hello\n"], maxParallel: Int = 8, planner: PlannerKind = .adaptive,
+        plannerSettings: PlannerSettings = PlannerSettings(),
         policy: (@Sendable (FakeCIJob) -> FakePipelineOutcome?)? = nil
     ) async throws -> ServiceHarness {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-e2e-\(UUID().uuidString)")
@@ -69,6 +70,7 @@ final class ServiceHarness: Sendable {
                     maxParallel: maxParallel)
             ]
             config.projects[0].planner = planner
+            config.projects[0].plannerSettings = plannerSettings
             let (port, runner, store) = try await launch(config)
             config.listen.port = port
             await gitlab.addWebhook(
@@ -113,10 +115,13 @@ final class ServiceHarness: Sendable {
     /// and stops it afterwards, whether `body` threw or not.
     static func run(
         files: [String: String] = ["README.md": "hello\n"], maxParallel: Int = 8, planner: PlannerKind = .adaptive,
+        plannerSettings: PlannerSettings = PlannerSettings(),
         policy: (@Sendable (FakeCIJob) -> FakePipelineOutcome?)? = nil,
         _ body: (ServiceHarness) async throws -> Void
     ) async throws {
-        try await start(files: files, maxParallel: maxParallel, planner: planner, policy: policy).running(body)
+        try await start(
+            files: files, maxParallel: maxParallel, planner: planner, plannerSettings: plannerSettings, policy: policy
+        ).running(body)
     }
 
     /// Runs `body` with this harness and stops it afterwards, whether `body` threw or not.
