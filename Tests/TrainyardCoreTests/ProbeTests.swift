@@ -36,6 +36,14 @@ import Testing
         train.probes?.first { $0.newest.number == number }
     }
 
+    /// A train with `numbers` queued whose cars and probes all run, and the probe of `probed`.
+    static func running(_ numbers: [Int], probed: Int) throws -> (Train, Car) {
+        var (train, _) = Self.train(numbers)
+        _ = Fixture.startAll(&train)
+        _ = Self.startProbes(&train)
+        return (train, try #require(Self.probe(of: probed, in: train)))
+    }
+
     /// Each change behind the first gets a probe beside its car, the deepest (whose car is most
     /// likely confounded) first; the first change's car is its probe already.
     @Test func changesBehindTheFirstAreProbed() throws {
@@ -49,10 +57,7 @@ import Testing
     /// A failed probe makes the cars behind leave the change out at once; the change itself is
     /// not removed (only a failed car removes a change).
     @Test func aFailedProbeIsSkippedByTheCarsBehind() throws {
-        var (train, _) = Self.train([1, 2, 3])
-        _ = Fixture.startAll(&train)
-        _ = Self.startProbes(&train)
-        let probe = try #require(Self.probe(of: 2, in: train))
+        var (train, probe) = try Self.running([1, 2, 3], probed: 2)
         let failed = Fixture.finish(&train, car: probe.id.value, .failed)
         #expect(failed.builds == [[1, 3]], "the car behind is rebuilt without !2")
         #expect(failed.cancels == [PipelineID(103)], "the car holding !2 behind it is cancelled")
@@ -65,10 +70,7 @@ import Testing
     /// A change that passed alone and then failed in a car met a flake most likely: its car runs
     /// again instead of blaming it, and the cars behind keep it.
     @Test func aPassedProbeEarnsARerunBeforeBlame() throws {
-        var (train, _) = Self.train([1, 2, 3])
-        _ = Fixture.startAll(&train)
-        _ = Self.startProbes(&train)
-        let probe = try #require(Self.probe(of: 2, in: train))
+        var (train, probe) = try Self.running([1, 2, 3], probed: 2)
         _ = Fixture.finish(&train, car: probe.id.value, .success)
         _ = Fixture.finish(&train, car: 1, .success)
         let failed = Fixture.finish(&train, car: 2, .failed)
@@ -81,10 +83,7 @@ import Testing
     /// A failed car whose change's probe still runs waits for it: a failed probe then blames the
     /// change, with no re-run.
     @Test func aFailedCarWaitsForItsProbe() throws {
-        var (train, _) = Self.train([1, 2, 3])
-        _ = Fixture.startAll(&train)
-        _ = Self.startProbes(&train)
-        let probe = try #require(Self.probe(of: 2, in: train))
+        var (train, probe) = try Self.running([1, 2, 3], probed: 2)
         _ = Fixture.finish(&train, car: 1, .success)
         let failed = Fixture.finish(&train, car: 2, .failed)
         #expect(failed.statuses(on: 2).isEmpty, "not blamed while its probe runs")
@@ -107,10 +106,7 @@ import Testing
 
     /// A change whose probe failed and that then landed proves the probe's failure a flake.
     @Test func aFailedProbeOfALandedChangeIsAProvenFlake() throws {
-        var (train, _) = Self.train([1, 2])
-        _ = Fixture.startAll(&train)
-        _ = Self.startProbes(&train)
-        let probe = try #require(Self.probe(of: 2, in: train))
+        var (train, probe) = try Self.running([1, 2], probed: 2)
         _ = Fixture.finish(&train, car: probe.id.value, .failed)
         let before = train.stats?.provenFlakes ?? 0
         #expect(Fixture.finish(&train, car: 2, .success).lands == [CarID(2)])
@@ -135,10 +131,7 @@ import Testing
 
     /// A probe never lands, even when its change is first and the probe is on the current head.
     @Test func aPassedProbeNeverLands() throws {
-        var (train, _) = Self.train([1, 2])
-        _ = Fixture.startAll(&train)
-        _ = Self.startProbes(&train)
-        let probe = try #require(Self.probe(of: 2, in: train))
+        var (train, probe) = try Self.running([1, 2], probed: 2)
         let passed = Fixture.finish(&train, car: probe.id.value, .success)
         #expect(passed.lands.isEmpty)
         _ = train.apply(.changeDequeued(number: 1, by: "@alice"))
@@ -151,10 +144,7 @@ import Testing
     /// and the branch deleted.
     @Test(arguments: [true, false])
     func probesOfChangesThatLeaveAreDropped(pushed: Bool) throws {
-        var (train, _) = Self.train([1, 2, 3])
-        _ = Fixture.startAll(&train)
-        _ = Self.startProbes(&train)
-        let probe = try #require(Self.probe(of: 3, in: train))
+        var (train, probe) = try Self.running([1, 2, 3], probed: 3)
         let actions =
             pushed
             ? train.apply(.changeUpdated(number: 3, head: Fixture.sha("pushed")))
@@ -176,10 +166,7 @@ import Testing
 
     /// A probe that runs past the timeout is cancelled and tells nothing (it is not run again).
     @Test func aProbeThatTimesOutTellsNothing() throws {
-        var (train, _) = Self.train([1, 2, 3])
-        _ = Fixture.startAll(&train)
-        _ = Self.startProbes(&train)
-        let probe = try #require(Self.probe(of: 2, in: train))
+        var (train, probe) = try Self.running([1, 2, 3], probed: 2)
         let start = Instant(seconds: 1_700_000_100)
         _ = train.apply(.tick(now: start))
         let late = Instant(milliseconds: start.milliseconds + train.settings.pipelineTimeout + 1)
@@ -192,10 +179,7 @@ import Testing
 
     /// Late and foreign events about a probe change nothing.
     @Test func staleProbeEventsAreIgnored() throws {
-        var (train, _) = Self.train([1, 2, 3])
-        _ = Fixture.startAll(&train)
-        _ = Self.startProbes(&train)
-        let probe = try #require(Self.probe(of: 2, in: train))
+        var (train, probe) = try Self.running([1, 2, 3], probed: 2)
         _ = Fixture.finish(&train, car: probe.id.value, .success)
         let before = train
         let replay = Fixture.finish(&train, car: probe.id.value, .failed)
@@ -225,10 +209,7 @@ import Testing
     /// A probe whose pipeline was cancelled outside Trainyard tells nothing: its change is neither
     /// a suspect nor probed again.
     @Test func aCancelledProbeTellsNothing() throws {
-        var (train, _) = Self.train([1, 2, 3])
-        _ = Fixture.startAll(&train)
-        _ = Self.startProbes(&train)
-        let probe = try #require(Self.probe(of: 2, in: train))
+        var (train, probe) = try Self.running([1, 2, 3], probed: 2)
         let cancelled = Fixture.finish(&train, car: probe.id.value, .canceled)
         #expect(cancelled.builds.isEmpty && cancelled.cancels.isEmpty, "the cars keep !2")
         #expect(train.probeVerdicts[2] == nil)
