@@ -35,8 +35,8 @@ public struct PlannerStats: Hashable, Codable, Sendable {
     /// The share of changes that break the build, with a prior of 1 in 20.
     public var failureRate: Double { Double(blamed + 1) / Double(blamed + landed + 20) }
 
-    /// The share of failures that were flakes (they passed when run again, or a longer car with
-    /// the same changes passed), with a prior of 1 in 4.
+    /// The share of failures that were flakes (they passed when run again, a longer car with the
+    /// same changes passed, or a probe failed for a change that landed), with a prior of 1 in 4.
     public var flakeShare: Double {
         Double(retriedPassed + provenFlakes + 1) / Double(retried + provenFlakes + blamed + 4)
     }

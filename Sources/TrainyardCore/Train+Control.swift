@@ -31,16 +31,9 @@ extension Train {
     /// Every `pollInterval`, asks for the state of each running pipeline and re-reads the target
     /// of a train with work, so that a lost webhook delays the train by at most that long.
     mutating func poll(_ now: Instant, _ actions: inout [TrainAction]) {
-        for index in cars.indices where cars[index].status == .testing {
-            guard let pipeline = cars[index].pipeline else { continue }
-            guard let last = cars[index].lastPolled else {
-                cars[index].lastPolled = now
-                continue
-            }
-            if now.milliseconds - last.milliseconds >= settings.pollInterval {
-                cars[index].lastPolled = now
-                actions.append(.refreshPipeline(car: cars[index].id, pipeline: pipeline))
-            }
+        for index in cars.indices {
+            guard let pipeline = Self.duePoll(&cars[index], at: now, every: settings.pollInterval) else { continue }
+            actions.append(.refreshPipeline(car: cars[index].id, pipeline: pipeline))
         }
         guard !queue.isEmpty else { return }
         if let last = lastTargetCheck, now.milliseconds - last.milliseconds < settings.pollInterval { return }
@@ -55,13 +48,8 @@ extension Train {
         see(now)
         poll(now, &actions)
         tickProbes(now, &actions)
-        for index in cars.indices where cars[index].status == .testing {
-            guard let since = cars[index].testingSince else {
-                cars[index].testingSince = now
-                continue
-            }
-            guard now.milliseconds - since.milliseconds > settings.pipelineTimeout, let pipeline = cars[index].pipeline
-            else { continue }
+        for index in cars.indices {
+            guard let pipeline = Self.timedOut(&cars[index], at: now, after: settings.pipelineTimeout) else { continue }
             cars[index].timeouts += 1
             cars[index].testingSince = nil
             actions.append(.cancelPipeline(car: cars[index].id, pipeline: pipeline))
@@ -70,5 +58,30 @@ extension Train {
                 failure: "pipeline #\(pipeline) did not finish within \(settings.pipelineTimeout / 60_000) minutes, "
                     + "for the second time", &actions)
         }
+    }
+
+    /// The pipeline of a running car (or probe) to ask about now: the first tick that sees it
+    /// running only starts the clock, then every `interval`.
+    static func duePoll(_ car: inout Car, at now: Instant, every interval: Int64) -> PipelineID? {
+        guard car.status == .testing, let pipeline = car.pipeline else { return nil }
+        guard let last = car.lastPolled else {
+            car.lastPolled = now
+            return nil
+        }
+        guard now.milliseconds - last.milliseconds >= interval else { return nil }
+        car.lastPolled = now
+        return pipeline
+    }
+
+    /// The pipeline of a running car (or probe) that has run longer than `timeout` since the first
+    /// tick that saw it running, if it has.
+    static func timedOut(_ car: inout Car, at now: Instant, after timeout: Int64) -> PipelineID? {
+        guard car.status == .testing else { return nil }
+        guard let since = car.testingSince else {
+            car.testingSince = now
+            return nil
+        }
+        guard now.milliseconds - since.milliseconds > timeout else { return nil }
+        return car.pipeline
     }
 }

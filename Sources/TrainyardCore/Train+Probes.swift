@@ -137,20 +137,11 @@ extension Train {
     /// (it is not run again: a probe only informs).
     mutating func tickProbes(_ now: Instant, _ actions: inout [TrainAction]) {
         guard var current = probes else { return }
-        for index in current.indices where current[index].status == .testing {
-            guard let pipeline = current[index].pipeline, let since = current[index].testingSince else {
-                current[index].testingSince = now
-                current[index].lastPolled = now
-                continue
-            }
-            if now.milliseconds - since.milliseconds > settings.pipelineTimeout {
+        for index in current.indices {
+            if let pipeline = Self.timedOut(&current[index], at: now, after: settings.pipelineTimeout) {
                 actions.append(.cancelPipeline(car: current[index].id, pipeline: pipeline))
                 unanswered(&current[index], "pipeline #\(pipeline) timed out", &actions)
-                continue
-            }
-            let last = current[index].lastPolled ?? since
-            if now.milliseconds - last.milliseconds >= settings.pollInterval {
-                current[index].lastPolled = now
+            } else if let pipeline = Self.duePoll(&current[index], at: now, every: settings.pollInterval) {
                 actions.append(.refreshPipeline(car: current[index].id, pipeline: pipeline))
             }
         }
