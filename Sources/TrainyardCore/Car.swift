@@ -32,6 +32,13 @@ public struct Car: Hashable, Codable, Sendable {
     /// The longest car of the train this car extended when it was built; while that car is in the
     /// train, this car starts with it (see `Train+CarLinks.swift`).
     public var parent: CarID?
+    /// When the car was built and when it passed, as far as the train knew the time (see
+    /// `Train+Suspects.swift`).
+    public var builtAt: Instant?
+    public var passedAt: Instant?
+    /// For a failed probe: a car holding its change passed since, so the failure was a flake and
+    /// the change counts as passed alone (see `Train+Suspects.swift`).
+    public var overruled: Bool?
 
     public init(id: CarID, base: SHA, changes: [Change]) {
         self.id = id

@@ -152,7 +152,8 @@ enum Reparenting {
     /// (1 in 12 or more, once ``failuresBeforeSpeculating`` changes were removed: a failed batch
     /// then costs more than it saves); otherwise about 1/√p (the best batch for a failure rate p,
     /// estimated from the train's own history), at most 5 until the backlog passes ten times the
-    /// budget, then growing with it up to 1/√p and 16.
+    /// budget, then growing with it up to 1/√p and 16; and one change per car, with probes, when
+    /// the backlog is longer than the batches worth building on a wide window can hold.
     static func batchSize(for train: Train) -> Int {
         let budget = max(1, train.settings.maxParallel)
         let backlog = train.queue.count
@@ -164,6 +165,14 @@ enum Reparenting {
         // would wait a whole round.
         let slots = max(1, budget / train.learntCopies - 1)
         let cover = min(train.adaptiveBatchLimit, vendorBatch, (backlog + slots - 1) / slots)
-        return max(min(limit, vendorBatch), cover, min(limit, (backlog + 2 * budget - 1) / (2 * budget)))
+        let unit = max(min(limit, vendorBatch), cover, min(limit, (backlog + 2 * budget - 1) / (2 * budget)))
+        // A backlog longer than the batches worth building can hold, on a window at least twice as
+        // wide as they are deep: batches would leave most runners idle while the queue grows, and
+        // one change per car with probes puts them to use (500 changes an hour on 500 runners).
+        if train.probesAllowed {
+            let depth = usefulDepth(unit: unit, failureRate: stats.failureRate)
+            if depth < budget / 2 && backlog > depth * unit { return 1 }
+        }
+        return unit
     }
 }

@@ -13,6 +13,12 @@ enum SpeculationTree {
     /// change can pass alone and fail with others).
     static let verifiedGood = 0.99
 
+    /// A running car as the newest change it holds and how many changes it holds.
+    private struct RunningKey: Hashable {
+        let newest: Int
+        let count: Int
+    }
+
     /// The cars to keep in flight, most likely needed first, each as queue indices in order.
     /// - Parameter good: the probability that a change that has not failed passes on its own.
     /// - Parameter suspectGood: the probability that a change whose car failed passes after all.
@@ -37,11 +43,12 @@ enum SpeculationTree {
         let probing = train.probesAllowed
         let verdicts = probing ? train.probeVerdicts : [:]
         let probed = probing ? train.probedChanges : []
+        let heldBack = probing ? train.heldBackByBets : [:]
         let verified =
             probing
             ? Set(
                 train.cars.filter { $0.status == .passed || $0.status == .landing }.flatMap { $0.changes.map(\.number) }
-            )
+            ).filter { heldBack[$0] == nil }
             : []
         let suspects = Set(train.cars.filter { $0.status == .failed || $0.isRerunning }.map(\.newest.number))
         let probeSuspectGood = (train.stats ?? PlannerStats()).goodDespiteOneFailedRun
@@ -55,6 +62,8 @@ enum SpeculationTree {
         let depth = min(queue.count, max(budget * 2, variantDepth))
         let probability = (0..<depth).map { index -> Double in
             let number = queue[index].number
+            // A suspect proven good while cars that leave it out run stays a suspect until they end.
+            if heldBack[number] != nil { return probeSuspectGood }
             // A change that passed alone and failed in a car most likely met a flake.
             if suspects.contains(number) { return verdicts[number] == true ? good : suspectGood }
             if verified.contains(number) || verdicts[number] == true { return verifiedGood }
@@ -66,6 +75,7 @@ enum SpeculationTree {
         // Whether the primary car holds a change that is not known good (only then is a probe of
         // the next change worth its run).
         var unknownAhead = false
+        var suspectsLeftOut = 0
         func consider(_ need: Double, _ indices: [Int]) {
             guard need >= threshold else { return }
             let numbers = indices.map { queue[$0].number }
@@ -74,8 +84,20 @@ enum SpeculationTree {
             let weight = inFlight.contains(numbers) ? need * 2 : need
             candidates.append((weight, candidates.count, indices, false))
         }
+        // The newest change and length of each running car, to look a primary car up without
+        // listing its changes (a long queue has hundreds of them).
+        let running = Set(inFlight.map { RunningKey(newest: $0.last ?? 0, count: $0.count) })
         for i in 0..<depth {
-            consider(primaryNeed, included + [i])
+            // A car whose next change is verified is only needed if the longer car fails: it ranks
+            // by that chance (a running one is kept). Past the threshold, only probes are planned.
+            var need = primaryNeed
+            if need >= threshold, probability[i] >= 0.5, i + 1 < depth, probability[i + 1] == verifiedGood {
+                let key = RunningKey(newest: queue[i].number, count: included.count + 1)
+                if !running.contains(key) || !inFlight.contains((included + [i]).map { queue[$0].number }) {
+                    need *= 1 - verifiedGood
+                }
+            }
+            if need >= threshold { consider(need, included + [i]) }
             if i < variantDepth {
                 for j in 0..<i {
                     let likely = max(probability[j], 1 - probability[j])
@@ -98,8 +120,13 @@ enum SpeculationTree {
                 included.append(i)
                 if probability[i] != verifiedGood { unknownAhead = true }
             }
-            primaryNeed *= max(probability[i], 1 - probability[i])
-            if primaryNeed < threshold { break }
+            // A car that leaves a suspect out lands around it whatever the suspect turns out to be
+            // (it is tested again on the new target), so with probes the bet costs nothing.
+            if probability[i] >= 0.5 || !probing || suspectsLeftOut < 2 {
+                primaryNeed *= max(probability[i], 1 - probability[i])
+            }
+            if probability[i] < 0.5 { suspectsLeftOut += 1 }
+            if primaryNeed < threshold && !probing { break }
         }
         candidates.sort { $0.need != $1.need ? $0.need > $1.need : $0.order < $1.order }
         let chosen = candidates.prefix(budget)

@@ -104,6 +104,8 @@ extension Train {
             return
         case .success:
             cars[index].status = .passed
+            cars[index].passedAt = now
+            overruleProbes(of: cars[index])
             stats = stats ?? PlannerStats()
             stats?.passedRuns += 1
             if cars[index].reruns > 0 { stats?.retriedPassed += 1 }

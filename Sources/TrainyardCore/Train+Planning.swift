@@ -106,7 +106,11 @@ extension Train {
     mutating func blameFailedCar(_ actions: inout [TrainAction]) -> Bool {
         let landing = landingIndex
         let prefixes = queuePrefixFlags()
-        for (k, car) in cars.enumerated() where car.status == .failed && prefixes[k] {
+        // With probes, a failed car that leaves out only failing changes blames like a prefix car.
+        let failing =
+            settings.planner == .adaptive && probesAllowed ? failingChanges(heldBack: heldBackByBets) : []
+        for (k, car) in cars.enumerated()
+        where car.status == .failed && (prefixes[k] || (!failing.isEmpty && holdsQueue(car, skipping: failing))) {
             // A car that the landing car starts with is superseded: its changes land.
             if let landing, cars[landing].changes.count >= car.changes.count,
                 Self.sameChanges(car.changes, cars[landing].changes[..<car.changes.count])
@@ -197,48 +201,22 @@ extension Train {
         guard landingIndex == nil, !fetchingTarget, pause == nil, let head = targetHead else { return }
         var candidate: Int?
         let prefixes = queuePrefixFlags()
+        // A change that running cars leave out does not land before they end (`Train+Bets.swift`).
+        let heldBack = settings.planner == .adaptive ? heldBackByBets : [:]
+        let limit = heldBack.values.min() ?? queue.count
         for (k, car) in cars.enumerated() where prefixes[k] {
             if car.status == .failed && !landsOverFailures { break }
+            if car.changes.count > limit { break }
             if car.status == .passed, candidate.map({ cars[$0].changes.count < car.changes.count }) ?? true {
                 candidate = k
             }
         }
-        if candidate == nil, settings.planner == .adaptive { candidate = passedCarSkippingFailingChanges() }
+        if candidate == nil, settings.planner == .adaptive {
+            candidate = passedCarSkippingFailingChanges(heldBack: heldBack)
+        }
         guard let k = candidate, let commit = cars[k].commit else { return }
         cars[k].status = .landing
         actions.append(.land(car: cars[k].id, commit: commit, expected: head))
-    }
-
-    /// A passed car that holds the queue without some failing changes (a car that ends with
-    /// them failed, or is being run again): the `adaptive` planner lands it rather than let a
-    /// change that is probably bad hold up the good ones behind it. The longest such car.
-    func passedCarSkippingFailingChanges() -> Int? {
-        var failing = Set(
-            cars.filter { ($0.status == .failed && !hasLiveTwin($0)) || $0.isRerunning }.map(\.newest.number))
-        // A change whose probe failed is probably bad as well.
-        for (number, passed) in probeVerdicts where !passed { failing.insert(number) }
-        guard !failing.isEmpty else { return nil }
-        var best: Int?
-        for (k, car) in cars.enumerated() where car.status == .passed {
-            var index = 0
-            var fits = true
-            for change in car.changes {
-                while index < queue.count, queue[index].number != change.number {
-                    if !failing.contains(queue[index].number) {
-                        fits = false
-                        break
-                    }
-                    index += 1
-                }
-                guard fits, index < queue.count, queue[index].head == change.head else {
-                    fits = false
-                    break
-                }
-                index += 1
-            }
-            if fits, best.map({ cars[$0].changes.count < car.changes.count }) ?? true { best = k }
-        }
-        return best
     }
 
     /// Starts cars the planner wants and no car holds yet; the planners that cancel unwanted cars
@@ -312,6 +290,7 @@ extension Train {
         let id = CarID(nextCar)
         nextCar += 1
         var car = Car(id: id, base: head, changes: changes)
+        car.builtAt = now
         car.parent = longestCar(extendedBy: changes)
         cars.insert(car, at: cars.firstIndex { $0.changes.count > changes.count } ?? cars.count)
         actions.append(.buildCar(car: id, ref: ref(for: id), base: head, changes: changes))

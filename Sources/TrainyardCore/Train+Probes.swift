@@ -16,7 +16,7 @@ extension Train {
     var probeVerdicts: [Int: Bool] {
         var verdicts: [Int: Bool] = [:]
         for probe in probes ?? [] where probe.status == .passed || (probe.status == .failed && probe.pipeline != nil) {
-            verdicts[probe.newest.number] = probe.status == .passed
+            verdicts[probe.newest.number] = probe.status == .passed || probe.overruled == true
         }
         return verdicts
     }

@@ -110,6 +110,9 @@ struct TrainSimulation {
     var trace: ((String) -> Void)?
 
     private mutating func apply(_ event: TrainEvent) {
+        // The service's engine tells every train with work the time on its ticks; here the train
+        // knows it at every event.
+        if train.now.map({ $0.milliseconds < clock }) ?? true { train.now = Instant(milliseconds: clock) }
         let actions = train.apply(event)
         if let trace {
             trace(

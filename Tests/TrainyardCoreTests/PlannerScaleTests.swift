@@ -21,16 +21,23 @@ struct PlannerScaleTests {
         #expect(Reparenting.usefulDepth(unit: 5, failureRate: 0) == Int.max)
     }
 
-    /// With 500 runners and a failure rate of about 1 in 15, `adaptive` builds batches of 4 only
-    /// 17 deep, not one car per batch of a 200-long queue.
+    /// With 500 runners and a failure rate of about 1 in 15, `adaptive` without probes builds
+    /// batches of 4 only 17 deep, not one car per batch of a 200-long queue. With probes, the
+    /// batches worth building would leave most of the window idle, so it goes change by change
+    /// and probes the rest.
     @Test func adaptiveDoesNotSpeculatePastTheUsefulDepth() {
         var stats = PlannerStats()
         stats.blamed = 6
         stats.landed = 80
-        let (_, resumed) = Fixture.resumed(Array(1...200), window: 500, planner: .adaptive, stats: stats)
-        #expect(resumed.builds.count == 17)
-        #expect(resumed.builds.first == [1, 2, 3, 4])
-        #expect(resumed.builds.last?.count == 68)
+        let (_, batches) = Fixture.resumed(
+            Array(1...200), window: 500, planner: .adaptive, stats: stats, tuning: PlannerSettings(probes: false))
+        #expect(batches.builds.count == 17)
+        #expect(batches.builds.first == [1, 2, 3, 4])
+        #expect(batches.builds.last?.count == 68)
+        let (train, probing) = Fixture.resumed(Array(1...200), window: 500, planner: .adaptive, stats: stats)
+        #expect(probing.builds.first == [1])
+        #expect((train.probes ?? []).count > 100)
+        #expect(train.cars.count + (train.probes ?? []).count <= 500)
     }
 
     /// The forest search for the cars holding a pending failure answers what the pairwise

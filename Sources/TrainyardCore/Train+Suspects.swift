@@ -1,0 +1,105 @@
+/// Suspects (`adaptive`): changes whose car or probe failed. The cars behind a suspect may leave
+/// it out, and the train lands them around it rather than let a change that is probably bad
+/// hold up the good ones behind it; the suspect stays queued and is tested again on the new
+/// target.
+///
+/// When a suspect's own car then passes (the failure was a flake), the cars that left it out are
+/// still good bets on the other changes: dropping them would restart everything behind the
+/// suspect, a whole pipeline lost for a long queue. So while a car built before that pass still
+/// runs and leaves the suspect out, the suspect is held back: nothing holding it lands, and the
+/// speculation tree keeps treating it as a suspect.
+extension Train {
+    /// The failing changes: the newest change of a failed car (without a live twin) or of a car
+    /// being run again, and (with probes) every change whose probe failed and was not overruled
+    /// by a passed car, or that is held back.
+    func failingChanges(heldBack: [Int: Int] = [:]) -> Set<Int> {
+        var failing = Set(
+            cars.filter { ($0.status == .failed && !hasLiveTwin($0)) || $0.isRerunning }.map(\.newest.number))
+        for (number, passed) in probeVerdicts where !passed { failing.insert(number) }
+        failing.formUnion(heldBack.keys)
+        return failing
+    }
+
+    /// Marks the failed probes of the changes a passed car holds as overruled: the changes passed
+    /// with others, so the probes met flakes.
+    mutating func overruleProbes(of car: Car) {
+        guard let current = probes, current.contains(where: { $0.status == .failed && $0.pipeline != nil }) else {
+            return
+        }
+        var heads: [Int: SHA] = [:]
+        for change in car.changes { heads[change.number] = change.head }
+        for k in current.indices where current[k].status == .failed && current[k].pipeline != nil {
+            if heads[current[k].newest.number] == current[k].newest.head { probes?[k].overruled = true }
+        }
+    }
+
+    /// Whether the car holds the queue in order, leaving out only changes in `failing`, up to its
+    /// last change.
+    func holdsQueue(_ car: Car, skipping failing: Set<Int>) -> Bool {
+        var index = 0
+        for change in car.changes {
+            while index < queue.count, queue[index].number != change.number {
+                guard failing.contains(queue[index].number) else { return false }
+                index += 1
+            }
+            guard index < queue.count, queue[index].head == change.head else { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// The longest passed car that holds the queue without some failing changes, and holds no
+    /// change that is `heldBack`.
+    func passedCarSkippingFailingChanges(heldBack: [Int: Int] = [:]) -> Int? {
+        let failing = failingChanges(heldBack: heldBack)
+        guard !failing.isEmpty else { return nil }
+        var best: Int?
+        for (k, car) in cars.enumerated() where car.status == .passed {
+            if !heldBack.isEmpty, car.changes.contains(where: { heldBack[$0.number] != nil }) { continue }
+            if holdsQueue(car, skipping: failing), best.map({ cars[$0].changes.count < car.changes.count }) ?? true {
+                best = k
+            }
+        }
+        return best
+    }
+
+    /// The suspects that a running (or passed) car leaves out while a car holding the suspect
+    /// passed, if that car was built before the passed one was halfway through its run; each with
+    /// its index in the queue (with probes only).
+    var heldBackByBets: [Int: Int] {
+        guard probesAllowed else { return [:] }
+        var failing = Set(
+            cars.filter { ($0.status == .failed && !hasLiveTwin($0)) || $0.isRerunning }.map(\.newest.number))
+        for probe in probes ?? [] where probe.status == .failed && probe.pipeline != nil {
+            failing.insert(probe.newest.number)
+        }
+        guard !failing.isEmpty else { return [:] }
+        var position: [Int: Int] = [:]
+        position.reserveCapacity(queue.count)
+        for (index, change) in queue.enumerated() { position[change.number] = index }
+        // A car that leaves a suspect out counts if it was built before the car holding the
+        // suspect that passed was halfway through its run: it is at least halfway through its own.
+        var builtBy: [Int: Int64] = [:]
+        for car in cars where car.status == .passed || car.status == .landing {
+            guard let built = car.builtAt?.milliseconds, let passed = car.passedAt?.milliseconds else { continue }
+            let halfway = built + (passed - built) / 2
+            for change in car.changes where failing.contains(change.number) {
+                builtBy[change.number] = max(builtBy[change.number] ?? halfway, halfway)
+            }
+        }
+        let proven = builtBy.compactMap { number, limit in position[number].map { (number, $0, limit) } }
+        guard !proven.isEmpty else { return [:] }
+        var held: [Int: Int] = [:]
+        // A passed car counts while it can still land around the suspects.
+        for car in cars where car.isInFlight || (car.status == .passed && holdsQueue(car, skipping: failing)) {
+            guard let last = car.changes.last.flatMap({ position[$0.number] }), let built = car.builtAt?.milliseconds
+            else { continue }
+            var numbers: Set<Int>?
+            for (number, index, limit) in proven where index < last && built <= limit && held[number] == nil {
+                numbers = numbers ?? Set(car.changes.map(\.number))
+                if numbers?.contains(number) == false { held[number] = index }
+            }
+        }
+        return held
+    }
+}
