@@ -111,9 +111,12 @@ extension Train {
             settings.planner == .adaptive && probesAllowed ? failingChanges(heldBack: heldBackByBets) : []
         for (k, car) in cars.enumerated()
         where car.status == .failed && (prefixes[k] || (!failing.isEmpty && holdsQueue(car, skipping: failing))) {
-            // A car that the landing car starts with is superseded: its changes land.
-            if let landing, cars[landing].changes.count >= car.changes.count,
-                Self.sameChanges(car.changes, cars[landing].changes[..<car.changes.count])
+            // A car that the landing car starts with is superseded: its changes land. So is one whose
+            // newest change the landing car holds (it may land around a suspect the failed car held).
+            if let landing,
+                (cars[landing].changes.count >= car.changes.count
+                    && Self.sameChanges(car.changes, cars[landing].changes[..<car.changes.count]))
+                    || isLanding(car.newest.number)
             {
                 continue
             }
@@ -211,8 +214,11 @@ extension Train {
                 candidate = k
             }
         }
-        if candidate == nil, settings.planner == .adaptive {
-            candidate = passedCarSkippingFailingChanges(heldBack: heldBack)
+        if settings.planner == .adaptive, let around = passedCarSkippingFailingChanges(heldBack: heldBack),
+            candidate.map({ cars[$0].changes.count < cars[around].changes.count }) ?? true
+        {
+            // A longer car around suspects lands more than the queue's prefix can.
+            candidate = around
         }
         guard let k = candidate, let commit = cars[k].commit else { return }
         cars[k].status = .landing

@@ -51,7 +51,9 @@ extension Train {
     /// The longest passed car that holds the queue without some failing changes, and holds no
     /// change that is `heldBack`.
     func passedCarSkippingFailingChanges(heldBack: [Int: Int] = [:]) -> Int? {
-        let failing = failingChanges(heldBack: heldBack)
+        var failing = failingChanges(heldBack: heldBack)
+        // A suspect proven good since can still be left out by a car that bet against it.
+        for probe in probes ?? [] where probe.overruled == true { failing.insert(probe.newest.number) }
         guard !failing.isEmpty else { return nil }
         var best: Int?
         for (k, car) in cars.enumerated() where car.status == .passed {
@@ -63,9 +65,10 @@ extension Train {
         return best
     }
 
-    /// The suspects that a running (or passed) car leaves out while a car holding the suspect
-    /// passed, if that car was built before the passed one was halfway through its run; each with
-    /// its index in the queue (with probes only).
+    /// The suspects that a running car leaves out while a car holding the suspect passed, if the
+    /// running car was built before the passed one was halfway through its run; each with its
+    /// index in the queue (with probes only). When the running car passes, it lands around the
+    /// suspect if it holds more changes than the queue's passed prefix (see `startLanding`).
     var heldBackByBets: [Int: Int] {
         guard probesAllowed else { return [:] }
         var failing = Set(
@@ -90,8 +93,7 @@ extension Train {
         let proven = builtBy.compactMap { number, limit in position[number].map { (number, $0, limit) } }
         guard !proven.isEmpty else { return [:] }
         var held: [Int: Int] = [:]
-        // A passed car counts while it can still land around the suspects.
-        for car in cars where car.isInFlight || (car.status == .passed && holdsQueue(car, skipping: failing)) {
+        for car in cars where car.isInFlight {
             guard let last = car.changes.last.flatMap({ position[$0.number] }), let built = car.builtAt?.milliseconds
             else { continue }
             var numbers: Set<Int>?
