@@ -204,7 +204,7 @@ extension Train {
         guard landingIndex == nil, !fetchingTarget, pause == nil, let head = targetHead else { return }
         var candidate: Int?
         let prefixes = queuePrefixFlags()
-        // A change that running cars leave out does not land before they end (`Train+Bets.swift`).
+        // A change that running cars leave out does not land before they end (`Train+Suspects.swift`).
         let heldBack = settings.planner == .adaptive ? heldBackByBets : [:]
         let limit = heldBack.values.min() ?? queue.count
         for (k, car) in cars.enumerated() where prefixes[k] {

@@ -5,9 +5,10 @@
 ///
 /// When a suspect's own car then passes (the failure was a flake), the cars that left it out are
 /// still good bets on the other changes: dropping them would restart everything behind the
-/// suspect, a whole pipeline lost for a long queue. So while a car built before that pass still
-/// runs and leaves the suspect out, the suspect is held back: nothing holding it lands, and the
-/// speculation tree keeps treating it as a suspect.
+/// suspect, a whole pipeline lost for a long queue. So while a car that leaves the suspect out
+/// and was built before the passed car was halfway through its run still runs, the suspect is
+/// held back: nothing holding it lands, and the speculation tree keeps treating it as a suspect.
+/// Cars built later are young: they are dropped, and the suspect lands.
 extension Train {
     /// The failing changes: the newest change of a failed car (without a live twin) or of a car
     /// being run again, and (with probes) every change whose probe failed and was not overruled
