@@ -48,7 +48,7 @@ enum SpeculationTree {
             probing
             ? Set(
                 train.cars.filter { $0.status == .passed || $0.status == .landing }.flatMap { $0.changes.map(\.number) }
-            ).filter { heldBack[$0] == nil }
+            )
             : []
         let suspects = Set(train.cars.filter { $0.status == .failed || $0.isRerunning }.map(\.newest.number))
         let probeSuspectGood = (train.stats ?? PlannerStats()).goodDespiteOneFailedRun

@@ -14,11 +14,15 @@ extension Train {
     /// being run again, and (with probes) every change whose probe failed and was not overruled
     /// by a passed car, or that is held back.
     func failingChanges(heldBack: [Int: Int] = [:]) -> Set<Int> {
-        var failing = Set(
-            cars.filter { ($0.status == .failed && !hasLiveTwin($0)) || $0.isRerunning }.map(\.newest.number))
+        var failing = failedCarChanges
         for (number, passed) in probeVerdicts where !passed { failing.insert(number) }
         failing.formUnion(heldBack.keys)
         return failing
+    }
+
+    /// The newest change of every failed car (without a live twin) and of every car being run again.
+    private var failedCarChanges: Set<Int> {
+        Set(cars.filter { ($0.status == .failed && !hasLiveTwin($0)) || $0.isRerunning }.map(\.newest.number))
     }
 
     /// Marks the failed probes of the changes a passed car holds as overruled: the changes passed
@@ -72,8 +76,8 @@ extension Train {
     /// suspect if it holds more changes than the queue's passed prefix (see `startLanding`).
     var heldBackByBets: [Int: Int] {
         guard probesAllowed else { return [:] }
-        var failing = Set(
-            cars.filter { ($0.status == .failed && !hasLiveTwin($0)) || $0.isRerunning }.map(\.newest.number))
+        // Every suspect, including those whose failed probe a passed car overruled since.
+        var failing = failedCarChanges
         for probe in probes ?? [] where probe.status == .failed && probe.pipeline != nil {
             failing.insert(probe.newest.number)
         }
