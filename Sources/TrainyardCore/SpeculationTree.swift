@@ -13,10 +13,19 @@ enum SpeculationTree {
     /// change can pass alone and fail with others).
     static let verifiedGood = 0.99
 
-    /// A running car as the newest change it holds and how many changes it holds.
-    private struct RunningKey: Hashable {
-        let newest: Int
-        let count: Int
+    /// A car the tree may want: the first `prefix` changes of the primary car it grew (the
+    /// changes ahead it bets pass) plus the change at `last`, a skip-variant's own indices, or a
+    /// probe of the change at `last`. Primaries share the one growing list instead of each
+    /// holding a copy.
+    private struct Candidate {
+        enum Shape {
+            case primary(prefix: Int, last: Int)
+            case variant([Int])
+            case probe(Int)
+        }
+        var need: Double
+        var order: Int
+        var shape: Shape
     }
 
     /// The cars to keep in flight, most likely needed first, each as queue indices in order.
@@ -55,10 +64,9 @@ enum SpeculationTree {
         // Cars already holding results, or being run again, cost nothing more: they are skipped.
         let settled = Set(
             train.cars.filter { [.passed, .failed, .landing].contains($0.status) || $0.isRerunning }
-                .map { $0.changes.map(\.number) })
+                .map { CarKey($0.changes.lazy.map(\.number)) })
         let inFlight = Set(
-            train.cars.filter { $0.isInFlight && !$0.isRerunning }
-                .map { $0.changes.map(\.number) })
+            train.cars.filter { $0.isInFlight && !$0.isRerunning }.map { CarKey($0.changes.lazy.map(\.number)) })
         let depth = min(queue.count, max(budget * 2, variantDepth))
         let probability = (0..<depth).map { index -> Double in
             let number = queue[index].number
@@ -69,35 +77,31 @@ enum SpeculationTree {
             if verified.contains(number) || verdicts[number] == true { return verifiedGood }
             return verdicts[number] == false ? probeSuspectGood : good
         }
-        var candidates: [(need: Double, order: Int, indices: [Int], probe: Bool)] = []
+        var candidates: [Candidate] = []
         var primaryNeed = 1.0
         var included: [Int] = []
+        var includedKey = CarKey()
         // Whether the primary car holds a change that is not known good (only then is a probe of
         // the next change worth its run).
         var unknownAhead = false
         var suspectsLeftOut = 0
-        func consider(_ need: Double, _ indices: [Int]) {
-            guard need >= threshold else { return }
-            let numbers = indices.map { queue[$0].number }
-            guard !settled.contains(numbers) else { return }
+        func consider(_ need: Double, _ key: CarKey, _ shape: Candidate.Shape) {
+            guard need >= threshold, !settled.contains(key) else { return }
             // A car already running is kept unless something twice as likely needs its slot.
-            let weight = inFlight.contains(numbers) ? need * 2 : need
-            candidates.append((weight, candidates.count, indices, false))
+            let weight = inFlight.contains(key) ? need * 2 : need
+            candidates.append(Candidate(need: weight, order: candidates.count, shape: shape))
         }
-        // The newest change and length of each running car, to look a primary car up without
-        // listing its changes (a long queue has hundreds of them).
-        let running = Set(inFlight.map { RunningKey(newest: $0.last ?? 0, count: $0.count) })
         for i in 0..<depth {
+            let primary = includedKey.appending(queue[i].number)
             // A car whose next change is verified is only needed if the longer car fails: it ranks
             // by that chance (a running one is kept). Past the threshold, only probes are planned.
             var need = primaryNeed
-            if need >= threshold, probability[i] >= 0.5, i + 1 < depth, probability[i + 1] == verifiedGood {
-                let key = RunningKey(newest: queue[i].number, count: included.count + 1)
-                if !running.contains(key) || !inFlight.contains((included + [i]).map { queue[$0].number }) {
-                    need *= 1 - verifiedGood
-                }
+            if need >= threshold, probability[i] >= 0.5, i + 1 < depth, probability[i + 1] == verifiedGood,
+                !inFlight.contains(primary)
+            {
+                need *= 1 - verifiedGood
             }
-            if need >= threshold { consider(need, included + [i]) }
+            if need >= threshold { consider(need, primary, .primary(prefix: included.count, last: i)) }
             if i < variantDepth {
                 for j in 0..<i {
                     let likely = max(probability[j], 1 - probability[j])
@@ -108,16 +112,18 @@ enum SpeculationTree {
                         variant.append(j)
                         variant.sort()
                     }
-                    consider(flipped, variant + [i])
+                    variant.append(i)
+                    consider(flipped, CarKey(variant.lazy.map { queue[$0].number }), .variant(variant))
                 }
             }
             if probing, unknownAhead, probability[i] == good, !probed.contains(queue[i].number),
                 1 - primaryNeed >= threshold
             {
-                candidates.append((1 - primaryNeed, candidates.count, [i], true))
+                candidates.append(Candidate(need: 1 - primaryNeed, order: candidates.count, shape: .probe(i)))
             }
             if probability[i] >= 0.5 {
                 included.append(i)
+                includedKey = primary
                 if probability[i] != verifiedGood { unknownAhead = true }
             }
             // A car that leaves a suspect out lands around it whatever the suspect turns out to be
@@ -129,8 +135,14 @@ enum SpeculationTree {
             if primaryNeed < threshold && !probing { break }
         }
         candidates.sort { $0.need != $1.need ? $0.need > $1.need : $0.order < $1.order }
-        let chosen = candidates.prefix(budget)
-        return CarPlan(
-            cars: chosen.filter { !$0.probe }.map(\.indices), probes: chosen.filter(\.probe).map { $0.indices[0] })
+        var plan = CarPlan()
+        for candidate in candidates.prefix(budget) {
+            switch candidate.shape {
+            case .primary(let prefix, let last): plan.cars.append(included[..<prefix] + [last])
+            case .variant(let indices): plan.cars.append(indices)
+            case .probe(let index): plan.probes.append(index)
+            }
+        }
+        return plan
     }
 }

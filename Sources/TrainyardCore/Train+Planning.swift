@@ -16,6 +16,9 @@ extension Train {
         // the steps repeat until nothing changes (applying an event twice then changes nothing).
         var settled = false
         var passes = 0
+        // Whether the last pass neither dropped nor started a car or probe: only then is the plan
+        // known to be a fixed point (cars just started count as running in the next plan).
+        var unchanged = false
         while !settled && passes < 3 {
             passes += 1
             var progressed = true
@@ -25,8 +28,11 @@ extension Train {
                 if blameFailedCar(&actions) { progressed = true }
             }
             startLanding(&actions)
+            let before = (nextCar, cars.count, probes?.count ?? 0)
             settled = !fillWindow(&actions)
+            unchanged = settled && before == (nextCar, cars.count, probes?.count ?? 0)
         }
+        settledPlan.value = unchanged ? SettledPlan(settings: settings, budget: sharedBudget) : nil
         reportPositions(&actions)
     }
 

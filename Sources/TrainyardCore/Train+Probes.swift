@@ -161,4 +161,14 @@ extension TrainEvent {
             return nil
         }
     }
+
+    /// Whether the event can only move a car or probe along its way (building → starting →
+    /// testing, every step in flight) or retire a pipeline: nothing a planner, landing or blame
+    /// reads changes (see ``SettledPlan``).
+    var onlyMovesACarAlong: Bool {
+        switch self {
+        case .carBuilt, .pipelineCreated: return true
+        default: return false
+        }
+    }
 }

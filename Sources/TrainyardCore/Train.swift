@@ -51,6 +51,9 @@ public struct Train: Hashable, Codable, Sendable {
     /// The CI budget this train shares with the other trains, as the engine read it before the
     /// event; `nil` when there is no shared budget. See ``ciAllowance``.
     public var sharedBudget: SharedBudget?
+    /// What the last full pass over the cars planned with, when it settled; empty when it did not
+    /// (see ``SettledPlan``).
+    public var settledPlan = Memo<SettledPlan>()
 
     public init(id: TrainID, settings: TrainSettings = TrainSettings()) {
         self.id = id
@@ -69,9 +72,22 @@ public struct Train: Hashable, Codable, Sendable {
 
     /// Applies one event and returns what must be done about it.
     public mutating func apply(_ event: TrainEvent) -> [TrainAction] {
+        apply(event, skippingSettledPass: true)
+    }
+
+    /// Applies one event; `skippingSettledPass: false` always runs the full pass over the cars
+    /// (the randomized tests compare both).
+    func applyCopy(_ event: TrainEvent, skippingSettledPass: Bool) -> (Train, [TrainAction]) {
+        var copy = self
+        let actions = copy.apply(event, skippingSettledPass: skippingSettledPass)
+        return (copy, actions)
+    }
+
+    mutating func apply(_ event: TrainEvent, skippingSettledPass: Bool) -> [TrainAction] {
         var actions: [TrainAction] = []
+        let skip = skippingSettledPass && event.onlyMovesACarAlong && planIsSettled
         if probeEvent(event, &actions) {
-            advance(&actions)
+            skip ? reportPositions(&actions) : advance(&actions)
             return actions
         }
         switch event {
@@ -97,8 +113,16 @@ public struct Train: Hashable, Codable, Sendable {
         case .trainResumed(let by): trainResumed(by: by, &actions)
         case .tick(let now): tick(now, &actions)
         }
-        advance(&actions)
+        skip ? reportPositions(&actions) : advance(&actions)
         return actions
+    }
+
+    /// Whether the last full pass settled with the settings and shared budget the train has now,
+    /// and no wake-up it asked for is due (see ``SettledPlan``).
+    var planIsSettled: Bool {
+        guard settledPlan.value == SettledPlan(settings: settings, budget: sharedBudget) else { return false }
+        guard let wake = wakeAt else { return true }
+        return now.map { $0.milliseconds < wake.milliseconds } ?? false
     }
 
     /// The 1-based position of a queued change.

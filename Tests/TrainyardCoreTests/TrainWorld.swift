@@ -47,6 +47,10 @@ struct TrainWorld {
     var pending: [TrainEvent] = []
     var delivered: [TrainEvent] = []
     var violations: [String] = []
+    /// Events delivered that only move a car along its way, and how many of them found the train
+    /// settled (so the pass over the cars was skipped).
+    var stepsAlongTheWay = 0
+    var settledStepsSkipped = 0
 
     init(seed: UInt64, window: Int) {
         rng = SplitMix64(seed: seed)
