@@ -7,7 +7,9 @@ public struct Car: Hashable, Codable, Sendable {
     /// The target head the car was built on.
     public var base: SHA
     /// The changes in the car, oldest first, with the heads they were built with.
-    public var changes: [Change]
+    public var changes: [Change] { didSet { contentKey = Memo(CarKey(changes.lazy.map(\.number))) } }
+    /// The key of the change numbers, kept with them (see ``key``).
+    public private(set) var contentKey: Memo<CarKey>
     public var status: Status
     /// The car's merge commit, once built.
     public var commit: SHA?
@@ -44,6 +46,7 @@ public struct Car: Hashable, Codable, Sendable {
         self.id = id
         self.base = base
         self.changes = changes
+        self.contentKey = Memo(CarKey(changes.lazy.map(\.number)))
         self.status = .building
         self.commit = nil
         self.pipeline = nil
@@ -72,6 +75,10 @@ public struct Car: Hashable, Codable, Sendable {
     }
 
     /// Whether the car is on its way to a result: being built, started or tested.
+    /// The car's change numbers as a ``CarKey``, kept since the changes last changed (worked out
+    /// again for a car stored before keys were kept).
+    public var key: CarKey { contentKey.value ?? CarKey(changes.lazy.map(\.number)) }
+
     public var isInFlight: Bool { status == .building || status == .starting || status == .testing }
 
     /// Whether the car's changes begin with exactly `prefix` (same numbers and heads), so its tree

@@ -1,12 +1,12 @@
 /// A car's contents (its change numbers in order) as their count, the newest number and a 64-bit
-/// fold of all of them, for the speculation tree's checks of which cars run or hold results.
+/// fold of all of them, for the checks of which cars run, hold results or are wanted.
 ///
 /// The fold extends one number at a time, so the tree keys each primary car from the one before
 /// it instead of listing hundreds of changes per car (that made planning quadratic in the queue's
 /// length on a monorepo train). Two different lists of the same length and newest change share a
 /// key with a chance of about 2⁻⁶⁴; a false match only makes the tree skip or keep one bet, it
 /// cannot land anything (landing and blame read the cars themselves).
-struct CarKey: Hashable, Sendable {
+public struct CarKey: Hashable, Codable, Sendable {
     private(set) var count = 0
     private(set) var newest = 0
     private(set) var fold: UInt64 = 0x9E37_79B9_7F4A_7C15

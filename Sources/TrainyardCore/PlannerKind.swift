@@ -117,7 +117,7 @@ public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
         // Probes in flight run to the end, within the same window.
         return SpeculationTree.plan(
             for: train,
-            budget: train.settings.maxParallel - train.cars.filter(\.isRerunning).count - outside
+            budget: train.settings.maxParallel - train.cars.count(where: \.isRerunning) - outside
                 - train.probesInFlight,
             good: 1 - stats.failureRate,
             suspectGood: suspectGood, variantThreshold: stats.failureRate >= 0.05 && !train.probesAllowed ? 0.01 : 1)
@@ -152,7 +152,7 @@ public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
         case .submitqueue:
             let stats = train.stats ?? PlannerStats()
             return SpeculationTree.cars(
-                for: train, budget: window - train.cars.filter(\.isRerunning).count, good: 1 - stats.failureRate,
+                for: train, budget: window - train.cars.count(where: \.isRerunning), good: 1 - stats.failureRate,
                 suspectGood: 0.05)
         case .adaptive:
             return adaptivePlan(for: train, held: held).cars

@@ -54,7 +54,7 @@ enum Reparenting {
         var segments: [Range<Int>] = []
         var next = 0
         // Cars being run again keep running outside the plan, within the same budget.
-        let room = window - train.cars.filter(\.isRerunning).count - held
+        let room = window - train.cars.count(where: \.isRerunning) - held
         let budget = room > 0 ? max(1, room / max(1, copies)) : room
         var (placed, bisecting) = (0, 0)
         while placed < budget || bisecting < bisection {

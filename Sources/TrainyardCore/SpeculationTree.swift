@@ -26,6 +26,7 @@ enum SpeculationTree {
         var need: Double
         var order: Int
         var shape: Shape
+        var key: CarKey
     }
 
     /// The cars to keep in flight, most likely needed first, each as queue indices in order.
@@ -56,17 +57,15 @@ enum SpeculationTree {
         let verified =
             probing
             ? Set(
-                train.cars.filter { $0.status == .passed || $0.status == .landing }.flatMap { $0.changes.map(\.number) }
-            )
+                train.cars.lazy.filter { $0.status == .passed || $0.status == .landing }
+                    .flatMap { $0.changes.lazy.map(\.number) })
             : []
-        let suspects = Set(train.cars.filter { $0.status == .failed || $0.isRerunning }.map(\.newest.number))
+        let suspects = Set(train.cars.lazy.filter { $0.status == .failed || $0.isRerunning }.map(\.newest.number))
         let probeSuspectGood = (train.stats ?? PlannerStats()).goodDespiteOneFailedRun
         // Cars already holding results, or being run again, cost nothing more: they are skipped.
         let settled = Set(
-            train.cars.filter { [.passed, .failed, .landing].contains($0.status) || $0.isRerunning }
-                .map { CarKey($0.changes.lazy.map(\.number)) })
-        let inFlight = Set(
-            train.cars.filter { $0.isInFlight && !$0.isRerunning }.map { CarKey($0.changes.lazy.map(\.number)) })
+            train.cars.lazy.filter { [.passed, .failed, .landing].contains($0.status) || $0.isRerunning }.map(\.key))
+        let inFlight = Set(train.cars.lazy.filter { $0.isInFlight && !$0.isRerunning }.map(\.key))
         let depth = min(queue.count, max(budget * 2, variantDepth))
         let probability = (0..<depth).map { index -> Double in
             let number = queue[index].number
@@ -89,7 +88,7 @@ enum SpeculationTree {
             guard need >= threshold, !settled.contains(key) else { return }
             // A car already running is kept unless something twice as likely needs its slot.
             let weight = inFlight.contains(key) ? need * 2 : need
-            candidates.append(Candidate(need: weight, order: candidates.count, shape: shape))
+            candidates.append(Candidate(need: weight, order: candidates.count, shape: shape, key: key))
         }
         for i in 0..<depth {
             let primary = includedKey.appending(queue[i].number)
@@ -119,7 +118,8 @@ enum SpeculationTree {
             if probing, unknownAhead, probability[i] == good, !probed.contains(queue[i].number),
                 1 - primaryNeed >= threshold
             {
-                candidates.append(Candidate(need: 1 - primaryNeed, order: candidates.count, shape: .probe(i)))
+                candidates.append(
+                    Candidate(need: 1 - primaryNeed, order: candidates.count, shape: .probe(i), key: CarKey()))
             }
             if probability[i] >= 0.5 {
                 included.append(i)
@@ -138,8 +138,12 @@ enum SpeculationTree {
         var plan = CarPlan()
         for candidate in candidates.prefix(budget) {
             switch candidate.shape {
-            case .primary(let prefix, let last): plan.cars.append(included[..<prefix] + [last])
-            case .variant(let indices): plan.cars.append(indices)
+            case .primary(let prefix, let last):
+                plan.cars.append(included[..<prefix] + [last])
+                plan.keys.append(candidate.key)
+            case .variant(let indices):
+                plan.cars.append(indices)
+                plan.keys.append(candidate.key)
             case .probe(let index): plan.probes.append(index)
             }
         }

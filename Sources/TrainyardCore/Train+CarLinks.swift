@@ -7,18 +7,27 @@
 /// ids are never reused, and a landing strips the same changes from both); once that car is gone,
 /// the passes compare changes as before.
 extension Train {
-    /// The longest car that `changes` start with (and extend), to be a new car's parent.
+    /// The longest car that `changes` start with (and extend), to be a new car's parent. Cars are
+    /// in order of length, so the longest is found first: a car is compared change by change only
+    /// when its key is the key of a prefix of `changes`.
     func longestCar(extendedBy changes: [Change]) -> CarID? {
-        var best: (id: CarID, count: Int)?
-        for k in cars.indices {
-            let count = cars[k].changes.count
-            guard count > (best?.count ?? 0), count < changes.count,
-                cars[k].changes[count - 1].number == changes[count - 1].number,
-                Car.starts(changes, with: cars[k].changes[...])
-            else { continue }
-            best = (cars[k].id, count)
+        guard changes.count > 1 else { return nil }
+        var prefixKeys: [CarKey] = []
+        prefixKeys.reserveCapacity(changes.count - 1)
+        var key = CarKey()
+        for change in changes.dropLast() {
+            key = key.appending(change.number)
+            prefixKeys.append(key)
         }
-        return best?.id
+        func extends(_ k: Int) -> Bool {
+            let count = cars[k].changes.count
+            return count > 0 && count < changes.count && cars[k].key == prefixKeys[count - 1]
+                && Car.starts(changes, with: cars[k].changes[...])
+        }
+        guard var found = cars.indices.reversed().first(where: extends) else { return nil }
+        // Of copies of the same changes (replicas), the first.
+        while found > 0, cars[found - 1].changes.count == cars[found].changes.count, extends(found - 1) { found -= 1 }
+        return cars[found].id
     }
 
     /// The index of the car that car `k` was built on, when it is still in the train. Cars are in

@@ -56,7 +56,7 @@ extension Train {
         // remembered).
         var previous: (car: Int, end: Int)?
         var ends = [Int?](repeating: nil, count: cars.count)
-        var valid: [Car] = []
+        var kept = 0
         for k in cars.indices where cars[k].base == head {
             var last = -1
             var from = 0
@@ -77,13 +77,14 @@ extension Train {
                 last = index
             }
             guard fits else { continue }
-            valid.append(cars[k])
+            kept += 1
             previous = (k, last)
             ends[k] = last
         }
-        guard valid.count < cars.count else { return }
-        for car in cars where !valid.contains(where: { $0.id == car.id }) { drop(car, &actions) }
-        cars = valid
+        // Only the cars that no longer fit are copied out and dropped.
+        guard kept < cars.count else { return }
+        for k in cars.indices where ends[k] == nil { drop(cars[k], &actions) }
+        cars = cars.indices.filter { ends[$0] != nil }.map { cars[$0] }
     }
 
     /// Cancels a car's pipeline and deletes its branch.
@@ -243,32 +244,35 @@ extension Train {
         let plan = settings.planner.plan(for: self, held: holding.count)
         let wanted = plan.cars
         let queue = self.queue
-        let wantedNumbers = CarKeySet(wanted.lazy.map { $0.map { queue[$0].number } })
+        let wantedKeys =
+            plan.keys.count == wanted.count
+            ? plan.keys : wanted.map { indices in CarKey(indices.lazy.map { queue[$0].number }) }
         if settings.planner.cancelsUnwanted {
             let held = Set(holding.map(\.id))
+            let wantedSet = Set(wantedKeys)
             // A copy whose twin failed runs on to decide that failure (replicas).
-            let unwanted = cars.indices.filter { k in
-                cars[k].isInFlight && !cars[k].isRerunning && !held.contains(cars[k].id)
-                    && !wantedNumbers.contains(cars[k].changes.map(\.number)) && !hasFailedTwin(k)
-            }
-            .map { cars[$0] }
-            for car in unwanted { drop(car, &actions) }
-            cars.removeAll { car in unwanted.contains { $0.id == car.id } }
+            let unwanted = Set(
+                cars.indices.filter { k in
+                    cars[k].isInFlight && !cars[k].isRerunning && !held.contains(cars[k].id)
+                        && !wantedSet.contains(cars[k].key) && !hasFailedTwin(k)
+                }
+                .map { cars[$0].id })
+            for car in cars where unwanted.contains(car.id) { drop(car, &actions) }
+            cars.removeAll { unwanted.contains($0.id) }
             dropped = !unwanted.isEmpty
         }
-        var have = CarKeySet(cars.lazy.map { $0.changes.map(\.number) })
+        var have = Set(cars.lazy.map(\.key))
         var room = budgetRoom
         if let probes, probes.contains(where: \.isInFlight) {
             // Probes left running (from `adaptive`'s speculation mode, when the plan changed since)
             // keep their slots in the window until they end.
             room = min(room, settings.maxParallel - cars.count(where: \.isInFlight) - probesInFlight)
         }
-        for indices in wanted where !indices.isEmpty {
-            let numbers = indices.map { queue[$0].number }
-            guard !have.contains(numbers) else { continue }
+        for (indices, key) in zip(wanted, wantedKeys) where !indices.isEmpty {
+            guard !have.contains(key) else { continue }
             guard room > 0 else { break }
             room -= 1
-            have.insert(numbers)
+            have.insert(key)
             addCar(indices.map { queue[$0] }, on: head, &actions)
         }
         for index in plan.probes where room > 0 {

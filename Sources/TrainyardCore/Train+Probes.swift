@@ -14,15 +14,21 @@ extension Train {
     /// got no answer (it did not merge alone, its pipeline was not created, was cancelled outside
     /// Trainyard or timed out) keeps no pipeline and tells nothing; its change is not probed again.
     var probeVerdicts: [Int: Bool] {
+        guard let probes else { return [:] }
         var verdicts: [Int: Bool] = [:]
-        for probe in probes ?? [] where probe.status == .passed || (probe.status == .failed && probe.pipeline != nil) {
-            verdicts[probe.newest.number] = probe.status == .passed || probe.overruled == true
+        // By index: a loop over the probes would copy each one.
+        for k in probes.indices
+        where probes[k].status == .passed || (probes[k].status == .failed && probes[k].pipeline != nil) {
+            verdicts[probes[k].changes[0].number] = probes[k].status == .passed || probes[k].overruled == true
         }
         return verdicts
     }
 
     /// The changes that have a probe, finished or not.
-    var probedChanges: Set<Int> { Set((probes ?? []).map(\.newest.number)) }
+    var probedChanges: Set<Int> {
+        guard let probes else { return [] }
+        return Set(probes.indices.lazy.map { probes[$0].changes[0].number })
+    }
 
     /// Whether the change has a probe that has not finished.
     func isProbing(_ number: Int) -> Bool {
@@ -30,7 +36,10 @@ extension Train {
     }
 
     /// Probes whose pipelines have not finished.
-    var probesInFlight: Int { probes?.count(where: \.isInFlight) ?? 0 }
+    var probesInFlight: Int {
+        guard let probes else { return 0 }
+        return probes.indices.count { [.building, .starting, .testing].contains(probes[$0].status) }
+    }
 
     /// Whether the planner settings let `adaptive` probe (on unless `probes: false`).
     var probesAllowed: Bool { settings.planner == .adaptive && settings.plannerSettings.probes ?? true }
@@ -40,7 +49,8 @@ extension Train {
         let id = CarID(nextCar)
         nextCar += 1
         let change = queue[index]
-        probes = (probes ?? []) + [Car(id: id, base: head, changes: [change])]
+        probes = probes ?? []
+        probes?.append(Car(id: id, base: head, changes: [change]))
         actions.append(.buildCar(car: id, ref: ref(for: id), base: head, changes: [change]))
     }
 
@@ -49,14 +59,12 @@ extension Train {
         guard let current = probes, !current.isEmpty else { return }
         var heads: [Int: SHA] = [:]
         for change in queue { heads[change.number] = change.head }
-        var kept: [Car] = []
-        for probe in current {
-            if heads[probe.newest.number] == probe.newest.head {
-                kept.append(probe)
-                continue
-            }
-            endProbe(probe, &actions)
-        }
+        // Only a train with a stale probe copies its probes out.
+        let stale = current.indices.filter { heads[current[$0].changes[0].number] != current[$0].changes[0].head }
+        guard !stale.isEmpty else { return }
+        for k in stale { endProbe(current[k], &actions) }
+        let kept = current.indices.filter { heads[current[$0].changes[0].number] == current[$0].changes[0].head }
+            .map { current[$0] }
         probes = kept.isEmpty ? nil : kept
     }
 

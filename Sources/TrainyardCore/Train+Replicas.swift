@@ -59,9 +59,9 @@ extension Train {
             var end = start + 1
             while end < cars.count, cars[end].changes.count == cars[start].changes.count { end += 1 }
             if end - start > 1 {
-                var groups: [[Int]: (inFlight: Int, failed: Bool)] = [:]
+                var groups: [CarKey: (inFlight: Int, failed: Bool)] = [:]
                 for k in start..<end {
-                    let key = cars[k].changes.map(\.number)
+                    let key = cars[k].key
                     groups[key, default: (0, false)].inFlight += cars[k].isInFlight ? 1 : 0
                     if cars[k].status == .failed { groups[key, default: (0, false)].failed = true }
                 }

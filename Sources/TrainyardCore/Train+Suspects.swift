@@ -22,7 +22,11 @@ extension Train {
 
     /// The newest change of every failed car (without a live twin) and of every car being run again.
     private var failedCarChanges: Set<Int> {
-        Set(cars.filter { ($0.status == .failed && !hasLiveTwin($0)) || $0.isRerunning }.map(\.newest.number))
+        var numbers: Set<Int> = []
+        for k in cars.indices where (cars[k].status == .failed && !hasLiveTwin(cars[k])) || cars[k].isRerunning {
+            numbers.insert(cars[k].changes[cars[k].changes.count - 1].number)
+        }
+        return numbers
     }
 
     /// Marks the failed probes of the changes a passed car holds as overruled: the changes passed
@@ -78,8 +82,10 @@ extension Train {
         guard probesAllowed else { return [:] }
         // Every suspect, including those whose failed probe a passed car overruled since.
         var failing = failedCarChanges
-        for probe in probes ?? [] where probe.status == .failed && probe.pipeline != nil {
-            failing.insert(probe.newest.number)
+        if let probes {
+            for k in probes.indices where probes[k].status == .failed && probes[k].pipeline != nil {
+                failing.insert(probes[k].changes[0].number)
+            }
         }
         guard !failing.isEmpty else { return [:] }
         var position: [Int: Int] = [:]
@@ -88,25 +94,43 @@ extension Train {
         // A car that leaves a suspect out counts if it was built before the car holding the
         // suspect that passed was halfway through its run: it is at least halfway through its own.
         var builtBy: [Int: Int64] = [:]
-        for car in cars where car.status == .passed || car.status == .landing {
-            guard let built = car.builtAt?.milliseconds, let passed = car.passedAt?.milliseconds else { continue }
+        // By index throughout: a loop over the cars would copy each one.
+        for k in cars.indices where cars[k].status == .passed || cars[k].status == .landing {
+            guard let built = cars[k].builtAt?.milliseconds, let passed = cars[k].passedAt?.milliseconds else {
+                continue
+            }
             let halfway = built + (passed - built) / 2
-            for change in car.changes where failing.contains(change.number) {
-                builtBy[change.number] = max(builtBy[change.number] ?? halfway, halfway)
+            for offset in cars[k].changes.indices where failing.contains(cars[k].changes[offset].number) {
+                let number = cars[k].changes[offset].number
+                builtBy[number] = max(builtBy[number] ?? halfway, halfway)
             }
         }
         let proven = builtBy.compactMap { number, limit in position[number].map { (number, $0, limit) } }
         guard !proven.isEmpty else { return [:] }
         var held: [Int: Int] = [:]
-        for car in cars where car.isInFlight {
-            guard let last = car.changes.last.flatMap({ position[$0.number] }), let built = car.builtAt?.milliseconds
+        for k in cars.indices where cars[k].isInFlight {
+            guard let newest = cars[k].changes.last?.number, let last = position[newest],
+                let built = cars[k].builtAt?.milliseconds
             else { continue }
-            var numbers: Set<Int>?
             for (number, index, limit) in proven where index < last && built <= limit && held[number] == nil {
-                numbers = numbers ?? Set(car.changes.map(\.number))
-                if numbers?.contains(number) == false { held[number] = index }
+                if !Self.holds(cars[k].changes, number, at: index, position) { held[number] = index }
             }
         }
         return held
+    }
+
+    /// Whether a car's `changes` hold change `number`, at `index` in the queue: they are in queue
+    /// order, so a binary search over their positions finds it (a change no longer queued, which a
+    /// car holds only until it is realigned, falls back to a scan).
+    static func holds(_ changes: [Change], _ number: Int, at index: Int, _ position: [Int: Int]) -> Bool {
+        var low = 0
+        var high = changes.count
+        while low < high {
+            let middle = (low + high) / 2
+            guard let at = position[changes[middle].number] else { return changes.contains { $0.number == number } }
+            if at == index { return changes[middle].number == number }
+            if at < index { low = middle + 1 } else { high = middle }
+        }
+        return false
     }
 }
