@@ -35,6 +35,9 @@ public struct PlannerStats: Hashable, Codable, Sendable {
     /// The share of changes that break the build, with a prior of 1 in 20.
     public var failureRate: Double { Double(blamed + 1) / Double(blamed + landed + 20) }
 
+    /// The failures seen: changes removed, flakes proven and failed pipelines run again.
+    public var failuresSeen: Int { blamed + provenFlakes + retried }
+
     /// The share of failures that were flakes (they passed when run again, a longer car with the
     /// same changes passed, or a probe failed for a change that landed), with a prior of 1 in 4.
     public var flakeShare: Double {

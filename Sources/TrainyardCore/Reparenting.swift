@@ -158,7 +158,11 @@ enum Reparenting {
         let budget = max(1, train.settings.maxParallel)
         let backlog = train.queue.count
         let stats = train.stats ?? PlannerStats()
-        let limit = max(1, min(train.adaptiveBatchLimit, Int((1 / stats.failureRate.squareRoot()).rounded())))
+        // Until the train has seen a few failures, the learnt rate is mostly its prior (1 in 20):
+        // batches of Trunk's size (one early removal would read as 1 in 17, batches of 4).
+        let learnt = stats.failuresSeen >= Train.failuresBeforeLearntDepth
+        let best = learnt ? Int((1 / stats.failureRate.squareRoot()).rounded()) : vendorBatch
+        let limit = max(1, min(train.adaptiveBatchLimit, best))
         guard stats.failureRate < 0.08 || stats.blamed < failuresBeforeSpeculating else { return 1 }
         // Batches big enough for the whole queue to be in flight at once (one car kept for a part
         // of a failed batch, and copies on flaky CI), up to 5: the changes left out of the window

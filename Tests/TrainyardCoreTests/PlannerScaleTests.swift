@@ -28,6 +28,7 @@ struct PlannerScaleTests {
     @Test func adaptiveDoesNotSpeculatePastTheUsefulDepth() {
         var stats = PlannerStats()
         stats.blamed = 6
+        stats.retried = 14
         stats.landed = 80
         let (_, batches) = Fixture.resumed(
             Array(1...200), window: 500, planner: .adaptive, stats: stats, tuning: PlannerSettings(probes: false))

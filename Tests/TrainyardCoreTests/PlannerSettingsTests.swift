@@ -15,7 +15,7 @@ struct PlannerSettingsTests {
             Array(1...4), window: 8, planner: .mergify, tuning: PlannerSettings(batchSize: 2))
         #expect(mergify.builds == [[1, 2], [1, 2, 3, 4]])
         let (_, batched) = Fixture.resumed(Array(1...6), window: 8, planner: .adaptive)
-        #expect(batched.builds.first == [1, 2, 3, 4], "by default a fresh train batches about 1/√p changes")
+        #expect(batched.builds.first == [1, 2, 3, 4, 5], "a fresh train batches Trunk's 5 until it has seen failures")
         let (_, single) = Fixture.resumed(
             Array(1...6), window: 8, planner: .adaptive, tuning: PlannerSettings(batchSize: 1))
         #expect(single.builds.first == [1], "with batches of at most 1, one change per car")
