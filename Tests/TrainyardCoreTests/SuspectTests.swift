@@ -156,3 +156,32 @@ import Testing
         #expect(Reparenting.batchSize(for: train) == unit)
     }
 }
+
+extension SuspectTests {
+    /// A failed car whose newest change the landing car holds is superseded, even when the landing
+    /// car leaves out a change the failed car holds (it lands around a suspect): blaming that change
+    /// is refused while it lands, and blaming it again and again never ended (found by a 1,600-hour
+    /// simulation of S2).
+    @Test func aFailedCarWhoseNewestChangeIsLandingDoesNotBlame() {
+        var train = Train(id: Fixture.train, settings: TrainSettings(maxParallel: 8, planner: .adaptive))
+        _ = train.apply(.targetMoved(head: Fixture.sha("base")))
+        _ = train.apply(.trainPaused(reason: "setup", by: "@alice"))
+        for number in 1...4 { _ = train.apply(.changeEnqueued(Fixture.change(number))) }
+        let queue = train.queue
+        func car(_ id: Int, _ numbers: [Int], _ status: Car.Status) -> Car {
+            var car = Car(
+                id: CarID(id), base: Fixture.sha("base"),
+                changes: numbers.map { number in queue.first { $0.number == number }! })
+            car.status = status
+            car.commit = Fixture.sha("car-\(id)")
+            return car
+        }
+        // [1, 3] landed around !2 while it was a suspect; [1, 2] passed since, and [1, 2, 3] failed.
+        train.cars = [car(1, [1, 2], .passed), car(2, [1, 3], .landing), car(3, [1, 2, 3], .failed)]
+        let resumed = train.apply(.trainResumed(by: "@alice"))
+        #expect(train.queue.map(\.number) == [1, 2, 3, 4], "nothing is removed")
+        #expect(!resumed.contains { if case .setStatus(3, _, .failed, _) = $0 { true } else { false } })
+        _ = train.apply(.carLanded(car: CarID(2), commit: Fixture.sha("car-2")))
+        #expect(train.queue.map(\.number) == [2, 4])
+    }
+}
