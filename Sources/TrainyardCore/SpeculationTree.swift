@@ -54,12 +54,7 @@ enum SpeculationTree {
         let verdicts = probing ? train.probeVerdicts : [:]
         let probed = probing ? train.probedChanges : []
         let heldBack = probing ? train.heldBackByBets : [:]
-        let verified =
-            probing
-            ? Set(
-                train.cars.lazy.filter { $0.status == .passed || $0.status == .landing }
-                    .flatMap { $0.changes.lazy.map(\.number) })
-            : []
+        let verified = probing ? passedChanges(of: train) : []
         let suspects = Set(train.cars.lazy.filter { $0.status == .failed || $0.isRerunning }.map(\.newest.number))
         let probeSuspectGood = (train.stats ?? PlannerStats()).goodDespiteOneFailedRun
         // Cars already holding results, or being run again, cost nothing more: they are skipped.
@@ -148,5 +143,19 @@ enum SpeculationTree {
             }
         }
         return plan
+    }
+
+    /// The changes held by passed (or landing) cars. A car whose parent passed too adds only the
+    /// changes after its parent's: passed cars nest, and hundreds of them hold hundreds of
+    /// changes each on a monorepo train.
+    private static func passedChanges(of train: Train) -> Set<Int> {
+        let cars = train.cars
+        func passed(_ k: Int) -> Bool { cars[k].status == .passed || cars[k].status == .landing }
+        var numbers: Set<Int> = []
+        for k in cars.indices where passed(k) {
+            let from = train.parentIndex(of: k).map { passed($0) ? cars[$0].changes.count : 0 } ?? 0
+            for offset in from..<cars[k].changes.count { numbers.insert(cars[k].changes[offset].number) }
+        }
+        return numbers
     }
 }

@@ -58,7 +58,8 @@ extension Train {
     mutating func dropStaleProbes(_ actions: inout [TrainAction]) {
         guard let current = probes, !current.isEmpty else { return }
         var heads: [Int: SHA] = [:]
-        for change in queue { heads[change.number] = change.head }
+        heads.reserveCapacity(queue.count)
+        for index in queue.indices { heads[queue[index].number] = queue[index].head }
         // Only a train with a stale probe copies its probes out.
         let stale = current.indices.filter { heads[current[$0].changes[0].number] != current[$0].changes[0].head }
         guard !stale.isEmpty else { return }

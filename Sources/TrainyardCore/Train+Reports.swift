@@ -16,11 +16,14 @@ extension Train {
                 speaker[cars[k].changes[offset].number] = k
             }
         }
-        for (index, change) in queue.enumerated() {
-            let last = reported[change.number]
-            let state = speaker[change.number].map { Self.state(of: cars[$0]) } ?? .pending
-            if let last, last.head == change.head, last.state == state { continue }
-            let wanted = status(of: change, at: index, car: speaker[change.number].map { cars[$0] })
+        // By index: a loop over the queue would copy every change (its strings included).
+        for index in queue.indices {
+            let number = queue[index].number
+            let last = reported[number]
+            let state = speaker[number].map { Self.state(of: cars[$0]) } ?? .pending
+            if let last, last.head == queue[index].head, last.state == state { continue }
+            let change = queue[index]
+            let wanted = status(of: change, at: index, car: speaker[number].map { cars[$0] })
             if last?.state != wanted.state || last?.head != wanted.head {
                 reported[change.number] = wanted
                 actions.append(
