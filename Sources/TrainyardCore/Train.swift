@@ -75,14 +75,16 @@ public struct Train: Hashable, Codable, Sendable {
         apply(event, skippingSettledPass: true)
     }
 
-    /// Applies one event; `skippingSettledPass: false` always runs the full pass over the cars
-    /// (the randomized tests compare both).
+    /// A copy of the train with `event` applied, and the actions, for the randomized tests that
+    /// compare skipping the settled pass with running it.
     func applyCopy(_ event: TrainEvent, skippingSettledPass: Bool) -> (Train, [TrainAction]) {
         var copy = self
         let actions = copy.apply(event, skippingSettledPass: skippingSettledPass)
         return (copy, actions)
     }
 
+    /// Applies one event; with `skippingSettledPass: false` the full pass over the cars runs after
+    /// every event, even a step along the way after a settled pass (see ``SettledPlan``).
     mutating func apply(_ event: TrainEvent, skippingSettledPass: Bool) -> [TrainAction] {
         var actions: [TrainAction] = []
         let skip = skippingSettledPass && event.onlyMovesACarAlong && planIsSettled
