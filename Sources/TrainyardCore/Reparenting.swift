@@ -160,7 +160,7 @@ enum Reparenting {
         let stats = train.stats ?? PlannerStats()
         // Until the train has seen a few failures, the learnt rate is mostly its prior (1 in 20):
         // batches of Trunk's size (one early removal would read as 1 in 17, batches of 4).
-        let learnt = stats.failuresSeen >= Train.failuresBeforeLearntDepth
+        let learnt = stats.failuresSeen >= Train.failuresBeforeLearntRates
         let best = learnt ? Int((1 / stats.failureRate.squareRoot()).rounded()) : vendorBatch
         let limit = max(1, min(train.adaptiveBatchLimit, best))
         guard stats.failureRate < 0.08 || stats.blamed < failuresBeforeSpeculating else { return 1 }

@@ -11,19 +11,20 @@ extension Train {
 
     /// How many failed holders end a pending failure: Trunk's depth, and for `adaptive` one more
     /// than the re-runs its flake budget would allow a single change (flakier trains wait longer),
-    /// once it has seen ``failuresBeforeLearntDepth`` failures; Trunk's default until then (a
+    /// once it has seen ``failuresBeforeLearntRates`` failures; Trunk's default until then (a
     /// handful of failures can read as a flake share of one half on a train that rarely flakes,
     /// and a deeper wait holds up everything behind a bad change).
     var pendingDepth: Int {
         guard settings.planner == .adaptive else { return trunkPendingDepth }
         let stats = stats ?? PlannerStats()
-        guard stats.failuresSeen >= Self.failuresBeforeLearntDepth else { return Self.pendingFailureDepth }
+        guard stats.failuresSeen >= Self.failuresBeforeLearntRates else { return Self.pendingFailureDepth }
         return stats.rerunsBeforeBlame + 1
     }
 
     /// How many failures (changes removed, flakes proven, failed runs re-run) `adaptive` sees
-    /// before its pending failure depth follows the learnt flake share.
-    static let failuresBeforeLearntDepth = 20
+    /// before its pending failure depth follows the learnt flake share and its batch size the
+    /// learnt failure rate (`Reparenting.batchSize`); until then it uses Trunk's 2 and 5.
+    static let failuresBeforeLearntRates = 20
 
     /// Whether the planner keeps failed cars pending at all.
     var keepsPendingFailures: Bool {

@@ -2,7 +2,7 @@ import Testing
 @testable import TrainyardCore
 
 /// `adaptive` starts as Trunk (batches of 5, a pending failure depth of 2) and follows its learnt
-/// rates once it has seen `Train.failuresBeforeLearntDepth` failures: a handful of early failures
+/// rates once it has seen `Train.failuresBeforeLearntRates` failures: a handful of early failures
 /// reads as a flake share of one half or a failure rate of 1 in 14, which made it wait for a
 /// third failed car behind every bad change and batch by 4 on a train that rarely fails.
 struct EvidenceTests {
