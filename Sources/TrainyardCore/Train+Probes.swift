@@ -61,11 +61,10 @@ extension Train {
         heads.reserveCapacity(queue.count)
         for index in queue.indices { heads[queue[index].number] = queue[index].head }
         // Only a train with a stale probe copies its probes out.
-        let stale = current.indices.filter { heads[current[$0].changes[0].number] != current[$0].changes[0].head }
-        guard !stale.isEmpty else { return }
-        for k in stale { endProbe(current[k], &actions) }
-        let kept = current.indices.filter { heads[current[$0].changes[0].number] == current[$0].changes[0].head }
-            .map { current[$0] }
+        let fresh = current.indices.map { heads[current[$0].changes[0].number] == current[$0].changes[0].head }
+        guard fresh.contains(false) else { return }
+        for k in current.indices where !fresh[k] { endProbe(current[k], &actions) }
+        let kept = current.indices.filter { fresh[$0] }.map { current[$0] }
         probes = kept.isEmpty ? nil : kept
     }
 
