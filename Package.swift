@@ -63,6 +63,7 @@ let package = Package(
         .target(
             name: "TrainyardTesting",
             dependencies: [
+                "TrainyardGit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

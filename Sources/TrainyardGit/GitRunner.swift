@@ -32,10 +32,6 @@ public struct GitRunner: Sendable {
     public func run(
         _ arguments: [String], in directory: String? = nil, extraEnvironment: [String: String] = [:]
     ) async throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         var env: [String: String] = [
             "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
             "HOME": ProcessInfo.processInfo.environment["HOME"] ?? "/tmp",
@@ -47,39 +43,24 @@ public struct GitRunner: Sendable {
         ]
         env.merge(environment) { _, new in new }
         env.merge(extraEnvironment) { _, new in new }
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let childEnvironment = env
+        let executable = self.executable
         let timeout = self.timeout
         return try await withCheckedThrowingContinuation { continuation in
+            // A git command blocks its thread until it ends, so it runs off the caller's.
             DispatchQueue.global().async {
                 do {
-                    try process.run()
+                    let result = try ChildProcess.run(
+                        executable, arguments: arguments, environment: childEnvironment, directory: directory,
+                        timeout: timeout)
+                    continuation.resume(
+                        returning: Output(
+                            status: result.status, stdout: String(decoding: result.stdout, as: UTF8.self),
+                            stderr: String(decoding: result.stderr, as: UTF8.self)))
                 } catch {
                     continuation.resume(
                         throwing: GitError(command: arguments, message: "could not start git: \(error)"))
-                    return
                 }
-                let killer = DispatchWorkItem { if process.isRunning { process.terminate() } }
-                DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
-                let group = DispatchGroup()
-                nonisolated(unsafe) var errData = Data()
-                group.enter()
-                DispatchQueue.global().async {
-                    errData = err.fileHandleForReading.readDataToEndOfFile()
-                    group.leave()
-                }
-                let outData = out.fileHandleForReading.readDataToEndOfFile()
-                group.wait()
-                process.waitUntilExit()
-                killer.cancel()
-                continuation.resume(
-                    returning: Output(
-                        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                        stderr: String(decoding: errData, as: UTF8.self)))
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TrainyardGit
 
 /// Runs the `git` command line tool in one directory with a clean, fixed environment.
 ///
@@ -67,39 +68,20 @@ struct GitCommand: Sendable {
 
     private func runBlocking(_ arguments: [String], input: Data?, environment: [String: String]) throws -> Output {
         let fileManager = FileManager.default
-        try fileManager.createDirectory(at: scratch, withIntermediateDirectories: true)
-        let stderrURL = scratch.appendingPathComponent("stderr-\(UUID().uuidString)")
-        let stdinURL = scratch.appendingPathComponent("stdin-\(UUID().uuidString)")
-        defer {
-            try? fileManager.removeItem(at: stderrURL)
-            try? fileManager.removeItem(at: stdinURL)
-        }
-        try Data().write(to: stderrURL)
-        let stderrHandle = try FileHandle(forWritingTo: stderrURL)
-        defer { try? stderrHandle.close() }
-        let stdinHandle: FileHandle
+        var inputPath: String?
         if let input {
             // Input comes from a file rather than a pipe so that git can never block on a full pipe.
+            try fileManager.createDirectory(at: scratch, withIntermediateDirectories: true)
+            let stdinURL = scratch.appendingPathComponent("stdin-\(UUID().uuidString)")
             try input.write(to: stdinURL)
-            stdinHandle = try FileHandle(forReadingFrom: stdinURL)
-        } else {
-            stdinHandle = FileHandle.nullDevice
+            inputPath = stdinURL.path
         }
-        defer { if input != nil { try? stdinHandle.close() } }
-
-        let stdout = Pipe()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        process.currentDirectoryURL = directory
-        process.environment = environment
-        process.standardInput = stdinHandle
-        process.standardOutput = stdout
-        process.standardError = stderrHandle
-        try process.run()
-        let data = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let stderr = (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? ""
-        return Output(status: process.terminationStatus, stdout: data, stderr: stderr)
+        defer { if let inputPath { try? fileManager.removeItem(atPath: inputPath) } }
+        // `ChildProcess`, not Foundation's `Process`, whose `run()` can crash on Linux (see there).
+        let result = try ChildProcess.run(
+            "/usr/bin/env", arguments: ["git"] + arguments, environment: environment, directory: directory.path,
+            input: inputPath, timeout: 600)
+        return Output(
+            status: result.status, stdout: result.stdout, stderr: String(decoding: result.stderr, as: UTF8.self))
     }
 }
