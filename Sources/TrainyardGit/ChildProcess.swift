@@ -63,13 +63,15 @@ public enum ChildProcess {
         }
         close(out[1])
         close(err[1])
-        let killed = TimeoutFlag()
+        let killed = OnceFlag()
+        let reaped = OnceFlag()
         // The child leads its own process group, so what it started goes with it (a shell's
         // `sleep`, git's remote helper) and no grandchild keeps our pipes open.
         let killer = DispatchWorkItem {
             killed.set()
             kill(-pid, SIGTERM)
-            DispatchQueue.global().asyncAfter(deadline: .now() + 5) { kill(-pid, SIGKILL) }
+            // Not once the child was reaped: its number could name another process by then.
+            DispatchQueue.global().asyncAfter(deadline: .now() + 5) { if !reaped.isSet { kill(-pid, SIGKILL) } }
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
         let group = DispatchGroup()
@@ -86,6 +88,7 @@ public enum ChildProcess {
         close(err[0])
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        reaped.set()
         killer.cancel()
         // A normal exit keeps its code in bits 8–15; a signal leaves its number in bits 0–6.
         let signal = status & 0x7f
@@ -150,8 +153,8 @@ public enum ChildProcess {
     }
 }
 
-/// Whether the timeout fired, set from a dispatch queue and read after the child ended.
-private final class TimeoutFlag: @unchecked Sendable {
+/// A flag set once from one thread and read from another (the timeout fired; the child was reaped).
+private final class OnceFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
 
