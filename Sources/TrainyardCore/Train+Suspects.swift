@@ -88,9 +88,6 @@ extension Train {
             }
         }
         guard !failing.isEmpty else { return [:] }
-        var position: [Int: Int] = [:]
-        position.reserveCapacity(queue.count)
-        for (index, change) in queue.enumerated() { position[change.number] = index }
         // A car that leaves a suspect out counts if it was built before the car holding the
         // suspect that passed was halfway through its run: it is at least halfway through its own.
         var builtBy: [Int: Int64] = [:]
@@ -105,6 +102,12 @@ extension Train {
                 builtBy[number] = max(builtBy[number] ?? halfway, halfway)
             }
         }
+        // Most of the time no passed car holds a suspect: the queue's positions are only needed
+        // when one does.
+        guard !builtBy.isEmpty else { return [:] }
+        var position: [Int: Int] = [:]
+        position.reserveCapacity(queue.count)
+        for index in queue.indices { position[queue[index].number] = index }
         let proven = builtBy.compactMap { number, limit in position[number].map { (number, $0, limit) } }
         guard !proven.isEmpty else { return [:] }
         var held: [Int: Int] = [:]

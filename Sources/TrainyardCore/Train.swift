@@ -89,9 +89,13 @@ public struct Train: Hashable, Codable, Sendable {
         var actions: [TrainAction] = []
         let skip = skippingSettledPass && event.onlyMovesACarAlong && planIsSettled
         if probeEvent(event, &actions) {
-            skip ? reportPositions(&actions) : advance(&actions)
+            // Probes never speak for a change in the statuses: after a step of one, no status moved.
+            if !skip { advance(&actions) }
             return actions
         }
+        // After a car's step, the statuses move only if the state the car shows did (building and
+        // starting are both pending; testing is running).
+        let shown = skip ? event.car.flatMap(carIndex).map { Self.state(of: cars[$0]) } : nil
         switch event {
         case .changeEnqueued(let change): changeEnqueued(change, &actions)
         case .changeDequeued(let number, let by): changeDequeued(number, by: by, &actions)
@@ -115,7 +119,11 @@ public struct Train: Hashable, Codable, Sendable {
         case .trainResumed(let by): trainResumed(by: by, &actions)
         case .tick(let now): tick(now, &actions)
         }
-        skip ? reportPositions(&actions) : advance(&actions)
+        if !skip {
+            advance(&actions)
+        } else if shown == nil || shown != event.car.flatMap(carIndex).map({ Self.state(of: cars[$0]) }) {
+            reportPositions(&actions)
+        }
         return actions
     }
 
