@@ -70,7 +70,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TrainyardCoreTests", dependencies: ["TrainyardCore"]),
-        .testTarget(name: "TrainyardSimulatorTests", dependencies: ["TrainyardSimulator", "TrainyardCore"]),
+        .testTarget(name: "TrainyardSimulatorTests", dependencies: ["TrainyardSimulator", "TrainyardCore", "TrainyardGit"]),
         .testTarget(
             name: "TrainyardEngineTests",
             dependencies: [

@@ -1,4 +1,5 @@
 import Foundation
+import TrainyardGit
 
 /// Headless Chromium, to check that a generated page loads cleanly in a real browser.
 ///
@@ -51,55 +52,36 @@ struct Chromium {
     }
 
     /// Loads `file` headless and returns its DOM and the browser's log. The browser gets a fresh
-    /// home folder (for its profile) and is terminated, then killed, if it runs past `timeout`.
-    func load(_ file: URL, timeout: Duration = .seconds(60)) async throws -> Page {
+    /// home folder (for its profile) and is terminated, then killed with every process it
+    /// started, if it runs past `timeout`. It is started with ``ChildProcess`` (not Foundation's
+    /// `Process`, whose `run()` can crash the test process on Linux), on a thread of its own so
+    /// that the wait does not hold one of the test runner's threads.
+    func load(_ file: URL, timeout: TimeInterval = 60) async throws -> Page {
         let fileManager = FileManager.default
-        let scratch = fileManager.temporaryDirectory.appendingPathComponent("trainyard-chromium-\(UUID().uuidString)")
-        let home = scratch.appendingPathComponent("home")
+        let home = fileManager.temporaryDirectory.appendingPathComponent("trainyard-chromium-\(UUID().uuidString)")
         try fileManager.createDirectory(at: home, withIntermediateDirectories: true)
-        defer { try? fileManager.removeItem(at: scratch) }
-        // Output goes to files rather than pipes, so a large DOM can never block the browser on a full pipe.
-        let stdoutURL = scratch.appendingPathComponent("stdout")
-        let stderrURL = scratch.appendingPathComponent("stderr")
-        try Data().write(to: stdoutURL)
-        try Data().write(to: stderrURL)
-        let stdout = try FileHandle(forWritingTo: stdoutURL)
-        defer { try? stdout.close() }
-        let stderr = try FileHandle(forWritingTo: stderrURL)
-        defer { try? stderr.close() }
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
-            "--virtual-time-budget=2000", "--dump-dom", file.absoluteString,
-        ]
+        defer { try? fileManager.removeItem(at: home) }
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = home.path
         environment["XDG_CONFIG_HOME"] = home.appendingPathComponent(".config").path
         environment["XDG_CACHE_HOME"] = home.appendingPathComponent(".cache").path
-        process.environment = environment
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-
-        let clock = ContinuousClock()
-        let deadline = clock.now + timeout
-        while process.isRunning && clock.now < deadline && !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(50))
+        let arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
+            "--virtual-time-budget=2000", "--dump-dom", file.absoluteString,
+        ]
+        let executable = self.executable
+        let settings = environment
+        let result = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(
+                    with: Result {
+                        try ChildProcess.run(
+                            executable, arguments: arguments, environment: settings, timeout: timeout)
+                    })
+            }
         }
-        let timedOut = process.isRunning
-        if timedOut {
-            process.terminate()
-            let grace = clock.now + .seconds(5)
-            while process.isRunning && clock.now < grace { try? await Task.sleep(for: .milliseconds(50)) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        }
-        process.waitUntilExit()
         return Page(
-            status: process.terminationStatus, timedOut: timedOut,
-            dom: (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "")
+            status: result.status, timedOut: result.timedOut, dom: String(decoding: result.stdout, as: UTF8.self),
+            stderr: String(decoding: result.stderr, as: UTF8.self))
     }
 }
