@@ -19,6 +19,7 @@ public enum TableReport {
             for result in scenario.results { rows.append(row(result, label: result.planner)) }
             out += align([header] + rows) + "\n"
         }
+        out += sweepSummaries(report)
         out += "Times in minutes; p95 and CI min/merge show the mean over seeds and [lowest–highest seed]; "
         out += "counts are summed over seeds.\n"
         return out

@@ -120,7 +120,8 @@ public struct Workload: Hashable, Codable, Sendable {
         return parts.joined(separator: " ")
     }
 
+    /// `10` for 10.0, `0.05` for 0.05 (and no trap for a value beyond `Int`).
     static func trim(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }

@@ -14,7 +14,9 @@ struct SimulateCommand: ParsableCommand {
             file with `id`, `name`, `hours` and a `workload:` map (arrivals_per_hour, pipeline_minutes, \
             bad_probability, flake_probability, capacity, and optionally initial_burst, burst_every_hours, diurnal_peak, \
             duration_cv, \
-            conflict_probability, reaction_seconds). Flags such as --arrivals-per-hour override the scenario.
+            conflict_probability, reaction_seconds). Flags such as --arrivals-per-hour override the scenario; \
+            several values separated by commas (--capacity 8,12,16) run a variant of it for each, named \
+            S4@capacity=12.
             """)
 
     @Option(help: "S1…S7, all, or a YAML file describing a scenario.")
@@ -38,13 +40,14 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Write the report to this file instead of standard output.")
     var out: String?
 
-    @Option(help: "Override: changes per hour.") var arrivalsPerHour: Double?
-    @Option(help: "Override: mean pipeline minutes.") var pipelineMinutes: Double?
-    @Option(help: "Override: probability a change is bad.") var badProbability: Double?
-    @Option(help: "Override: probability a run flakes.") var flakeProbability: Double?
-    @Option(help: "Override: concurrent pipelines (CI capacity).") var capacity: Int?
-    @Option(help: "Override: pipeline duration coefficient of variation.") var durationCv: Double?
-    @Option(help: "Override: reaction delay in seconds.") var reactionSeconds: Double?
+    @Option(help: "Override: changes per hour. Several values separated by commas sweep it (10,15,20).")
+    var arrivalsPerHour: String?
+    @Option(help: "Override: mean pipeline minutes (or several, separated by commas).") var pipelineMinutes: String?
+    @Option(help: "Override: probability a change is bad (or several).") var badProbability: String?
+    @Option(help: "Override: probability a run flakes (or several).") var flakeProbability: String?
+    @Option(help: "Override: concurrent pipelines, the CI capacity (or several, as in 8,12,16).") var capacity: String?
+    @Option(help: "Override: pipeline duration coefficient of variation (or several).") var durationCv: String?
+    @Option(help: "Override: reaction delay in seconds (or several).") var reactionSeconds: String?
 
     @Flag(help: "Print no progress on standard error.")
     var quiet = false
@@ -86,9 +89,10 @@ struct SimulateCommand: ParsableCommand {
             throw ValidationError("--hours must be above 0 and at most 1000000")
         }
         _ = try plannerNames()
-        var scenarios = try loadScenarios()
+        let figures = try sweep()
+        var scenarios = try loadScenarios().flatMap { figures.variants(of: $0) }
         for index in scenarios.indices {
-            override(&scenarios[index])
+            if let hours { scenarios[index].hours = hours }
             let problems = scenarios[index].workload.problems
             guard problems.isEmpty else {
                 throw ValidationError("scenario \(scenarios[index].id): " + problems.joined(separator: "; "))
@@ -126,14 +130,17 @@ struct SimulateCommand: ParsableCommand {
         }
     }
 
-    func override(_ scenario: inout Scenario) {
-        if let hours { scenario.hours = hours }
-        if let arrivalsPerHour { scenario.workload.arrivalsPerHour = arrivalsPerHour }
-        if let pipelineMinutes { scenario.workload.pipelineMinutes = pipelineMinutes }
-        if let badProbability { scenario.workload.badProbability = badProbability }
-        if let flakeProbability { scenario.workload.flakeProbability = flakeProbability }
-        if let capacity { scenario.workload.capacity = capacity }
-        if let durationCv { scenario.workload.durationCV = durationCv }
-        if let reactionSeconds { scenario.workload.reactionSeconds = reactionSeconds }
+    /// The workload figures given as flags: one value overrides the scenario's, several sweep it.
+    func sweep() throws -> ScenarioSweep {
+        var sweep = ScenarioSweep()
+        let given: [(ScenarioSweep.Figure, String?)] = [
+            (.arrivalsPerHour, arrivalsPerHour), (.pipelineMinutes, pipelineMinutes), (.badProbability, badProbability),
+            (.flakeProbability, flakeProbability), (.capacity, capacity), (.durationCV, durationCv),
+            (.reactionSeconds, reactionSeconds),
+        ]
+        for case (let figure, let text?) in given {
+            if let problem = sweep.add(figure, text) { throw ValidationError(problem) }
+        }
+        return sweep
     }
 }

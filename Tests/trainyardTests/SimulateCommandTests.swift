@@ -35,6 +35,39 @@ struct SimulateCommandTests {
         #expect(text.contains(expected), "\(text)")
     }
 
+    /// Sweeps with a bad value, and one too large to run.
+    static let badSweeps: [([String], String)] = [
+        (["--scenario", "S1", "--capacity", "4,x"], "--capacity expects a number, or numbers separated by commas"),
+        (["--scenario", "S1", "--capacity", "4.5"], "--capacity expects whole numbers"),
+        (
+            ["--scenario", "S1", "--bad-probability", "0.1,2"],
+            "scenario S1@bad_probability=2: bad_probability must be at least 0 and below 1"
+        ),
+        (
+            [
+                "--capacity", (1...11).map(String.init).joined(separator: ","), "--arrivals-per-hour",
+                "1,2,3,4,5,6,7,8,9,10",
+            ],
+            "make 110 variants of each scenario; at most 100 run in one command"
+        ),
+    ]
+
+    @Test(arguments: badSweeps)
+    func badSweepsAreRefused(arguments: [String], expected: String) {
+        let text = Self.message(arguments)
+        #expect(text.contains(expected), "\(text)")
+    }
+
+    @Test func severalValuesSweepEveryScenarioAndOneValueOverrides() throws {
+        let swept = try Self.parse(["--scenario", "S4", "--capacity", "8,16", "--hours", "50"]).validateAndLoad()
+        #expect(swept.map(\.id) == ["S4@capacity=8", "S4@capacity=16"])
+        #expect(swept.map(\.workload.capacity) == [8, 16] && swept.allSatisfy { $0.hours == 50 })
+        let all = try Self.parse(["--arrivals-per-hour", "1,2"]).validateAndLoad()
+        #expect(all.count == 14 && all[0].id == "S1@arrivals_per_hour=1" && all[13].id == "S7@arrivals_per_hour=2")
+        let one = try Self.parse(["--scenario", "S2", "--flake-probability", "0.1"]).validateAndLoad()
+        #expect(one.map(\.id) == ["S2"] && one[0].workload.flakeProbability == 0.1)
+    }
+
     @Test func aScenarioFileIsReadAndCheckedWithItsKeys() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -1,0 +1,35 @@
+/// The summary of a sweep (`--capacity 8,12,16`): for each scenario run in several variants, one
+/// row per planner and one column per variant, with p95 time to merge and CI minutes per merge,
+/// so that what more runners (or more load) change can be read across a line.
+extension TableReport {
+    static func sweepSummaries(_ report: SimulationReport) -> String {
+        var groups: [(base: String, scenarios: [ScenarioResult])] = []
+        for scenario in report.scenarios {
+            let base = String(scenario.id.prefix { $0 != "@" })
+            if let index = groups.firstIndex(where: { $0.base == base }) {
+                groups[index].scenarios.append(scenario)
+            } else {
+                groups.append((base, [scenario]))
+            }
+        }
+        var out = ""
+        for group in groups where group.scenarios.count > 1 && group.scenarios.allSatisfy({ $0.id.contains("@") }) {
+            out += "\nSweep of \(group.base): p95 time to merge / CI min per merge (NO: unstable)\n"
+            let header = ["planner"] + group.scenarios.map { String($0.id.drop { $0 != "@" }.dropFirst()) }
+            var labels = ["O1_reruns"]
+            for scenario in group.scenarios {
+                for result in scenario.results where !labels.contains(result.planner) { labels.append(result.planner) }
+            }
+            let rows = labels.map { label in
+                [label]
+                    + group.scenarios.map { scenario in
+                        let result = scenario.oracle[label] ?? scenario.results.first { $0.planner == label }
+                        guard let m = result?.mean else { return "–" }
+                        return number(m.ttmP95, 1) + " / " + number(m.ciMinutesPerMerge, 1) + (m.stable ? "" : " NO")
+                    }
+            }
+            out += align([header] + rows) + "\n"
+        }
+        return out
+    }
+}
