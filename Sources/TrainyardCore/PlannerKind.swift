@@ -70,7 +70,7 @@ public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
 
     /// What a train has and wants, for sharing a CI budget between trains.
     public func demand(of train: Train) -> CIBudget.Demand {
-        let inFlight = train.cars.count(where: \.isInFlight) + train.probesInFlight
+        let inFlight = train.cars.indices.count { train.cars[$0].isInFlight } + train.probesInFlight
         return CIBudget.Demand(
             inFlight: inFlight, wants: max(inFlight, carsWanted(train)),
             waitingSince: train.queue.lazy.map(\.enqueuedAt.milliseconds).min() ?? Int64.max)
@@ -117,7 +117,7 @@ public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
         // Probes in flight run to the end, within the same window.
         return SpeculationTree.plan(
             for: train,
-            budget: train.settings.maxParallel - train.cars.count(where: \.isRerunning) - outside
+            budget: train.settings.maxParallel - train.cars.indices.count { train.cars[$0].isRerunning } - outside
                 - train.probesInFlight,
             good: 1 - stats.failureRate,
             suspectGood: suspectGood, variantThreshold: stats.failureRate >= 0.05 && !train.probesAllowed ? 0.01 : 1)
@@ -152,7 +152,8 @@ public enum PlannerKind: String, Hashable, Codable, Sendable, CaseIterable {
         case .submitqueue:
             let stats = train.stats ?? PlannerStats()
             return SpeculationTree.cars(
-                for: train, budget: window - train.cars.count(where: \.isRerunning), good: 1 - stats.failureRate,
+                for: train, budget: window - train.cars.indices.count { train.cars[$0].isRerunning },
+                good: 1 - stats.failureRate,
                 suspectGood: 0.05)
         case .adaptive:
             return adaptivePlan(for: train, held: held).cars

@@ -55,12 +55,22 @@ enum SpeculationTree {
         let probed = probing ? train.probedChanges : []
         let heldBack = probing ? train.heldBackByBets : [:]
         let verified = probing ? passedChanges(of: train) : []
-        let suspects = Set(train.cars.lazy.filter { $0.status == .failed || $0.isRerunning }.map(\.newest.number))
+        let cars = train.cars
+        // By index throughout: a loop over the cars would copy each one.
+        let suspects = Set(
+            cars.indices.lazy.filter { cars[$0].status == .failed || cars[$0].isRerunning }.map {
+                cars[$0].newest.number
+            })
         let probeSuspectGood = (train.stats ?? PlannerStats()).goodDespiteOneFailedRun
         // Cars already holding results, or being run again, cost nothing more: they are skipped.
         let settled = Set(
-            train.cars.lazy.filter { [.passed, .failed, .landing].contains($0.status) || $0.isRerunning }.map(\.key))
-        let inFlight = Set(train.cars.lazy.filter { $0.isInFlight && !$0.isRerunning }.map(\.key))
+            cars.indices.lazy.filter { k in
+                let status = cars[k].status
+                return status == .passed || status == .failed || status == .landing || cars[k].isRerunning
+            }
+            .map { cars[$0].key })
+        let inFlight = Set(
+            cars.indices.lazy.filter { cars[$0].isInFlight && !cars[$0].isRerunning }.map { cars[$0].key })
         let depth = min(queue.count, max(budget * 2, variantDepth))
         let probability = (0..<depth).map { index -> Double in
             let number = queue[index].number

@@ -44,5 +44,7 @@ extension Train {
     }
 
     /// How many more cars the shared CI budget lets the train put in flight (`Int.max` without one).
-    var budgetRoom: Int { ciAllowance.map { $0 - cars.count(where: \.isInFlight) - probesInFlight } ?? Int.max }
+    var budgetRoom: Int {
+        ciAllowance.map { $0 - cars.indices.count { cars[$0].isInFlight } - probesInFlight } ?? Int.max
+    }
 }

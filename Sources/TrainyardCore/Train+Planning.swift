@@ -111,13 +111,22 @@ extension Train {
     /// Blames the newest change of a failed car when the facts say it broke the build (see the
     /// rules above). Returns whether a change was removed or a car was run again.
     mutating func blameFailedCar(_ actions: inout [TrainAction]) -> Bool {
+        // By index: most cars have not failed, and a loop over the cars would copy each one.
+        guard cars.indices.contains(where: { cars[$0].status == .failed }) else { return false }
         let landing = landingIndex
         let prefixes = queuePrefixFlags()
-        // With probes, a failed car that leaves out only failing changes blames like a prefix car.
-        let failing =
-            settings.planner == .adaptive && probesAllowed ? failingChanges(heldBack: heldBackByBets) : []
-        for (k, car) in cars.enumerated()
-        where car.status == .failed && (prefixes[k] || (!failing.isEmpty && holdsQueue(car, skipping: failing))) {
+        // With probes, a failed car that leaves out only failing changes blames like a prefix car
+        // (the failing changes are only looked for when a failed car is not a prefix).
+        var failing: Set<Int>?
+        for k in cars.indices where cars[k].status == .failed {
+            if !prefixes[k] {
+                if failing == nil {
+                    failing =
+                        settings.planner == .adaptive && probesAllowed ? failingChanges(heldBack: heldBackByBets) : []
+                }
+                guard let failing, !failing.isEmpty, holdsQueue(cars[k], skipping: failing) else { continue }
+            }
+            let car = cars[k]
             // A car that the landing car starts with is superseded: its changes land. So is one whose
             // newest change the landing car holds (it may land around a suspect the failed car held).
             if let landing,
@@ -214,10 +223,10 @@ extension Train {
         // A change that running cars leave out does not land before they end (`Train+Suspects.swift`).
         let heldBack = settings.planner == .adaptive ? heldBackByBets : [:]
         let limit = heldBack.values.min() ?? queue.count
-        for (k, car) in cars.enumerated() where prefixes[k] {
-            if car.status == .failed && !landsOverFailures { break }
-            if car.changes.count > limit { break }
-            if car.status == .passed, candidate.map({ cars[$0].changes.count < car.changes.count }) ?? true {
+        for k in cars.indices where prefixes[k] {
+            if cars[k].status == .failed && !landsOverFailures { break }
+            if cars[k].changes.count > limit { break }
+            if cars[k].status == .passed, candidate.map({ cars[$0].changes.count < cars[k].changes.count }) ?? true {
                 candidate = k
             }
         }
@@ -257,16 +266,17 @@ extension Train {
                         && !wantedSet.contains(cars[k].key) && !hasFailedTwin(k)
                 }
                 .map { cars[$0].id })
-            for car in cars where unwanted.contains(car.id) { drop(car, &actions) }
+            for k in cars.indices where unwanted.contains(cars[k].id) { drop(cars[k], &actions) }
             cars.removeAll { unwanted.contains($0.id) }
             dropped = !unwanted.isEmpty
         }
-        var have = Set(cars.lazy.map(\.key))
+        var have = Set<CarKey>(minimumCapacity: cars.count)
+        for k in cars.indices { have.insert(cars[k].key) }
         var room = budgetRoom
         if let probes, probes.contains(where: \.isInFlight) {
             // Probes left running (from `adaptive`'s speculation mode, when the plan changed since)
             // keep their slots in the window until they end.
-            room = min(room, settings.maxParallel - cars.count(where: \.isInFlight) - probesInFlight)
+            room = min(room, settings.maxParallel - cars.indices.count { cars[$0].isInFlight } - probesInFlight)
         }
         for (indices, key) in zip(wanted, wantedKeys) where !indices.isEmpty {
             guard !have.contains(key) else { continue }
@@ -282,7 +292,7 @@ extension Train {
         let copies = replicaCount
         // Replicas: further copies of the wanted cars, front first, once every wanted car has one,
         // within the window as well as the budget.
-        room = min(room, settings.maxParallel - cars.count(where: \.isInFlight) - probesInFlight)
+        room = min(room, settings.maxParallel - cars.indices.count { cars[$0].isInFlight } - probesInFlight)
         guard copies > 1, room > 0 else { return dropped }
         // Every copy counts, running or failed; a set with a passed copy needs no more.
         var copiesOf: [[Int]: Int] = [:]

@@ -60,14 +60,17 @@ extension Train {
     /// The longest passed car that holds the queue without some failing changes, and holds no
     /// change that is `heldBack`.
     func passedCarSkippingFailingChanges(heldBack: [Int: Int] = [:]) -> Int? {
+        guard cars.indices.contains(where: { cars[$0].status == .passed }) else { return nil }
         var failing = failingChanges(heldBack: heldBack)
         // A suspect proven good since can still be left out by a car that bet against it.
         for probe in probes ?? [] where probe.overruled == true { failing.insert(probe.newest.number) }
         guard !failing.isEmpty else { return nil }
         var best: Int?
-        for (k, car) in cars.enumerated() where car.status == .passed {
-            if !heldBack.isEmpty, car.changes.contains(where: { heldBack[$0.number] != nil }) { continue }
-            if holdsQueue(car, skipping: failing), best.map({ cars[$0].changes.count < car.changes.count }) ?? true {
+        for k in cars.indices where cars[k].status == .passed {
+            if !heldBack.isEmpty, cars[k].changes.contains(where: { heldBack[$0.number] != nil }) { continue }
+            if holdsQueue(cars[k], skipping: failing),
+                best.map({ cars[$0].changes.count < cars[k].changes.count }) ?? true
+            {
                 best = k
             }
         }
