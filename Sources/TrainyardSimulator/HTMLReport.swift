@@ -5,6 +5,7 @@ import Foundation
 ///
 /// Per scenario it shows a table of every planner and oracle and three plots: the time-to-merge
 /// distribution, CI cost against p95 time to merge with the Pareto front, and queue length over time.
+/// A scenario swept over one figure also gets a plot of p95 time to merge against that figure.
 /// All text from the report (planner and scenario names above all) is HTML-escaped.
 public enum HTMLReport {
     public static func render(_ report: SimulationReport) -> String {
@@ -14,6 +15,11 @@ public enum HTMLReport {
             html.append("<p>No scenarios were simulated.</p>")
         } else {
             html.append("<nav><ol>")
+            for (index, sweep) in sweeps(report).enumerated() {
+                html.append(
+                    "<li><a href=\"#sweep-\(index + 1)\">\(escape(sweep.base))</a> — swept over "
+                        + "\(escape(sweep.figure))</li>")
+            }
             for (index, scenario) in report.scenarios.enumerated() {
                 html.append(
                     "<li><a href=\"#scenario-\(index + 1)\">\(escape(scenario.id))</a> — "
@@ -21,6 +27,9 @@ public enum HTMLReport {
             }
             html.append("</ol></nav>")
             html.append(readingGuide)
+        }
+        for (index, sweep) in sweeps(report).enumerated() {
+            html.append(sweepSection(sweep, number: index + 1, styles: styles))
         }
         for (index, scenario) in report.scenarios.enumerated() {
             html.append(section(scenario, number: index + 1, styles: styles))

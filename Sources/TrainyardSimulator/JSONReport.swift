@@ -21,8 +21,11 @@ public enum JSONReport {
         var seeds: Int
         var oracle: [String: ResultBody]
         var results: [ResultBody]
+        /// With a sweep: the figures this variant sets, as `{"capacity": 12}`.
+        var swept: [String: Double]?
 
         init(_ scenario: ScenarioResult) {
+            swept = scenario.swept.map { Dictionary($0.map { ($0.figure, $0.value) }, uniquingKeysWith: { $1 }) }
             id = scenario.id
             name = scenario.name
             workload = scenario.workload

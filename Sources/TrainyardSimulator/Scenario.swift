@@ -5,6 +5,8 @@ public struct Scenario: Hashable, Codable, Sendable {
     public var workload: Workload
     /// Simulated hours of arrivals (the run then drains what is queued).
     public var hours: Double
+    /// The figures that vary when this scenario is one variant of a sweep (`nil` otherwise).
+    public var swept: [ScenarioSweep.Value]?
 
     public init(id: String, name: String, workload: Workload, hours: Double) {
         self.id = id

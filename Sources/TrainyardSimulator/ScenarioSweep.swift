@@ -33,6 +33,17 @@ public struct ScenarioSweep: Sendable, Equatable {
         }
     }
 
+    /// A figure a variant sets to one of several values (by its name in a scenario file).
+    public struct Value: Hashable, Codable, Sendable {
+        public var figure: String
+        public var value: Double
+
+        public init(figure: String, value: Double) {
+            self.figure = figure
+            self.value = value
+        }
+    }
+
     /// The most variants one command runs of each scenario.
     public static let limit = 100
 
@@ -81,7 +92,8 @@ public struct ScenarioSweep: Sendable, Equatable {
                     Self.set(axis.figure, to: value, in: &variant.workload)
                     if axis.values.count > 1 {
                         let part = "\(axis.figure.rawValue)=\(Workload.trim(value))"
-                        variant.id += variant.id.contains("@") ? "," + part : "@" + part
+                        variant.id += variant.swept == nil ? "@" + part : "," + part
+                        variant.swept = (variant.swept ?? []) + [Value(figure: axis.figure.rawValue, value: value)]
                     }
                     return variant
                 }

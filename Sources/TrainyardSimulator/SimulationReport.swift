@@ -133,11 +133,14 @@ public struct ScenarioResult: Hashable, Codable, Sendable {
     /// Keyed `O1`, `O1_reruns`, `O2`, `OB`.
     public var oracle: [String: PlannerResult]
     public var results: [PlannerResult]
+    /// The figures that vary when the scenario is one variant of a sweep (`nil` otherwise).
+    public var swept: [ScenarioSweep.Value]?
 
     public init(
         id: String, name: String, workload: String, hours: Double, seedCount: Int,
-        oracle: [String: PlannerResult], results: [PlannerResult]
+        oracle: [String: PlannerResult], results: [PlannerResult], swept: [ScenarioSweep.Value]? = nil
     ) {
+        self.swept = swept
         self.id = id
         self.name = name
         self.workload = workload

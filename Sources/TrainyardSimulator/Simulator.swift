@@ -90,7 +90,7 @@ public struct Simulator: Sendable {
         let results_ = planners.filter { byName[$0] != nil }.map { relate(combine($0)) }
         return ScenarioResult(
             id: scenario.id, name: scenario.name, workload: workload.summary, hours: scenario.hours,
-            seedCount: seeds, oracle: oracle, results: results_)
+            seedCount: seeds, oracle: oracle, results: results_, swept: scenario.swept)
     }
 
     /// The mean of each figure over seeds; counts (merged, rejected, false rejections, escaped)
