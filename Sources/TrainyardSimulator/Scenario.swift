@@ -5,8 +5,13 @@ public struct Scenario: Hashable, Codable, Sendable {
     public var workload: Workload
     /// Simulated hours of arrivals (the run then drains what is queued).
     public var hours: Double
-    /// The figures that vary when this scenario is one variant of a sweep (`nil` otherwise).
+    /// The figures that vary when this scenario is one variant of a sweep (`nil` otherwise). Set by
+    /// ``ScenarioSweep``, never read from a scenario file.
     public var swept: [ScenarioSweep.Value]?
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, workload, hours
+    }
 
     public init(id: String, name: String, workload: Workload, hours: Double) {
         self.id = id
