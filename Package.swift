@@ -70,7 +70,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "TrainyardCoreTests", dependencies: ["TrainyardCore"]),
-        .testTarget(name: "TrainyardSimulatorTests", dependencies: ["TrainyardSimulator", "TrainyardCore", "TrainyardGit"]),
+        .testTarget(
+            name: "TrainyardSimulatorTests", dependencies: ["TrainyardSimulator", "TrainyardCore", "TrainyardGit"]
+        ),
         .testTarget(
             name: "TrainyardEngineTests",
             dependencies: [

@@ -17,8 +17,7 @@ extension HTMLReport {
     static func sweeps(_ report: SimulationReport) -> [Sweep] {
         var sweeps: [Sweep] = []
         for scenario in report.scenarios {
-            guard let swept = scenario.swept, swept.count == 1 else { continue }
-            let base = String(scenario.id.prefix { $0 != "@" })
+            guard let swept = scenario.swept, swept.count == 1, let base = scenario.sweepBase else { continue }
             if let index = sweeps.firstIndex(where: { $0.base == base && $0.figure == swept[0].figure }) {
                 sweeps[index].variants.append((swept[0].value, scenario))
             } else {
@@ -28,6 +27,7 @@ extension HTMLReport {
         return sweeps.filter { $0.variants.count > 1 }
     }
 
+    /// The section of one sweep: a heading and its plot.
     static func sweepSection(_ sweep: Sweep, number: Int, styles: [String: SeriesStyle]) -> String {
         let title = "\(sweep.base) over \(sweep.figure)"
         return [
@@ -38,6 +38,8 @@ extension HTMLReport {
         ].joined(separator: "\n")
     }
 
+    /// p95 time to merge against the swept figure (the variants in order of value): O1 with flake
+    /// re-runs first, then every planner in report order, each a line with a dot per variant.
     static func sweepPlot(_ sweep: Sweep, styles: [String: SeriesStyle], title: String) -> String {
         let variants = sweep.variants.sorted { $0.value < $1.value }
         var names = ["O1_reruns"]
@@ -50,7 +52,7 @@ extension HTMLReport {
         let times = variants.flatMap { variant in names.compactMap { result($0, variant.scenario)?.mean.ttmP95 } }
             .filter { $0.isFinite && $0 > 0 }
         var plot = SVGPlot(
-            x: .linear(upTo: variants.map(\.value).max() ?? 1),
+            x: .linear(from: variants.map(\.value).min() ?? 0, to: variants.map(\.value).max() ?? 1),
             y: .logarithmic(from: times.min() ?? 1, to: times.max() ?? 10), xTitle: sweep.figure,
             yTitle: "p95 time to merge (min)")
         let fallback = SeriesStyle(colour: "#999999", dash: nil)
@@ -66,9 +68,10 @@ extension HTMLReport {
             plot.addLine(points.map { ($0.x, $0.y) }, style: style, width: name == "O1_reruns" ? 1.2 : 1.8)
             for point in points {
                 let fill = point.stable ? style.colour : "#ffffff"
+                let (cx, cy) = (SVGPlot.coordinate(plot.px(point.x)), SVGPlot.coordinate(plot.py(point.y)))
                 plot.add(
-                    "<circle cx=\"\(SVGPlot.coordinate(plot.px(point.x)))\" cy=\"\(SVGPlot.coordinate(plot.py(point.y)))\" "
-                        + "r=\"3.5\" fill=\"\(fill)\" stroke=\"\(style.colour)\" stroke-width=\"1.5\"/>")
+                    "<circle cx=\"\(cx)\" cy=\"\(cy)\" r=\"3.5\" fill=\"\(fill)\" stroke=\"\(style.colour)\" "
+                        + "stroke-width=\"1.5\"/>")
             }
             // The hollow dots say where; the legend says how often, in few enough letters to fit.
             let unstable = points.count { !$0.stable }

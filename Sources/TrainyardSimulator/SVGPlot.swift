@@ -18,6 +18,19 @@ struct PlotAxis: Sendable {
         return PlotAxis(low: 0, high: high.isFinite && high > 0 ? high : top, logarithmic: false)
     }
 
+    /// From a round number at or below `minimum` to one at or above `maximum` (for values that
+    /// do not start near zero, such as a swept figure); from zero when `minimum` is not above it.
+    static func linear(from minimum: Double, to maximum: Double) -> PlotAxis {
+        guard minimum.isFinite, minimum > 0, maximum.isFinite, maximum > minimum else {
+            return linear(upTo: maximum)
+        }
+        let step = niceStep((maximum - minimum) / 5)
+        let low = max(0, (minimum / step).rounded(.down) * step)
+        let high = (maximum / step).rounded(.up) * step
+        guard high > low, high.isFinite else { return linear(upTo: maximum) }
+        return PlotAxis(low: low, high: high, logarithmic: false)
+    }
+
     /// From the power of ten at or below `minimum` to the one at or above `maximum`. Both are kept
     /// within 1e-6...1e300, so the logarithms stay finite.
     static func logarithmic(from minimum: Double, to maximum: Double) -> PlotAxis {

@@ -47,6 +47,7 @@ public struct ScenarioSweep: Sendable, Equatable {
     /// The most variants one command runs of each scenario.
     public static let limit = 100
 
+    /// The figures given, in the order they were added (the command adds them in a fixed order).
     public private(set) var axes: [Axis] = []
 
     public init() {}
@@ -62,7 +63,7 @@ public struct ScenarioSweep: Sendable, Equatable {
                 return "\(figure.flag) expects a number, or numbers separated by commas as in "
                     + "\(figure.isWhole ? "8,12,16" : "10,15,20") (got `\(text)`)"
             }
-            if figure.isWhole && value != value.rounded() {
+            if figure.isWhole && (value != value.rounded() || Int(exactly: value) == nil) {
                 return "\(figure.flag) expects whole numbers (got `\(part)`)"
             }
             guard !values.contains(value) else { return "\(figure.flag) gives \(part) twice (got `\(text)`)" }
@@ -71,8 +72,10 @@ public struct ScenarioSweep: Sendable, Equatable {
         axes.removeAll { $0.figure == figure }
         axes.append(Axis(figure: figure, values: values))
         guard variantCount <= Self.limit else {
-            let flags = axes.filter { $0.values.count > 1 }.map(\.figure.flag).joined(separator: " and ")
-            return "\(flags) make \(variantCount) variants of each scenario; at most \(Self.limit) run in one command"
+            let swept = axes.filter { $0.values.count > 1 }.map(\.figure.flag)
+            return "\(swept.joined(separator: " and ")) \(swept.count == 1 ? "makes" : "make") \(variantCount) "
+                + "variants of each scenario, and at most \(Self.limit) run in one command: give fewer values, or "
+                + "split the sweep over several commands"
         }
         return nil
     }
@@ -80,9 +83,10 @@ public struct ScenarioSweep: Sendable, Equatable {
     /// How many variants of each scenario the sweep makes (1 without a figure of several values).
     public var variantCount: Int { axes.reduce(1) { $0 * $1.values.count } }
 
-    /// The scenario with every combination of the values applied, in the order the values were
-    /// given (the first figure varies slowest). A variant is named after the figures that vary,
-    /// as in `S4@capacity=12`; with single values only, the scenario keeps its id.
+    /// The scenario with every combination of the values applied, each figure's values in the
+    /// order given (the figure added first varies slowest). A variant is named after the figures
+    /// that vary, as in `S4@capacity=12`, and knows them (`swept`); with single values only, the
+    /// scenario keeps its id.
     public func variants(of scenario: Scenario) -> [Scenario] {
         var result = [scenario]
         for axis in axes {
@@ -91,9 +95,9 @@ public struct ScenarioSweep: Sendable, Equatable {
                     var variant = base
                     Self.set(axis.figure, to: value, in: &variant.workload)
                     if axis.values.count > 1 {
-                        let part = "\(axis.figure.rawValue)=\(Workload.trim(value))"
-                        variant.id += variant.swept == nil ? "@" + part : "," + part
+                        let base = variant.id.dropLast(Self.suffix(variant.swept).count)
                         variant.swept = (variant.swept ?? []) + [Value(figure: axis.figure.rawValue, value: value)]
+                        variant.id = base + Self.suffix(variant.swept)
                     }
                     return variant
                 }
@@ -102,6 +106,15 @@ public struct ScenarioSweep: Sendable, Equatable {
         return result
     }
 
+    /// What a variant's id adds to its scenario's: `@capacity=12,arrivals_per_hour=1.5`, or
+    /// nothing for a scenario that is not a variant.
+    public static func suffix(_ swept: [Value]?) -> String {
+        guard let swept, !swept.isEmpty else { return "" }
+        return "@" + swept.map { "\($0.figure)=\(Workload.trim($0.value))" }.joined(separator: ",")
+    }
+
+    /// Sets one figure of the workload. `add` only lets whole numbers that fit an `Int` through
+    /// for the capacity; anything else would become a capacity `Workload.problems` refuses.
     static func set(_ figure: Figure, to value: Double, in workload: inout Workload) {
         switch figure {
         case .arrivalsPerHour: workload.arrivalsPerHour = value

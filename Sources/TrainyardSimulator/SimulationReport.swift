@@ -151,6 +151,16 @@ public struct ScenarioResult: Hashable, Codable, Sendable {
     }
 }
 
+extension ScenarioResult {
+    /// For a variant of a sweep, the id of the scenario it was made from (`S4` for
+    /// `S4@capacity=12`, whatever that id itself holds); `nil` for a scenario that is no variant.
+    public var sweepBase: String? {
+        let suffix = ScenarioSweep.suffix(swept)
+        guard !suffix.isEmpty, id.hasSuffix(suffix) else { return nil }
+        return String(id.dropLast(suffix.count))
+    }
+}
+
 /// Everything `trainyard simulate` measured.
 public struct SimulationReport: Hashable, Codable, Sendable {
     public var scenarios: [ScenarioResult]

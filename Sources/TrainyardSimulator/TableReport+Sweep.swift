@@ -5,7 +5,7 @@ extension TableReport {
     static func sweepSummaries(_ report: SimulationReport) -> String {
         var groups: [(base: String, scenarios: [ScenarioResult])] = []
         for scenario in report.scenarios {
-            let base = String(scenario.id.prefix { $0 != "@" })
+            guard let base = scenario.sweepBase else { continue }
             if let index = groups.firstIndex(where: { $0.base == base }) {
                 groups[index].scenarios.append(scenario)
             } else {
@@ -13,9 +13,9 @@ extension TableReport {
             }
         }
         var out = ""
-        for group in groups where group.scenarios.count > 1 && group.scenarios.allSatisfy({ $0.id.contains("@") }) {
+        for group in groups where group.scenarios.count > 1 {
             out += "\nSweep of \(group.base): p95 time to merge / CI min per merge (NO: unstable)\n"
-            let header = ["planner"] + group.scenarios.map { String($0.id.drop { $0 != "@" }.dropFirst()) }
+            let header = ["planner"] + group.scenarios.map { String(ScenarioSweep.suffix($0.swept).dropFirst()) }
             var labels = ["O1_reruns"]
             for scenario in group.scenarios {
                 for result in scenario.results where !labels.contains(result.planner) { labels.append(result.planner) }

@@ -54,8 +54,9 @@ struct Chromium {
     /// Loads `file` headless and returns its DOM and the browser's log. The browser gets a fresh
     /// home folder (for its profile) and is terminated, then killed with every process it
     /// started, if it runs past `timeout`. It is started with ``ChildProcess`` (not Foundation's
-    /// `Process`, whose `run()` can crash the test process on Linux), on a thread of its own so
-    /// that the wait does not hold one of the test runner's threads.
+    /// `Process`, whose `run()` can crash the test process on Linux), on a Dispatch worker thread
+    /// so that the wait does not hold one of the test runner's threads. A cancelled test still
+    /// waits for the browser (at most `timeout`, then 5 s more before it is killed).
     func load(_ file: URL, timeout: TimeInterval = 60) async throws -> Page {
         let fileManager = FileManager.default
         let home = fileManager.temporaryDirectory.appendingPathComponent("trainyard-chromium-\(UUID().uuidString)")

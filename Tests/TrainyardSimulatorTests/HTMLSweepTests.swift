@@ -6,10 +6,11 @@ import Testing
 /// The sweep plot of the HTML report: p95 time to merge against the swept figure, a line per
 /// planner, hollow dots where a planner was unstable; checked as markup and in a real browser.
 struct HTMLSweepTests {
-    /// S4 swept over capacity, with figures set by hand: `adaptive` is unstable on 8 runners.
+    /// S4 swept over capacity, with figures set by hand and out of order: `adaptive` is unstable
+    /// on 8 runners.
     static let report: SimulationReport = {
         let figures: [(capacity: Double, adaptive: Double, stable: Bool, trunk: Double)] = [
-            (8, 2821.8, false, 11281.3), (12, 609.6, true, 9000), (16, 499.8, true, 8000),
+            (16, 499.8, true, 8000), (8, 2821.8, false, 11281.3), (12, 609.6, true, 9000),
         ]
         let scenarios = figures.map { figure in
             var oracle = HTMLReportTests.oracles(scale: 10)
@@ -44,6 +45,11 @@ struct HTMLSweepTests {
         #expect(svg.components(separatedBy: "fill=\"#ffffff\"").count - 1 == 4, "adaptive at 8, trunk at 8, 12, 16")
         #expect(svg.contains("adaptive (unstable ×1)") && svg.contains("trunk (unstable ×3)"))
         #expect(svg.contains(">capacity</text>") && svg.contains("p95 time to merge (min)"))
+        // The lines run in order of capacity, whatever the order of the variants.
+        for line in svg.components(separatedBy: "<polyline points=\"").dropFirst() {
+            let xs = line.prefix { $0 != "\"" }.split(separator: " ").compactMap { Double($0.split(separator: ",")[0]) }
+            #expect(xs.count == 3 && xs == xs.sorted(), "\(xs)")
+        }
     }
 
     @Test func noSweepPlotWithoutASweepOfOneFigure() {
@@ -59,8 +65,16 @@ struct HTMLSweepTests {
     }
 
     @Test func theSweptFiguresAreInTheJSON() throws {
-        let json = try JSONReport.render(Self.report)
-        #expect(json.contains("\"swept\" : {\n        \"capacity\" : 12\n      }"), "\(json.prefix(400))")
+        struct Body: Decodable {
+            struct Scenario: Decodable {
+                var id: String
+                var swept: [String: Double]?
+            }
+            var scenarios: [Scenario]
+        }
+        let body = try JSONDecoder().decode(Body.self, from: Data(try JSONReport.render(Self.report).utf8))
+        #expect(body.scenarios.map(\.id) == ["S4@capacity=16", "S4@capacity=8", "S4@capacity=12"])
+        #expect(body.scenarios.map(\.swept) == [["capacity": 16], ["capacity": 8], ["capacity": 12]])
         var plain = Self.report
         for index in plain.scenarios.indices { plain.scenarios[index].swept = nil }
         #expect(!(try JSONReport.render(plain)).contains("\"swept\""))

@@ -48,7 +48,7 @@ struct SimulateCommandTests {
                 "--capacity", (1...11).map(String.init).joined(separator: ","), "--arrivals-per-hour",
                 "1,2,3,4,5,6,7,8,9,10",
             ],
-            "make 110 variants of each scenario; at most 100 run in one command"
+            "make 110 variants of each scenario, and at most 100 run in one command: give fewer values"
         ),
     ]
 
@@ -84,9 +84,13 @@ struct SimulateCommandTests {
           flake_probability: 0.02
           capacity: 6
           diurnal_peak: 2
+        swept:
+          - figure: capacity
+            value: 99
         """.write(to: good, atomically: true, encoding: .utf8)
         let scenarios = try Self.parse(["--scenario", good.path]).validateAndLoad()
         #expect(scenarios.map(\.id) == ["mine"])
+        #expect(scenarios[0].swept == nil)
         #expect(scenarios[0].workload.capacity == 6 && scenarios[0].workload.diurnalPeak == 2)
 
         let bad = directory.appendingPathComponent("bad.yml")
