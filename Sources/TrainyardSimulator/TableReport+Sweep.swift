@@ -29,7 +29,23 @@ extension TableReport {
                     }
             }
             out += align([header] + rows) + "\n"
+            out += sustainableLoad(group.scenarios, labels: labels)
         }
         return out
+    }
+
+    /// For a sweep of the arrival rate alone: the highest rate each planner carried with a stable
+    /// queue (the reference's maximum sustainable throughput, to the sweep's resolution).
+    static func sustainableLoad(_ scenarios: [ScenarioResult], labels: [String]) -> String {
+        let figure = ScenarioSweep.Figure.arrivalsPerHour.rawValue
+        guard scenarios.allSatisfy({ $0.swept?.count == 1 && $0.swept?[0].figure == figure }) else { return "" }
+        let parts = labels.map { label in
+            let stable = scenarios.compactMap { scenario -> Double? in
+                let result = scenario.oracle[label] ?? scenario.results.first { $0.planner == label }
+                return result?.mean.stable == true ? scenario.swept?[0].value : nil
+            }
+            return "\(label) " + (stable.max().map { Workload.trim($0) } ?? "none")
+        }
+        return "Highest arrivals per hour with a stable queue: \(parts.joined(separator: ", "))\n"
     }
 }

@@ -105,6 +105,24 @@ struct ScenarioSweepTests {
         #expect(HTMLReport.render(report).contains("<a href=\"#sweep-1\">team@repo</a> — swept over capacity"))
     }
 
+    /// Swept over the arrival rate, the table names the highest rate each planner kept stable:
+    /// `serial` on 1 runner of 30 minutes carries 1.5 changes an hour but not 2.5 (ρ above 1).
+    @Test func anArrivalSweepNamesTheHighestStableRate() throws {
+        let workload = Workload(
+            arrivalsPerHour: 1, pipelineMinutes: 30, badProbability: 0, flakeProbability: 0, capacity: 1)
+        var sweep = ScenarioSweep()
+        #expect(sweep.add(.arrivalsPerHour, "2.5,1,1.5") == nil)
+        let variants = sweep.variants(of: Scenario(id: "md1", name: "M/D/1", workload: workload, hours: 400))
+        let report = Simulator(seeds: 1).run(variants, planners: ["serial"])
+        #expect(report.scenarios.map { $0.results[0].mean.stable } == [false, true, true])
+        let table = TableReport.render(report)
+        #expect(table.contains("Highest arrivals per hour with a stable queue: O1_reruns 1.5, serial 1.5\n"))
+        var capacity = ScenarioSweep()
+        #expect(capacity.add(.capacity, "1,2") == nil)
+        let other = Simulator(seeds: 1).run(capacity.variants(of: variants[1]), planners: [])
+        #expect(!TableReport.render(other).contains("Highest arrivals"))
+    }
+
     @Test func aScenarioThatIsNoVariantHasNoSweepBase() {
         let report = Simulator(seeds: 1).run([Self.burst, Scenario.named("S1")!], planners: [])
         #expect(report.scenarios.map(\.sweepBase) == [nil, nil])
