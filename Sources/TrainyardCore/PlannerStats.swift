@@ -14,11 +14,21 @@ public struct PlannerStats: Hashable, Codable, Sendable {
     public var provenFlakes: Int = 0
     /// Pipelines that passed.
     public var passedRuns: Int = 0
+    /// Changes queued (`adaptive`), and when the first and the latest of them were queued
+    /// (milliseconds): the train's arrival rate.
+    public var arrivals: Int = 0
+    public var firstArrival: Int64?
+    public var lastArrival: Int64?
+    /// Cars that passed on their first pipeline (`adaptive`), and the milliseconds from their build
+    /// to their pass, waiting for a runner included: how long a pipeline takes.
+    public var timedPipelines: Int = 0
+    public var pipelineMillis: Int64 = 0
 
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
-        case landed, blamed, retried, retriedPassed, provenFlakes, passedRuns
+        case landed, blamed, retried, retriedPassed, provenFlakes, passedRuns, arrivals, firstArrival, lastArrival
+        case timedPipelines, pipelineMillis
     }
 
     /// Decodes stats stored before a field existed with that field at zero.
@@ -30,6 +40,27 @@ public struct PlannerStats: Hashable, Codable, Sendable {
         retriedPassed = try container.decodeIfPresent(Int.self, forKey: .retriedPassed) ?? 0
         provenFlakes = try container.decodeIfPresent(Int.self, forKey: .provenFlakes) ?? 0
         passedRuns = try container.decodeIfPresent(Int.self, forKey: .passedRuns) ?? 0
+        arrivals = try container.decodeIfPresent(Int.self, forKey: .arrivals) ?? 0
+        firstArrival = try container.decodeIfPresent(Int64.self, forKey: .firstArrival)
+        lastArrival = try container.decodeIfPresent(Int64.self, forKey: .lastArrival)
+        timedPipelines = try container.decodeIfPresent(Int.self, forKey: .timedPipelines) ?? 0
+        pipelineMillis = try container.decodeIfPresent(Int64.self, forKey: .pipelineMillis) ?? 0
+    }
+
+    /// Counts a change queued at `milliseconds`.
+    public mutating func noteArrival(at milliseconds: Int64) {
+        arrivals += 1
+        firstArrival = min(firstArrival ?? milliseconds, milliseconds)
+        lastArrival = max(lastArrival ?? milliseconds, milliseconds)
+    }
+
+    /// How many changes arrive, on average, while one pipeline runs (λ·D): known once 10 changes
+    /// arrived over some time and 5 pipelines were timed. A burst queued at one instant has no rate.
+    public var arrivalsPerPipeline: Double? {
+        guard arrivals >= 10, timedPipelines >= 5, let first = firstArrival, let last = lastArrival, last > first
+        else { return nil }
+        let perMillisecond = Double(arrivals - 1) / Double(last - first)
+        return perMillisecond * Double(pipelineMillis) / Double(timedPipelines)
     }
 
     /// The share of changes that break the build, with a prior of 1 in 20.

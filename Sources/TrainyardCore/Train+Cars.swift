@@ -108,6 +108,12 @@ extension Train {
             overruleProbes(of: cars[index])
             stats = stats ?? PlannerStats()
             stats?.passedRuns += 1
+            if settings.planner == .adaptive, cars[index].reruns == 0, cars[index].restarts == 0,
+                let built = cars[index].builtAt, let passed = now, passed.milliseconds >= built.milliseconds
+            {
+                stats?.timedPipelines += 1
+                stats?.pipelineMillis += passed.milliseconds - built.milliseconds
+            }
             if cars[index].reruns > 0 { stats?.retriedPassed += 1 }
         case .failed:
             cars[index].reruns += 1

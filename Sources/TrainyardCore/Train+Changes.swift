@@ -34,6 +34,10 @@ extension Train {
         let index = insertionIndex(for: change)
         queue.insert(change, at: index)
         see(change.enqueuedAt)
+        if settings.planner == .adaptive {
+            stats = stats ?? PlannerStats()
+            stats?.noteArrival(at: change.enqueuedAt.milliseconds)
+        }
         let paused = pause.map { " The train is paused (\($0.reason)); it goes on when it is resumed." } ?? ""
         let ahead: String
         if change.skipLine && change.interruptsCars == false {
