@@ -148,20 +148,14 @@ enum Reparenting {
     /// per car: at the prior, a single removal early on (in a burst) already reads as 1 in 10.
     static let failuresBeforeSpeculating = 3
 
-    /// The batch size of the `adaptive` planner: one change per car while failures are common
-    /// (1 in 12 or more, once ``failuresBeforeSpeculating`` changes were removed: a failed batch
-    /// then costs more than it saves); otherwise about 1/√p (the best batch for a failure rate p,
-    /// estimated from the train's own history), at most 5 until the backlog passes ten times the
-    /// budget, then growing with it up to 1/√p and 16; and one change per car, with probes, when
-    /// the backlog is longer than the batches worth building on a wide window can hold.
     /// Whether `adaptive` speculates change by change although failures are rarer than 1 in 12:
     /// from 1 in 25, when the window holds two runs (a car and a probe) for every change that
     /// arrives while a pipeline runs, and CI is not so flaky that batches run as copies (once the
-    /// rates are learnt: 20 failures seen). At 1
-    /// change in 20 bad on 20 runners, batches of 5 fail one time in four and each failure costs
-    /// the batches behind a round: 188 min p95 in the simulator against 41 min change by change
-    /// (which costs 46 CI minutes per merge, not 30). On flaky CI, copies of batches do better
-    /// than single changes with probes (the simulator's S5: 127 against 143 min).
+    /// rates are learnt: 20 failures seen). At 1 change in 20 bad on 20 runners, batches of 5 fail
+    /// one time in four and each failure costs the batches behind a round: 188 min p95 in the
+    /// simulator against 42 min change by change (which costs 46 CI minutes per merge, not 30). On
+    /// flaky CI, copies of batches do better than single changes with probes (the simulator's S5:
+    /// 127 against 143 min).
     static func speculationIsAffordable(for train: Train, stats: PlannerStats) -> Bool {
         guard train.probesAllowed, stats.failuresSeen >= Train.failuresBeforeLearntRates,
             stats.blamed >= failuresBeforeSpeculating, stats.failureRate >= 0.04, stats.replicas == 1,
@@ -170,6 +164,13 @@ enum Reparenting {
         return Double(train.settings.maxParallel) >= 2 * perPipeline
     }
 
+    /// The batch size of the `adaptive` planner: one change per car while failures are common
+    /// (1 in 12 or more, once ``failuresBeforeSpeculating`` changes were removed: a failed batch
+    /// then costs more than it saves); otherwise about 1/√p (the best batch for a failure rate p,
+    /// estimated from the train's own history), at most 5 until the backlog passes ten times the
+    /// budget, then growing with it up to 1/√p and 16; and one change per car, with probes, when
+    /// the backlog is longer than the batches worth building on a wide window can hold, or when
+    /// the runners can afford it (``speculationIsAffordable(for:stats:)``).
     static func batchSize(for train: Train) -> Int {
         let budget = max(1, train.settings.maxParallel)
         let backlog = train.queue.count
