@@ -46,10 +46,7 @@ extension HTMLReport {
         for (_, scenario) in variants {
             for result in scenario.results where !names.contains(result.planner) { names.append(result.planner) }
         }
-        func result(_ name: String, _ scenario: ScenarioResult) -> PlannerResult? {
-            scenario.oracle[name] ?? scenario.results.first { $0.planner == name }
-        }
-        let times = variants.flatMap { variant in names.compactMap { result($0, variant.scenario)?.mean.ttmP95 } }
+        let times = variants.flatMap { variant in names.compactMap { variant.scenario.result(named: $0)?.mean.ttmP95 } }
             .filter { $0.isFinite && $0 > 0 }
         var plot = SVGPlot(
             x: .linear(from: variants.map(\.value).min() ?? 0, to: variants.map(\.value).max() ?? 1),
@@ -59,7 +56,8 @@ extension HTMLReport {
         for name in names {
             let style = styles[name] ?? fallback
             let points = variants.compactMap { variant -> (x: Double, y: Double, stable: Bool)? in
-                guard let mean = result(name, variant.scenario)?.mean, mean.ttmP95.isFinite, mean.ttmP95 > 0 else {
+                guard let mean = variant.scenario.result(named: name)?.mean, mean.ttmP95.isFinite, mean.ttmP95 > 0
+                else {
                     return nil
                 }
                 return (variant.value, mean.ttmP95, mean.stable)

@@ -152,6 +152,11 @@ public struct ScenarioResult: Hashable, Codable, Sendable {
 }
 
 extension ScenarioResult {
+    /// The oracle (`O1_reruns`) or planner result of that name, if the scenario has one.
+    public func result(named name: String) -> PlannerResult? {
+        oracle[name] ?? results.first { $0.planner == name }
+    }
+
     /// For a variant of a sweep, the id of the scenario it was made from (`S4` for
     /// `S4@capacity=12`, whatever that id itself holds); `nil` for a scenario that is no variant.
     public var sweepBase: String? {

@@ -23,7 +23,7 @@ extension TableReport {
             let rows = labels.map { label in
                 [label]
                     + group.scenarios.map { scenario in
-                        let result = scenario.oracle[label] ?? scenario.results.first { $0.planner == label }
+                        let result = scenario.result(named: label)
                         guard let m = result?.mean else { return "–" }
                         return number(m.ttmP95, 1) + " / " + number(m.ciMinutesPerMerge, 1) + (m.stable ? "" : " NO")
                     }
@@ -41,7 +41,7 @@ extension TableReport {
         guard scenarios.allSatisfy({ $0.swept?.count == 1 && $0.swept?[0].figure == figure }) else { return "" }
         let parts = labels.map { label in
             let stable = scenarios.compactMap { scenario -> Double? in
-                let result = scenario.oracle[label] ?? scenario.results.first { $0.planner == label }
+                let result = scenario.result(named: label)
                 return result?.mean.stable == true ? scenario.swept?[0].value : nil
             }
             return "\(label) " + (stable.max().map { Workload.trim($0) } ?? "none")

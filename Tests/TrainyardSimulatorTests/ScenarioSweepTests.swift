@@ -152,7 +152,7 @@ struct ScenarioSweepTests {
         #expect(lines[start + 1].split(separator: " ") == ["planner", "capacity=2", "capacity=4"])
         for (offset, label) in ["O1_reruns", "serial"].enumerated() {
             let cells = report.scenarios.map { scenario in
-                let m = (scenario.oracle[label] ?? scenario.results.first { $0.planner == label })!.mean
+                let m = scenario.result(named: label)!.mean
                 return String(format: "%.1f / %.1f", m.ttmP95, m.ciMinutesPerMerge)
             }
             let row = lines[start + 2 + offset]
