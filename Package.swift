@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/sqlite-nio", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -28,6 +29,7 @@ let package = Package(
             dependencies: [
                 "TrainyardCore", "TrainyardEngine",
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -79,7 +81,9 @@ let package = Package(
                 "TrainyardEngine", "TrainyardCore", "TrainyardStore", .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "TrainyardStoreTests", dependencies: ["TrainyardStore", "TrainyardEngine", "TrainyardCore"]),
+        .testTarget(
+            name: "TrainyardStoreTests", dependencies: ["TrainyardStore", "TrainyardEngine", "TrainyardCore"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainyardGitTests", dependencies: ["TrainyardGit", "TrainyardEngine", "TrainyardCore"]),
         .testTarget(
             name: "TrainyardForgesTests",
@@ -105,7 +109,8 @@ let package = Package(
         .testTarget(
             name: "trainyardTests",
             dependencies: [
-                "trainyard", "TrainyardTesting", "TrainyardCore", "TrainyardEngine", "TrainyardStore", "TrainyardForges",
+                "trainyard", "TrainyardTesting", "TrainyardCore", "TrainyardEngine", "TrainyardStore",
+                "TrainyardForges",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

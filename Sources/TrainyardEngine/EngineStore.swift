@@ -5,10 +5,13 @@ public struct InboxRow: Hashable, Sendable {
     public var id: Int64
     public var delivery: Delivery
     public var attempts: Int
-    public init(id: Int64, delivery: Delivery, attempts: Int) {
+    /// The driver it was routed to; `nil` until the engine has routed it.
+    public var owner: Owner?
+    public init(id: Int64, delivery: Delivery, attempts: Int, owner: Owner? = nil) {
         self.id = id
         self.delivery = delivery
         self.attempts = attempts
+        self.owner = owner
     }
 }
 
@@ -57,25 +60,58 @@ public struct InboxRecord: Hashable, Sendable, Codable {
     }
 }
 
-/// The durable state the engine needs. Every method is one transaction.
+/// The durable state the engine needs. Every method is one transaction. ``SQLiteStore`` and
+/// ``PostgresStore`` implement it, and one contract test suite runs against both.
+///
+/// Rows that cannot be decoded (written by a newer release, or damaged) are moved aside into
+/// the quarantine with their error, and the methods carry on as if they were not there.
 public protocol EngineStore: Sendable {
-    func insert(_ delivery: Delivery, at: Instant) async throws -> InboxInsert
-    /// The oldest unfinished inbox row that is due.
-    func nextInbox(now: Instant) async throws -> InboxRow?
+    /// Stores a delivery for `owner` (`nil`: the engine routes it later), unless one with the same
+    /// source and key was stored before.
+    func insert(_ delivery: Delivery, owner: Owner?, at: Instant) async throws -> InboxInsert
+    /// The oldest unfinished, due inbox row of `owner` (of any owner, when `nil`; never an
+    /// unrouted one).
+    func nextInbox(owner: Owner?, now: Instant) async throws -> InboxRow?
+    /// Unfinished rows that have no owner yet (stored by a release that did not route), oldest first.
+    func unroutedInbox(limit: Int) async throws -> [InboxRow]
+    /// Hands an inbox row to another owner.
+    func route(inbox id: Int64, to owner: Owner) async throws
     func finishInbox(_ id: Int64, outcome: String, at: Instant) async throws
     func retryInbox(_ id: Int64, error: String, notBefore: Instant) async throws
     func train(_ id: TrainID) async throws -> Train?
     func trains() async throws -> [Train]
-    /// Saves a train's new state (when given) and its new actions, and finishes the row that led
-    /// to them, in one transaction.
+    /// Saves a train's new state (when given), its new actions and timer changes, and finishes the
+    /// row that led to them, in one transaction.
     func commit(
-        train id: TrainID, state: Train?, actions: [TrainAction], finishing: Finishing?, at: Instant
+        train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
+        at: Instant
     ) async throws
-    /// The oldest due outbox row of any train whose older rows are all done (actions of one
-    /// train run in order).
-    func nextOutbox(now: Instant) async throws -> OutboxRow?
+    /// The oldest unfinished outbox row of `owner` when it is due (of any owner whose older rows
+    /// are all done, when `nil`): the actions of one train run in order.
+    func nextOutbox(owner: Owner?, now: Instant) async throws -> OutboxRow?
     func finishOutbox(_ id: Int64, at: Instant) async throws
     func retryOutbox(_ id: Int64, error: String, notBefore: Instant) async throws
+    func setTimers(_ changes: [TimerChange]) async throws
+    /// Timers due at `now`, of `owner` (of every owner, when `nil`).
+    func dueTimers(now: Instant, owner: Owner?) async throws -> [DueTimer]
+    /// When `owner` next has something to do: the earliest of its due inbox rows, its next
+    /// action and its timers; `nil` when it has nothing waiting.
+    func nextWake(owner: Owner) async throws -> Instant?
+    /// Every owner with unfinished rows or timers.
+    func activeOwners() async throws -> [Owner]
     /// The newest deliveries, newest first.
     func recentDeliveries(limit: Int) async throws -> [InboxRecord]
+    /// The newest rows moved aside, newest first.
+    func quarantined(limit: Int) async throws -> [QuarantineRecord]
+    /// How many transactions this store ran since it was opened (idle engines run none).
+    func transactionCount() async -> Int
+}
+
+extension EngineStore {
+    /// A commit that changes no timers.
+    public func commit(
+        train id: TrainID, state: Train?, actions: [TrainAction], finishing: Finishing?, at: Instant
+    ) async throws {
+        try await commit(train: id, state: state, actions: actions, timers: [], finishing: finishing, at: at)
+    }
 }

@@ -54,13 +54,19 @@ public struct CommentEvent: Hashable, Codable, Sendable {
     /// The author's numeric id on the forge, used to check their role before obeying a command.
     public var authorID: Int?
     public var body: String
+    /// The merge request's target branch as the webhook gave it, used to route the comment to its
+    /// train when it is stored; `nil` in deliveries stored before it was read.
+    public var target: String?
 
-    public init(project: ProjectKey, number: Int, author: String, authorID: Int? = nil, body: String) {
+    public init(
+        project: ProjectKey, number: Int, author: String, authorID: Int? = nil, body: String, target: String? = nil
+    ) {
         self.project = project
         self.number = number
         self.author = author
         self.authorID = authorID
         self.body = body
+        self.target = target
     }
 }
 

@@ -30,15 +30,14 @@ extension TrainEngine {
                 return try await store.finishInbox(row.id, outcome: "no command", at: clock())
             }
             try await run(
-                commands, on: event.number, in: project, by: "@\(event.author)", authorID: event.authorID,
-                finishing: finishing("applied"))
+                commands, on: event.number, in: project, by: "@\(event.author)", authorID: event.authorID, row: row)
         case .command(let event):
             guard let project = projects[event.project] else {
                 return try await store.finishInbox(row.id, outcome: "not managed", at: clock())
             }
             try await run(
                 [event.command], on: event.number, in: project, by: event.by, priority: event.priority,
-                skipLine: event.skipLine, interruptsCars: event.interruptsCars, finishing: finishing("applied"))
+                skipLine: event.skipLine, interruptsCars: event.interruptsCars, row: row)
         case .trainCommand(let event):
             guard let project = projects[event.project], project.targets.contains(event.target) else {
                 return try await store.finishInbox(row.id, outcome: "not managed", at: clock())
@@ -75,13 +74,23 @@ extension TrainEngine {
     /// current state first (a webhook is a hint, the API is the truth), and for the role of the
     /// person who commented: only members with `mergeAccessLevel` or more are obeyed. Everything
     /// the commands lead to is committed in one transaction with the finished inbox row.
+    ///
+    /// Only the driver of the merge request's train carries them out: a row held by any other
+    /// owner (its project's driver, or a train the merge request no longer targets) is routed on
+    /// to that train once the forge has named it.
     func run(
         _ commands: [Command], on number: Int, in project: ProjectSettings, by: String, authorID: Int? = nil,
-        priority: Int = 0, skipLine: Bool = false, interruptsCars: Bool? = nil, finishing: Finishing
+        priority: Int = 0, skipLine: Bool = false, interruptsCars: Bool? = nil, row: InboxRow
     ) async throws {
         guard let forge = forges[project.key.forge] else { throw PermanentError("no forge \(project.key.forge)") }
         let info = try await forge.mergeRequest(project: project, number: number)
         let train = trainID(project, info.target)
+        guard row.owner == .train(train) else {
+            try await store.route(inbox: row.id, to: .train(train))
+            drivers.ring(.train(train))
+            return
+        }
+        let finishing = Finishing.inbox(row.id, outcome: "applied")
         if let refusal = try await refusal(info, project: project, forge: forge, by: by, authorID: authorID) {
             let reply = TrainAction.comment(change: number, body: refusal)
             return try await store.commit(train: train, state: nil, actions: [reply], finishing: finishing, at: clock())

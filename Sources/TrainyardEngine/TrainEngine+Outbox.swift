@@ -16,6 +16,8 @@ extension TrainEngine {
                 try await store.finishOutbox(row.id, at: clock())
             }
         } catch {
+            // Stopping: the row stays as it is, for whichever driver runs next.
+            if error is CancellationError || isStopping { throw error }
             let permanent = error is PermanentError || row.attempts + 1 >= maxAttempts
             logger.warning(
                 permanent ? "action failed" : "action will be retried",

@@ -1,12 +1,15 @@
 import Logging
+import Synchronization
 import TrainyardCore
 
 /// Drives every train: applies stored deliveries to the trains' state machines and executes the
-/// actions they return, one unit of work at a time.
+/// actions they return.
 ///
-/// The engine owns no state of its own beyond its configuration: everything it knows is in the
-/// store, so a restart resumes where it stopped. Each unit of work is one transaction; each
-/// action is safe to repeat.
+/// Each owner (a train, or a project whose deliveries still need routing) has its own driver, a
+/// task that works through that owner's inbox rows, actions and timers in order and otherwise
+/// sleeps until it is rung or its next timer is due. A forge that is slow for one project holds
+/// only that project's drivers. The engine keeps nothing that matters in memory: everything it
+/// knows is in the store, so a restart resumes where it stopped.
 public actor TrainEngine {
     let store: any EngineStore
     let git: any GitPort
@@ -19,16 +22,15 @@ public actor TrainEngine {
     let ciBudget: CIBudget?
     /// How many times a failing action is tried before it counts as failed for good.
     let maxAttempts: Int
-    /// When trains asked to be ticked (`Train.wakeAt`), as of their last change in this process;
-    /// after a restart the regular tick covers them.
-    var wakeups: [TrainID: Instant] = [:]
-    private let wakeSignal: AsyncStream<Void>
-    private let wakeContinuation: AsyncStream<Void>.Continuation
+    /// Milliseconds between two looks at a train's running pipelines (the `poll` timer).
+    let pollInterval: Int64
+    let drivers = DriverRegistry()
+    let stopping = Atomic<Bool>(false)
 
     public init(
         store: any EngineStore, git: any GitPort, forges: [String: any ForgePort], projects: [ProjectSettings],
         clock: @escaping @Sendable () -> Instant, logger: Logger, mention: String = "trainyard", maxAttempts: Int = 5,
-        ciBudget: CIBudget? = nil
+        ciBudget: CIBudget? = nil, pollInterval: Int64 = 30_000
     ) {
         self.ciBudget = ciBudget
         self.store = store
@@ -39,78 +41,46 @@ public actor TrainEngine {
         self.logger = logger
         self.mention = mention
         self.maxAttempts = maxAttempts
-        (wakeSignal, wakeContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+        self.pollInterval = pollInterval
     }
 
-    /// Stores a verified delivery durably and wakes the engine. Safe to call from any task; it
-    /// does not wait for the engine to finish its current work.
+    /// Stores a verified delivery durably, routed to its owner, and wakes that owner's driver.
+    /// Safe to call from any task; it does not wait for the driver.
     public nonisolated func accept(_ delivery: Delivery) async throws -> InboxInsert {
-        let result = try await store.insert(delivery, at: clock())
-        if case .stored = result { wakeContinuation.yield() }
-        return result
-    }
-
-    /// Asks the engine to look for work now.
-    public nonisolated func wake() { wakeContinuation.yield() }
-
-    /// Works until the task is cancelled: whenever there is nothing to do it waits for a wake-up
-    /// or `pollInterval`, whichever comes first (retries with a due time need the poll).
-    public func run(pollInterval: Duration = .milliseconds(500), tickInterval: Int64 = 30_000) async {
-        logger.info("engine started", metadata: ["projects": "\(projects.count)"])
-        var lastTick = clock()
-        while !Task.isCancelled {
-            do {
-                if clock().milliseconds - lastTick.milliseconds >= tickInterval {
-                    lastTick = clock()
-                    try await tick(now: lastTick)
-                }
-                try await tickWakeups(now: clock())
-                if try await step() { continue }
-            } catch {
-                logger.error("engine step failed", metadata: ["error": "\(error)"])
-            }
-            await waitForWake(timeout: pollInterval)
+        let now = clock()
+        switch route(delivery) {
+        case .owner(let owner):
+            let result = try await store.insert(delivery, owner: owner, at: now)
+            if case .stored = result { drivers.ring(owner) }
+            return result
+        case .done(let outcome):
+            let result = try await store.insert(delivery, owner: nil, at: now)
+            if case .stored(let id) = result { try await store.finishInbox(id, outcome: outcome, at: now) }
+            return result
         }
     }
 
-    private func waitForWake(timeout: Duration) async {
-        let signal = wakeSignal
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                var iterator = signal.makeAsyncIterator()
-                _ = await iterator.next()
-            }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            _ = await group.next()
-            group.cancelAll()
-        }
+    /// Stops the drivers after the work each has in hand; ``run()`` then returns.
+    public nonisolated func stop() {
+        stopping.store(true, ordering: .relaxed)
+        drivers.close()
     }
 
-    /// Does one unit of work: the oldest due delivery, else the oldest due action.
-    /// Returns `false` when there was nothing to do.
+    /// How many drivers are running.
+    public nonisolated var driverCount: Int { drivers.count }
+
+    /// Does one unit of work of any owner: the oldest due delivery, else the oldest due action.
+    /// Returns `false` when there was nothing to do. For tests and `trainyard replay`, which run
+    /// no drivers.
     @discardableResult
     public func step() async throws -> Bool {
         let now = clock()
-        if let row = try await store.nextInbox(now: now) {
-            do {
-                try await process(row)
-            } catch {
-                if error is PermanentError || row.attempts + 1 >= maxAttempts * 2 {
-                    logger.error(
-                        "delivery failed",
-                        metadata: ["inbox": "\(row.id)", "kind": "\(row.delivery.kind)", "error": "\(error)"])
-                    try await store.finishInbox(row.id, outcome: "failed: \(error)", at: now)
-                } else {
-                    let delay = Self.backoff(attempt: row.attempts)
-                    logger.warning(
-                        "delivery will be retried",
-                        metadata: ["inbox": "\(row.id)", "kind": "\(row.delivery.kind)", "error": "\(error)"])
-                    try await store.retryInbox(row.id, error: "\(error)", notBefore: now.adding(milliseconds: delay))
-                }
-            }
+        try await routeUnrouted()
+        if let row = try await store.nextInbox(owner: nil, now: now) {
+            try await handle(row, now: now)
             return true
         }
-        if let row = try await store.nextOutbox(now: now) {
+        if let row = try await store.nextOutbox(owner: nil, now: now) {
             try await execute(row)
             return true
         }
@@ -126,13 +96,11 @@ public actor TrainEngine {
         }
     }
 
-    /// Ticks the trains whose wake-up time has come.
+    /// Fires the trains' own wake-ups and budget wake-ups that are due (not the regular polls).
     public func tickWakeups(now: Instant) async throws {
-        for (id, at) in wakeups where at <= now {
-            wakeups[id] = nil
-            let key = ProjectKey(forge: id.forge, path: id.project)
-            guard let project = projects[key] else { continue }
-            try await apply([.tick(now: now)], to: id, project: project, finishing: nil)
+        let due = try await store.dueTimers(now: now, owner: nil).filter { $0.name != TrainTimer.poll }
+        for owner in Set(due.map(\.owner)).sorted(by: { $0.key < $1.key }) {
+            try await fire(due.filter { $0.owner == owner }, owner: owner, now: now)
         }
     }
 
@@ -151,10 +119,11 @@ public actor TrainEngine {
         return min(Int64(1000) << Int64(exponent), 300_000)
     }
 
-    /// Applies events to one train and commits its new state with the resulting actions.
+    /// Applies events to one train and commits its new state with the resulting actions and
+    /// timers. `firing` are the timers that led to the events.
     func apply(
         _ events: [TrainEvent], to id: TrainID, project: ProjectSettings, also extra: [TrainAction] = [],
-        finishing: Finishing?
+        firing: [DueTimer] = [], finishing: Finishing?
     ) async throws {
         var train = try await store.train(id) ?? Train(id: id, settings: project.train)
         train.settings = project.train
@@ -168,13 +137,24 @@ public actor TrainEngine {
                 "train event", metadata: ["train": "\(id)", "event": "\(event)", "actions": "\(produced.count)"])
             actions += produced
         }
-        wakeups[id] = train.wakeAt
+        let now = clock()
+        let me = Owner.train(id)
+        var timers = firing.map { TimerChange(owner: $0.owner, name: $0.name, .fired($0.due)) }
+        timers.append(TimerChange(owner: me, name: TrainTimer.wake, train.wakeAt.map { .set($0) } ?? .clear))
+        timers.append(
+            TimerChange(
+                owner: me, name: TrainTimer.poll,
+                train.queue.isEmpty ? .clear : .ifAbsent(now.adding(milliseconds: pollInterval))))
+        var woken: [TrainID] = []
         let after = train.settings.planner.demand(of: train)
         if let budget, after.inFlight < before.inFlight || after.wants < before.wants {
             // Cars finished, or the train is owed less: trains waiting for budget get a tick.
-            for other in budget.waiting { wakeups[other] = clock() }
+            woken = budget.waiting
+            timers += woken.map { TimerChange(owner: .train($0), name: TrainTimer.budget, .earliest(now)) }
         }
-        try await store.commit(train: id, state: train, actions: actions, finishing: finishing, at: clock())
+        try await store.commit(
+            train: id, state: train, actions: actions, timers: timers, finishing: finishing, at: now)
+        for other in woken { drivers.ring(.train(other)) }
     }
 
     func trainID(_ project: ProjectSettings, _ target: String) -> TrainID {

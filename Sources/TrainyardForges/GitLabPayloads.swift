@@ -35,6 +35,8 @@ enum GitLabPayload {
         }
         struct MergeRequest: Decodable {
             let iid: Int
+            /// Routes the comment to its train at intake; the train's driver checks it with the API.
+            let target_branch: String?
         }
         let user: User
         let project: Project

@@ -74,7 +74,7 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
                 CommentEvent(
                     project: ProjectKey(forge: forge, path: hook.project.path_with_namespace),
                     number: mergeRequest.iid, author: hook.user.username, authorID: hook.user.id,
-                    body: hook.object_attributes.note))
+                    body: hook.object_attributes.note, target: mergeRequest.target_branch))
         case "Push Hook":
             let hook = try parse(GitLabPayload.PushHook.self, data, kind)
             guard hook.ref.hasPrefix("refs/heads/") else { return .ignored(kind: "\(kind) for \(hook.ref)") }

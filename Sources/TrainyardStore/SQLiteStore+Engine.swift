@@ -4,35 +4,85 @@ import TrainyardEngine
 
 /// The engine's queries: inbox, trains and outbox.
 extension SQLiteStore {
-    public func insert(_ delivery: Delivery, at: Instant) async throws -> InboxInsert {
-        let payload = try json(delivery)
+    public func insert(_ delivery: Delivery, owner: Owner?, at: Instant) async throws -> InboxInsert {
+        let payload = SQLiteData.text(try coder.encode(delivery))
         return try await transaction { connection in
             let rows = try await connection.query(
                 """
-                INSERT INTO inbox (source, key, kind, delivery, received_at) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO inbox (source, key, kind, owner, delivery, received_at) VALUES (?, ?, ?, ?, ?, ?)
                 ON CONFLICT (source, key) DO NOTHING RETURNING id
                 """,
                 [
-                    .text(delivery.source), .text(delivery.key), .text(delivery.kind), payload,
-                    .integer(Int(at.milliseconds)),
+                    .text(delivery.source), .text(delivery.key), .text(delivery.kind),
+                    owner.map { .text($0.key) } ?? .null,
+                    payload, .integer(Int(at.milliseconds)),
                 ])
             guard let id = rows.first?.column("id")?.integer else { return .duplicate }
             return .stored(Int64(id))
         }
     }
 
-    public func nextInbox(now: Instant) async throws -> InboxRow? {
+    public func nextInbox(owner: Owner?, now: Instant) async throws -> InboxRow? {
+        for _ in 0..<100 {
+            let rows = try await transaction { connection in
+                if let owner {
+                    return try await connection.query(
+                        """
+                        SELECT id, delivery, attempts, owner FROM inbox
+                        WHERE owner = ? AND finished_at IS NULL AND not_before <= ? ORDER BY id LIMIT 1
+                        """, [.text(owner.key), .integer(Int(now.milliseconds))])
+                }
+                return try await connection.query(
+                    """
+                    SELECT id, delivery, attempts, owner FROM inbox
+                    WHERE finished_at IS NULL AND owner IS NOT NULL AND not_before <= ? ORDER BY id LIMIT 1
+                    """, [.integer(Int(now.milliseconds))])
+            }
+            guard let row = rows.first else { return nil }
+            if let decoded = try await inboxRow(row) { return decoded }
+        }
+        return nil
+    }
+
+    public func unroutedInbox(limit: Int) async throws -> [InboxRow] {
         let rows = try await transaction { connection in
             try await connection.query(
                 """
-                SELECT id, delivery, attempts FROM inbox
-                WHERE finished_at IS NULL AND not_before <= ? ORDER BY id LIMIT 1
-                """, [.integer(Int(now.milliseconds))])
+                SELECT id, delivery, attempts, owner FROM inbox WHERE finished_at IS NULL AND owner IS NULL
+                ORDER BY id LIMIT ?
+                """, [.integer(limit)])
         }
-        guard let row = rows.first, let id = row.column("id")?.integer else { return nil }
-        return InboxRow(
-            id: Int64(id), delivery: try value(Delivery.self, from: row.column("delivery")),
-            attempts: Int(row.column("attempts")?.integer ?? 0))
+        var result: [InboxRow] = []
+        for row in rows {
+            if let decoded = try await inboxRow(row) { result.append(decoded) }
+        }
+        return result
+    }
+
+    /// Decodes an inbox row; one that cannot be decoded is moved aside and `nil` returned.
+    private func inboxRow(_ row: SQLiteRow) async throws -> InboxRow? {
+        let id = Int64(row.column("id")?.integer ?? 0)
+        let text = row.column("delivery")?.string ?? ""
+        do {
+            return InboxRow(
+                id: id, delivery: try coder.decode(Delivery.self, from: text),
+                attempts: Int(row.column("attempts")?.integer ?? 0),
+                owner: row.column("owner")?.string.flatMap(Owner.init(key:)))
+        } catch {
+            try await moveAside(kind: "inbox", reference: "\(id)", payload: text, error: error) { connection in
+                _ = try await connection.query(
+                    "UPDATE inbox SET finished_at = ?, outcome = ? WHERE id = ?",
+                    [.integer(Int(Self.nowMilliseconds())), .text("undecodable: \(error)"), .integer(Int(id))])
+            }
+            return nil
+        }
+    }
+
+    public func route(inbox id: Int64, to owner: Owner) async throws {
+        try await transaction { connection in
+            _ = try await connection.query(
+                "UPDATE inbox SET owner = ? WHERE id = ?", [.text(owner.key), .integer(Int(id))])
+        }
     }
 
     public func finishInbox(_ id: Int64, outcome: String, at: Instant) async throws {
@@ -57,25 +107,45 @@ extension SQLiteStore {
 
     public func train(_ id: TrainID) async throws -> Train? {
         let rows = try await transaction { connection in
-            try await connection.query("SELECT state FROM trains WHERE train = ?", [.text(id.description)])
+            try await connection.query("SELECT train, state FROM trains WHERE train = ?", [.text(id.description)])
         }
         guard let row = rows.first else { return nil }
-        return try value(Train.self, from: row.column("state"))
+        return try await trainState(row)
     }
 
     public func trains() async throws -> [Train] {
         let rows = try await transaction { connection in
-            try await connection.query("SELECT state FROM trains ORDER BY train", [])
+            try await connection.query("SELECT train, state FROM trains ORDER BY train", [])
         }
-        return try rows.map { try value(Train.self, from: $0.column("state")) }
+        var result: [Train] = []
+        for row in rows {
+            if let train = try await trainState(row) { result.append(train) }
+        }
+        return result
+    }
+
+    /// Decodes a train's stored state; one that cannot be decoded is moved aside (the train starts
+    /// again empty) and `nil` returned.
+    private func trainState(_ row: SQLiteRow) async throws -> Train? {
+        let name = row.column("train")?.string ?? ""
+        let text = row.column("state")?.string ?? ""
+        do {
+            return try coder.decode(Train.self, from: text)
+        } catch {
+            try await moveAside(kind: "train", reference: name, payload: text, error: error) { connection in
+                _ = try await connection.query("DELETE FROM trains WHERE train = ?", [.text(name)])
+            }
+            return nil
+        }
     }
 
     public func commit(
-        train id: TrainID, state: Train?, actions: [TrainAction], finishing: Finishing?, at: Instant
+        train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
+        at: Instant
     ) async throws {
-        let stateJSON = try state.map { try json($0) }
-        let trainJSON = try json(id)
-        let actionJSON = try actions.map { try json($0) }
+        let stateJSON = try state.map { SQLiteData.text(try coder.encode($0)) }
+        let trainJSON = SQLiteData.text(try coder.encode(id))
+        let actionJSON = try actions.map { SQLiteData.text(try coder.encode($0)) }
         let now = SQLiteData.integer(Int(at.milliseconds))
         try await transaction { connection in
             if let stateJSON {
@@ -91,6 +161,7 @@ extension SQLiteStore {
                     "INSERT INTO outbox (train, train_id, action, created_at) VALUES (?, ?, ?, ?)",
                     [.text(id.description), trainJSON, action, now])
             }
+            try await Self.apply(timers, on: connection)
             switch finishing {
             case .inbox(let row, let outcome):
                 try await Self.finishInbox(row, outcome: outcome, at: at, on: connection)
@@ -102,23 +173,45 @@ extension SQLiteStore {
         }
     }
 
-    public func nextOutbox(now: Instant) async throws -> OutboxRow? {
-        let rows = try await transaction { connection in
-            try await connection.query(
-                """
-                SELECT o.id, o.train_id, o.action, o.attempts FROM outbox o
-                WHERE o.finished_at IS NULL AND o.not_before <= ?
-                AND NOT EXISTS (
-                    SELECT 1 FROM outbox p WHERE p.finished_at IS NULL AND p.train = o.train AND p.id < o.id
-                )
-                ORDER BY o.id LIMIT 1
-                """, [.integer(Int(now.milliseconds))])
+    public func nextOutbox(owner: Owner?, now: Instant) async throws -> OutboxRow? {
+        for _ in 0..<100 {
+            // One owner's actions run in order: only its oldest unfinished row can be next.
+            let rows = try await transaction { connection in
+                if let owner {
+                    return try await connection.query(
+                        """
+                        SELECT id, train_id, action, attempts, not_before FROM outbox
+                        WHERE train = ? AND finished_at IS NULL ORDER BY id LIMIT 1
+                        """, [.text(owner.key)])
+                }
+                return try await connection.query(
+                    """
+                    SELECT o.id, o.train_id, o.action, o.attempts, o.not_before FROM outbox o
+                    WHERE o.finished_at IS NULL AND o.not_before <= ?
+                    AND NOT EXISTS (
+                        SELECT 1 FROM outbox p WHERE p.finished_at IS NULL AND p.train = o.train AND p.id < o.id
+                    )
+                    ORDER BY o.id LIMIT 1
+                    """, [.integer(Int(now.milliseconds))])
+            }
+            guard let row = rows.first, let id = row.column("id")?.integer else { return nil }
+            guard Int64(row.column("not_before")?.integer ?? 0) <= now.milliseconds else { return nil }
+            let actionText = row.column("action")?.string ?? ""
+            do {
+                return OutboxRow(
+                    id: Int64(id), train: try coder.decode(TrainID.self, from: row.column("train_id")?.string ?? ""),
+                    action: try coder.decode(TrainAction.self, from: actionText),
+                    attempts: Int(row.column("attempts")?.integer ?? 0))
+            } catch {
+                try await moveAside(kind: "outbox", reference: "\(id)", payload: actionText, error: error) {
+                    connection in
+                    _ = try await connection.query(
+                        "UPDATE outbox SET finished_at = ? WHERE id = ?",
+                        [.integer(Int(Self.nowMilliseconds())), .integer(id)])
+                }
+            }
         }
-        guard let row = rows.first, let id = row.column("id")?.integer else { return nil }
-        return OutboxRow(
-            id: Int64(id), train: try value(TrainID.self, from: row.column("train_id")),
-            action: try value(TrainAction.self, from: row.column("action")),
-            attempts: Int(row.column("attempts")?.integer ?? 0))
+        return nil
     }
 
     public func finishOutbox(_ id: Int64, at: Instant) async throws {

@@ -1,66 +1,109 @@
 import SQLiteNIO
 
 /// Schema migrations, numbered by SQLite's `user_version`. Each runs in one transaction, so a
-/// crash leaves the previous version intact.
+/// crash leaves the previous version intact (a half-applied schema cannot happen on SQLite).
+/// Migrations only add (expand); what a release stops using is dropped a release later.
 extension SQLiteStore {
-    static let migrations: [[String]] = [
-        [
-            """
-            CREATE TABLE inbox (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                source TEXT NOT NULL,
-                key TEXT NOT NULL,
-                kind TEXT NOT NULL,
-                delivery TEXT NOT NULL,
-                received_at INTEGER NOT NULL,
-                attempts INTEGER NOT NULL DEFAULT 0,
-                not_before INTEGER NOT NULL DEFAULT 0,
-                finished_at INTEGER,
-                outcome TEXT,
-                last_error TEXT,
-                UNIQUE (source, key)
-            )
-            """,
-            "CREATE INDEX inbox_due ON inbox (id) WHERE finished_at IS NULL",
-            """
-            CREATE TABLE trains (
-                train TEXT PRIMARY KEY,
-                state TEXT NOT NULL,
-                version INTEGER NOT NULL,
-                updated_at INTEGER NOT NULL
-            )
-            """,
-            """
-            CREATE TABLE outbox (
-                id INTEGER PRIMARY KEY AUTOINCREMENT,
-                train TEXT NOT NULL,
-                train_id TEXT NOT NULL,
-                action TEXT NOT NULL,
-                created_at INTEGER NOT NULL,
-                attempts INTEGER NOT NULL DEFAULT 0,
-                not_before INTEGER NOT NULL DEFAULT 0,
-                finished_at INTEGER,
-                last_error TEXT
-            )
-            """,
-            "CREATE INDEX outbox_due ON outbox (train, id) WHERE finished_at IS NULL",
-        ]
+    static let migrations: [StoreMigration] = [
+        StoreMigration(
+            version: 1, name: "inbox, trains, outbox",
+            statements: [
+                """
+                CREATE TABLE inbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    source TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    delivery TEXT NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    not_before INTEGER NOT NULL DEFAULT 0,
+                    finished_at INTEGER,
+                    outcome TEXT,
+                    last_error TEXT,
+                    UNIQUE (source, key)
+                )
+                """,
+                "CREATE INDEX inbox_due ON inbox (id) WHERE finished_at IS NULL",
+                """
+                CREATE TABLE trains (
+                    train TEXT PRIMARY KEY,
+                    state TEXT NOT NULL,
+                    version INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    train TEXT NOT NULL,
+                    train_id TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    not_before INTEGER NOT NULL DEFAULT 0,
+                    finished_at INTEGER,
+                    last_error TEXT
+                )
+                """,
+                "CREATE INDEX outbox_due ON outbox (train, id) WHERE finished_at IS NULL",
+            ]),
+        StoreMigration(
+            version: 2, name: "owners at intake, durable timers, quarantine",
+            statements: [
+                "ALTER TABLE inbox ADD COLUMN owner TEXT",
+                "CREATE INDEX inbox_owner_due ON inbox (owner, id) WHERE finished_at IS NULL",
+                "CREATE INDEX inbox_unrouted ON inbox (id) WHERE finished_at IS NULL AND owner IS NULL",
+                """
+                CREATE TABLE timers (
+                    owner TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    due INTEGER NOT NULL,
+                    PRIMARY KEY (owner, name)
+                )
+                """,
+                "CREATE INDEX timers_due ON timers (due)",
+                """
+                CREATE TABLE quarantine (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL,
+                    reference TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    error TEXT NOT NULL,
+                    moved_at INTEGER NOT NULL
+                )
+                """,
+            ]),
     ]
 
-    func migrate() async throws {
+    /// The version the database holds.
+    public func schemaStatus() async throws -> SchemaStatus {
         let rows = try await connection.query("PRAGMA user_version", [])
         let current = Int(rows.first?.column("user_version")?.integer ?? 0)
-        guard current <= Self.migrations.count else {
-            throw StoreError.newerSchema(found: current, known: Self.migrations.count)
+        return SchemaStatus(
+            applied: current > 0 ? Array(1...current) : [], unfinished: nil, known: Self.migrations.count)
+    }
+
+    /// The migrations `migrate` would apply, in order.
+    public func pendingMigrations() async throws -> [StoreMigration] {
+        let status = try await schemaStatus()
+        return Self.migrations.filter { $0.version > status.current }
+    }
+
+    /// Applies every pending migration; refuses a newer schema.
+    public func migrate() async throws {
+        let status = try await schemaStatus()
+        guard status.current <= status.known else {
+            throw StoreError.newerSchema(found: status.current, known: status.known)
         }
-        for version in current..<Self.migrations.count {
+        for migration in Self.migrations where migration.version > status.current {
             try await transaction { connection in
-                for statement in Self.migrations[version] {
+                for statement in migration.statements {
                     _ = try await connection.query(statement, [])
                 }
-                _ = try await connection.query("PRAGMA user_version = \(version + 1)", [])
+                _ = try await connection.query("PRAGMA user_version = \(migration.version)", [])
             }
-            logger.info("migrated the database", metadata: ["version": "\(version + 1)"])
+            logger.info("migrated the database", metadata: ["version": "\(migration.version)"])
         }
     }
 }

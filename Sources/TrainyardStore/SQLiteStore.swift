@@ -12,21 +12,17 @@ public actor SQLiteStore: EngineStore {
     private var locked = false
     private var waiters: [CheckedContinuation<Void, Never>] = []
     private var closed = false
-    let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-    let decoder = JSONDecoder()
+    private var transactions = 0
+    let coder = StoredJSON()
 
     init(connection: SQLiteConnection, logger: Logger) {
         self.connection = connection
         self.logger = logger
     }
 
-    /// Opens (creating it and its folder if needed) the database at `path` and brings its schema up
-    /// to date.
-    public static func open(path: String, logger: Logger) async throws -> SQLiteStore {
+    /// Opens (creating it and its folder if needed) the database at `path` and checks or migrates
+    /// its schema as `schema` says.
+    public static func open(path: String, logger: Logger, schema: SchemaCheck = .migrate) async throws -> SQLiteStore {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
@@ -38,7 +34,11 @@ public actor SQLiteStore: EngineStore {
                 _ = try await connection.query(pragma, [])
             }
             let store = SQLiteStore(connection: connection, logger: logger)
-            try await store.migrate()
+            switch schema {
+            case .migrate: try await store.migrate()
+            case .requireCurrent: try await store.schemaStatus().requireCurrent()
+            case .inspect: break
+            }
             return store
         } catch {
             try? await connection.close()
@@ -58,6 +58,7 @@ public actor SQLiteStore: EngineStore {
     func transaction<T: Sendable>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
         await acquire()
         defer { release() }
+        transactions += 1
         _ = try await connection.query("BEGIN IMMEDIATE", [])
         do {
             let result = try await body(connection)
@@ -85,27 +86,5 @@ public actor SQLiteStore: EngineStore {
         }
     }
 
-    func json<T: Encodable>(_ value: T) throws -> SQLiteData {
-        .text(String(decoding: try encoder.encode(value), as: UTF8.self))
-    }
-
-    func value<T: Decodable>(_ type: T.Type, from data: SQLiteData?) throws -> T {
-        guard let text = data?.string else { throw StoreError.corrupt("missing JSON column for \(T.self)") }
-        return try decoder.decode(T.self, from: Data(text.utf8))
-    }
-}
-
-/// A store failure that is not SQLite's own.
-public enum StoreError: Error, CustomStringConvertible {
-    case corrupt(String)
-    case newerSchema(found: Int, known: Int)
-
-    public var description: String {
-        switch self {
-        case .corrupt(let what): return "the database is not as Trainyard wrote it: \(what)"
-        case .newerSchema(let found, let known):
-            return "the database has schema version \(found), newer than this Trainyard knows (\(known)); "
-                + "run the newer Trainyard or restore a backup"
-        }
-    }
+    public func transactionCount() async -> Int { transactions }
 }

@@ -42,6 +42,7 @@ extension FakeGitLab {
                 body: String(decoding: request.body, as: UTF8.self), status: 0
             )
         )
+        await waitForHold(segments: segments)
         let response = await answerAPI(request, segments: segments)
         requests[index].status = response.status
         return response

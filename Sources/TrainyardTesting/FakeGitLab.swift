@@ -46,6 +46,8 @@ public actor FakeGitLab {
     var nextStatusID = 1
     var ciPolicy: @Sendable (FakeCIJob) -> FakePipelineOutcome? = FakeGitLab.defaultCIPolicy
     var pendingFailures: (count: Int, status: Int, retryAfter: Int?) = (0, 0, nil)
+    /// Projects whose API answers are held back until the given time (`holdAPI`).
+    var apiHolds: [String: ContinuousClock.Instant] = [:]
     var requests: [FakeRequest] = []
     var deliveryLog: [FakeDelivery] = []
     var ciTasks: [Int: Task<Void, Never>] = [:]

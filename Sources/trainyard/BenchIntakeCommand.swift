@@ -53,12 +53,12 @@ struct BenchIntakeCommand: AsyncParsableCommand {
         } catch {
             await group.triggerGracefulShutdown()
             _ = try? await server.value
-            try? await service.store.close()
+            try? await closeStore(service.store)
             throw error
         }
         await group.triggerGracefulShutdown()
         _ = try? await server.value
-        try? await service.store.close()
+        try? await closeStore(service.store)
     }
 
     /// Sends the deliveries to the service listening on `port` and prints the figures.

@@ -1,4 +1,5 @@
 import Foundation
+import TrainyardStore
 import Yams
 
 /// Reads and validates a configuration file, collecting every problem with its key path rather
@@ -79,12 +80,22 @@ struct ConfigLoader {
     }
 
     mutating func parseStorage(_ text: String) -> TrainyardConfig.Storage? {
-        if text.hasPrefix("sqlite:"), text.count > "sqlite:".count {
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            do {
+                _ = try PostgresLocation(url: text, environment: [:])
+                return .postgres(url: text)
+            } catch {
+                problems.append(ConfigProblem(path: "storage", message: "\(error)"))
+                return nil
+            }
+        }
+        if !text.hasPrefix("postgres"), text.hasPrefix("sqlite:"), text.count > "sqlite:".count {
             return .sqlite(path: String(text.dropFirst("sqlite:".count)))
         }
         problems.append(
             ConfigProblem(
-                path: "storage", message: "expected `sqlite:PATH` (PostgreSQL is not supported yet), got `\(text)`"))
+                path: "storage",
+                message: "expected `sqlite:PATH` or `postgres://user@host:5432/database`, got `\(text)`"))
         return nil
     }
 

@@ -10,7 +10,8 @@ struct TrainyardCommand: AsyncParsableCommand {
         commandName: "trainyard",
         abstract: "A self-hosted merge train service.",
         subcommands: [
-            Serve.self, CheckConfig.self, BenchIntakeCommand.self, BenchPlannerCommand.self, SimulateCommand.self,
+            Serve.self, CheckConfig.self, MigrateCommand.self, BenchIntakeCommand.self, BenchPlannerCommand.self,
+            SimulateCommand.self,
         ],
         defaultSubcommand: Serve.self)
 }

@@ -10,6 +10,8 @@ struct TrainyardConfig: Sendable, Equatable {
 
     enum Storage: Sendable, Equatable {
         case sqlite(path: String)
+        /// A `postgres://` URL; the password may come from `TRAINYARD_POSTGRES_PASSWORD`.
+        case postgres(url: String)
     }
 
     struct Forge: Sendable, Equatable {
@@ -40,7 +42,8 @@ struct TrainyardConfig: Sendable, Equatable {
 
     var listen = Listen(host: "127.0.0.1", port: 8080)
     var storage = Storage.sqlite(path: ".trainyard/trainyard.db")
-    /// Where the git mirrors live; by default `git/` beside the SQLite file.
+    /// Where the git mirrors live; by default `git/` beside the SQLite file (`.trainyard/git` with
+    /// PostgreSQL).
     var gitDirectory: String?
     /// The name people mention to give commands (`@trainyard merge`).
     var mention = "trainyard"
@@ -56,6 +59,7 @@ struct TrainyardConfig: Sendable, Equatable {
         switch storage {
         case .sqlite(let path):
             return URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("git").path
+        case .postgres: return ".trainyard/git"
         }
     }
 }

@@ -13,7 +13,7 @@ import TrainyardStore
 /// from a configuration. Only this type sees every module.
 struct TrainyardService {
     let config: TrainyardConfig
-    let store: SQLiteStore
+    let store: any EngineStore
     let engine: TrainEngine
     let router: Router<BasicRequestContext>
     let logger: Logger
@@ -21,9 +21,7 @@ struct TrainyardService {
     init(config: TrainyardConfig, logger: Logger) async throws {
         self.config = config
         self.logger = logger
-        switch config.storage {
-        case .sqlite(let path): store = try await SQLiteStore.open(path: path, logger: logger)
-        }
+        store = try await openStore(config.storage, logger: logger, schema: .migrate)
         var forges: [String: any ForgePort] = [:]
         var verifiers: [String: any WebhookVerifier] = [:]
         var authorization: [String: GitCredential] = [:]
@@ -73,10 +71,35 @@ struct TrainyardService {
     }
 }
 
-/// Runs the engine for as long as the application runs.
+/// Runs the engine for as long as the application runs. A graceful shutdown (SIGTERM) lets each
+/// driver finish the step in hand and leaves the rest in the store for the next start.
 struct EngineService: Service {
     let engine: TrainEngine
     func run() async throws {
-        await cancelWhenGracefulShutdown { await engine.run() }
+        await withGracefulShutdownHandler {
+            await engine.run()
+        } onGracefulShutdown: {
+            engine.stop()
+        }
+    }
+}
+
+/// Opens the configured store.
+func openStore(
+    _ storage: TrainyardConfig.Storage, logger: Logger, schema: SchemaCheck
+) async throws -> any EngineStore {
+    switch storage {
+    case .sqlite(let path): return try await SQLiteStore.open(path: path, logger: logger, schema: schema)
+    case .postgres(let url):
+        return try await PostgresStore.open(PostgresLocation(url: url), logger: logger, schema: schema)
+    }
+}
+
+/// Closes a store opened by ``openStore(_:logger:schema:)``. Closing twice does nothing.
+func closeStore(_ store: any EngineStore) async throws {
+    switch store {
+    case let sqlite as SQLiteStore: try await sqlite.close()
+    case let postgres as PostgresStore: await postgres.close()
+    default: break
     }
 }

@@ -35,7 +35,9 @@ struct TrainEngineTests {
         Delivery(
             source: "gitlab", key: key, kind: "Note Hook",
             event: .comment(
-                CommentEvent(project: project.key, number: number, author: "alice", authorID: authorID, body: body)))
+                CommentEvent(
+                    project: project.key, number: number, author: "alice", authorID: authorID, body: body,
+                    target: "main")))
     }
 
     static func openRequest(_ number: Int, target: String = "main") -> MergeRequestInfo {

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TrainyardCore
+import TrainyardEngine
 import TrainyardForges
 import TrainyardStore
 import TrainyardTesting
@@ -23,13 +24,13 @@ final class ServiceHarness: Sendable {
     let config: TrainyardConfig
     let port: Int
     let runner: GracefulRunner
-    let store: SQLiteStore
+    let store: any EngineStore
 
     var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
     private init(
         root: URL, gitlab: FakeGitLab, config: TrainyardConfig, port: Int, runner: GracefulRunner,
-        store: SQLiteStore
+        store: any EngineStore
     ) {
         self.root = root
         self.gitlab = gitlab
@@ -44,7 +45,7 @@ final class ServiceHarness: Sendable {
     static func start(
         files: [String: String] = ["README.md": "hello\n"], maxParallel: Int = 8, planner: PlannerKind = .adaptive,
         plannerSettings: PlannerSettings = PlannerSettings(),
-        policy: (@Sendable (FakeCIJob) -> FakePipelineOutcome?)? = nil
+        policy: (@Sendable (FakeCIJob) -> FakePipelineOutcome?)? = nil, otherProjects: [String] = []
     ) async throws -> ServiceHarness {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -71,11 +72,20 @@ final class ServiceHarness: Sendable {
             ]
             config.projects[0].planner = planner
             config.projects[0].plannerSettings = plannerSettings
+            for path in otherProjects {
+                let other = try await gitlab.createProject(path: path, files: files)
+                var settings = config.projects[0]
+                settings.path = path
+                settings.gitURL = other.gitURL.absoluteString
+                config.projects.append(settings)
+            }
             let (port, runner, store) = try await launch(config)
             config.listen.port = port
-            await gitlab.addWebhook(
-                project: Self.project, url: URL(string: "http://127.0.0.1:\(port)/webhooks/gitlab")!,
-                token: Self.webhookSecret)
+            for path in [Self.project] + otherProjects {
+                await gitlab.addWebhook(
+                    project: path, url: URL(string: "http://127.0.0.1:\(port)/webhooks/gitlab")!,
+                    token: Self.webhookSecret)
+            }
             return ServiceHarness(root: root, gitlab: gitlab, config: config, port: port, runner: runner, store: store)
         } catch {
             await gitlab.stop()
@@ -85,7 +95,7 @@ final class ServiceHarness: Sendable {
     }
 
     /// Runs the service described by `config`; returns the port it listens on.
-    static func launch(_ config: TrainyardConfig) async throws -> (Int, GracefulRunner, SQLiteStore) {
+    static func launch(_ config: TrainyardConfig) async throws -> (Int, GracefulRunner, any EngineStore) {
         var logger = Logger(label: "trainyard-e2e")
         logger.logLevel =
             ProcessInfo.processInfo.environment["TRAINYARD_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) }
@@ -106,7 +116,7 @@ final class ServiceHarness: Sendable {
     /// mirrors and port, as a restart of the process would.
     func restarted() async throws -> ServiceHarness {
         await runner.stop()
-        try await store.close()
+        try await closeStore(store)
         let (port, runner, store) = try await Self.launch(config)
         return ServiceHarness(root: root, gitlab: gitlab, config: config, port: port, runner: runner, store: store)
     }
@@ -139,7 +149,7 @@ final class ServiceHarness: Sendable {
     func stop() async {
         await runner.stop()
         await gitlab.stop()
-        try? await store.close()
+        try? await closeStore(store)
         try? FileManager.default.removeItem(at: root)
     }
 

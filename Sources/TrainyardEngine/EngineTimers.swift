@@ -1,0 +1,77 @@
+import TrainyardCore
+
+/// A change to one durable timer, stored in the same transaction as the state it belongs to.
+///
+/// Timers are how the engine waits: a train's next poll of its running pipelines, its own
+/// wake-up (`Train.wakeAt`: pipeline timeouts, batch delays, flake retries), and a wake-up from
+/// another train that freed shared CI budget. They survive restarts; nothing scans every train
+/// on a clock.
+public struct TimerChange: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
+        /// Due at this time, whatever it was before.
+        case set(Instant)
+        /// Due at this time or at the time already set, whichever is earlier.
+        case earliest(Instant)
+        /// Due at this time unless the timer is already set.
+        case ifAbsent(Instant)
+        /// Not set.
+        case clear
+        /// Taken off after it fired, unless it was moved past `Instant` meanwhile.
+        case fired(Instant)
+    }
+
+    public var owner: Owner
+    public var name: String
+    public var kind: Kind
+
+    public init(owner: Owner, name: String, _ kind: Kind) {
+        self.owner = owner
+        self.name = name
+        self.kind = kind
+    }
+}
+
+/// A timer whose time has come.
+public struct DueTimer: Hashable, Sendable {
+    public var owner: Owner
+    public var name: String
+    public var due: Instant
+
+    public init(owner: Owner, name: String, due: Instant) {
+        self.owner = owner
+        self.name = name
+        self.due = due
+    }
+}
+
+/// The timers a train keeps.
+public enum TrainTimer {
+    /// The regular look at running pipelines, in case a webhook was lost.
+    public static let poll = "poll"
+    /// The train's own wake-up (`Train.wakeAt`).
+    public static let wake = "wake"
+    /// Another train freed shared CI budget this one is waiting for.
+    public static let budget = "budget"
+}
+
+/// A stored row that could not be decoded, moved aside so that it stalls nothing.
+public struct QuarantineRecord: Hashable, Sendable, Codable {
+    public var id: Int64
+    /// `inbox`, `outbox` or `train`.
+    public var kind: String
+    /// The row's id, or the train's name.
+    public var reference: String
+    /// The stored text, as it was.
+    public var payload: String
+    public var error: String
+    public var movedAt: Instant
+
+    public init(id: Int64, kind: String, reference: String, payload: String, error: String, movedAt: Instant) {
+        self.id = id
+        self.kind = kind
+        self.reference = reference
+        self.payload = payload
+        self.error = error
+        self.movedAt = movedAt
+    }
+}
