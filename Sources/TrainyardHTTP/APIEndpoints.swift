@@ -94,6 +94,17 @@ struct APIEndpoints: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         return JSONBody.response(.ok, data: try encoder.encode(["deliveries": records]))
     }
+
+    /// `GET /api/v1/quarantine`: stored rows that could not be read and were moved aside, newest
+    /// first, with their error and their text as it was.
+    func quarantine(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try authenticate(request)
+        let limit = min(max(request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 50, 1), 500)
+        let records = try await services.store.quarantined(limit: limit)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return JSONBody.response(.ok, data: try encoder.encode(["quarantine": records]))
+    }
 }
 
 /// Constant-time comparison of API tokens.

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import TrainyardCore
 import TrainyardEngine
@@ -33,10 +34,13 @@ public enum TrainyardRoutes {
     public static func router(_ services: HTTPServices) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: APIErrorMiddleware())
-        router.get("/healthz") { _, _ in JSONBody.response(.ok, ["status": "ok"]) }
-        router.get("/readyz") { _, _ in
-            _ = try await services.store.recentDeliveries(limit: 1)
-            return JSONBody.response(.ok, ["status": "ready"])
+        // HEAD answers as GET does (load balancers probe with either).
+        for method in [HTTPRequest.Method.get, .head] {
+            router.on("/healthz", method: method) { _, _ in JSONBody.response(.ok, ["status": "ok"]) }
+            router.on("/readyz", method: method) { _, _ in
+                _ = try await services.store.recentDeliveries(limit: 1)
+                return JSONBody.response(.ok, ["status": "ready"])
+            }
         }
         router.post("/webhooks/:forge") { request, context in
             try await WebhookEndpoint(services: services).receive(request, context: context)
@@ -56,6 +60,7 @@ public enum TrainyardRoutes {
         }
         router.get("/api/v1/trains") { request, context in try await api.trains(request, context: context) }
         router.get("/api/v1/deliveries") { request, context in try await api.deliveries(request, context: context) }
+        router.get("/api/v1/quarantine") { request, context in try await api.quarantine(request, context: context) }
         return router
     }
 }

@@ -48,7 +48,14 @@ struct Serve: AsyncParsableCommand {
         let app = service.application { port in
             log.info("listening", metadata: ["address": "\(settings.listen.host):\(port)"])
         }
-        try await app.runService()
+        do {
+            try await app.runService()
+        } catch {
+            try? await closeStore(service.store)
+            throw error
+        }
+        try await closeStore(service.store)
+        logger.info("stopped")
     }
 }
 

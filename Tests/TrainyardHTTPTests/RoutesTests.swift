@@ -9,7 +9,7 @@ import TrainyardCore
 import TrainyardEngine
 import TrainyardForges
 import TrainyardHTTP
-import TrainyardStore
+@testable import TrainyardStore
 
 /// The HTTP surface with a real store and engine (which is not started: deliveries only have to
 /// be stored), through Hummingbird's live test server.
@@ -129,10 +129,34 @@ struct RoutesTests {
 
     @Test func healthAndReadiness() async throws {
         try await Self.withApp { client, _, _ in
-            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
-            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+            for method in [HTTPRequest.Method.get, .head] {
+                #expect(try await client.execute(uri: "/healthz", method: method).status == .ok)
+                #expect(try await client.execute(uri: "/readyz", method: method).status == .ok)
+            }
             let missing = try await client.execute(uri: "/nothing-here", method: .get)
             #expect(missing.status == .notFound)
+        }
+    }
+
+    @Test func quarantinedRowsAreShownWithTheirError() async throws {
+        try await Self.withApp { client, _, store in
+            _ = try await store.connection.query(
+                """
+                INSERT INTO inbox (source, key, kind, owner, delivery, received_at)
+                VALUES ('gitlab', 'k', 'Push Hook', 'gitlab:group/app@main', '{"broken": true}', 1)
+                """, [])
+            #expect(try await store.nextInbox(owner: nil, now: Instant(seconds: 2_000_000_000)) == nil)
+            let unauthorized = try await client.execute(uri: "/api/v1/quarantine", method: .get)
+            #expect(unauthorized.status == .unauthorized)
+            let response = try await client.execute(
+                uri: "/api/v1/quarantine", method: .get, headers: [.authorization: "Bearer token"])
+            #expect(response.status == .ok)
+            let json = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
+            let rows = try #require(json?["quarantine"] as? [[String: Any]])
+            #expect(rows.count == 1)
+            #expect(rows.first?["kind"] as? String == "inbox")
+            #expect(rows.first?["payload"] as? String == #"{"broken": true}"#)
+            #expect((rows.first?["error"] as? String)?.isEmpty == false)
         }
     }
 
