@@ -84,12 +84,16 @@ public protocol ForgePort: Sendable {
     func mergeRequest(project: ProjectSettings, number: Int) async throws -> MergeRequestInfo
     /// The user's role in the project as the forge's access level (0 when not a member).
     func accessLevel(project: ProjectSettings, userID: Int) async throws -> Int
-    func createPipeline(project: ProjectSettings, ref: String) async throws -> (id: PipelineID, sha: SHA)
+    /// Creates a pipeline for branch `ref` at `commit`. Safe to repeat: a pipeline an earlier try
+    /// created (which GitLab may have made before failing to answer) is returned instead.
+    func createPipeline(project: ProjectSettings, ref: String, commit: SHA) async throws -> (id: PipelineID, sha: SHA)
     func cancelPipeline(project: ProjectSettings, pipeline: PipelineID) async throws
     /// The pipeline's status word (`running`, `success`, …) and commit, as the forge reports them now.
     func pipeline(project: ProjectSettings, id: PipelineID) async throws -> (status: String, sha: SHA)
     func setStatus(project: ProjectSettings, sha: SHA, state: CommitState, description: String) async throws
-    func comment(project: ProjectSettings, number: Int, body: String) async throws
+    /// Posts a note on change `number`. Safe to repeat with the same `key`: a note an earlier try
+    /// posted is found and not posted again.
+    func comment(project: ProjectSettings, number: Int, body: String, key: String) async throws
 }
 
 /// An error an adapter knows will not go away by retrying (a 4xx from the forge, a refused ref).

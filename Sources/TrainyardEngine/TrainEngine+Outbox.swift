@@ -9,7 +9,8 @@ extension TrainEngine {
             return try await store.finishOutbox(row.id, at: clock())
         }
         do {
-            let result = try await perform(row.action, train: row.train, project: project, forge: forge)
+            let result = try await perform(
+                row.action, key: "\(row.train)#\(row.id)", train: row.train, project: project, forge: forge)
             if let result {
                 try await apply([result], to: row.train, project: project, finishing: .outbox(row.id))
             } else {
@@ -33,8 +34,10 @@ extension TrainEngine {
         }
     }
 
+    /// Carries out one action. `key` names this action for good (its outbox row), so that
+    /// creating something twice is recognised.
     func perform(
-        _ action: TrainAction, train: TrainID, project: ProjectSettings, forge: any ForgePort
+        _ action: TrainAction, key: String, train: TrainID, project: ProjectSettings, forge: any ForgePort
     ) async throws -> TrainEvent? {
         switch action {
         case .fetchTarget:
@@ -45,8 +48,8 @@ extension TrainEngine {
             case .conflict(let change, let paths): return .carConflicted(car: car, change: change, paths: paths)
             case .unusable(let change, let message): return .carBuildFailed(car: car, change: change, message: message)
             }
-        case .startPipeline(let car, let ref, _):
-            let created = try await forge.createPipeline(project: project, ref: ref)
+        case .startPipeline(let car, let ref, let commit):
+            let created = try await forge.createPipeline(project: project, ref: ref, commit: commit)
             return .pipelineCreated(car: car, pipeline: created.id, commit: created.sha)
         case .cancelPipeline(_, let pipeline):
             try await forge.cancelPipeline(project: project, pipeline: pipeline)
@@ -68,7 +71,7 @@ extension TrainEngine {
             try await forge.setStatus(project: project, sha: head, state: state, description: description)
             return nil
         case .comment(let change, let body):
-            try await forge.comment(project: project, number: change, body: body)
+            try await forge.comment(project: project, number: change, body: body, key: key)
             return nil
         }
     }

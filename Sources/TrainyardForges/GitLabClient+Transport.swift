@@ -18,8 +18,13 @@ public struct GitLabError: Error, CustomStringConvertible, Sendable {
 extension GitLabClient {
     /// Sends one API request and returns the body of a 2xx answer. Retries 429, 5xx and transport
     /// failures; throws ``PermanentError`` for other 4xx answers.
+    /// Sends one request, retrying rate limits and server faults. A request that creates
+    /// something (`creates`) is retried here only after a 429, when GitLab did nothing: after a
+    /// 5xx or a broken connection GitLab may have done the work, so the caller looks for it before
+    /// trying again (the engine's outbox retries it).
     func send(
-        _ method: String, _ path: String, query: [String: String] = [:], json: [String: String]? = nil
+        _ method: String, _ path: String, query: [String: String] = [:], json: [String: String]? = nil,
+        creates: Bool = false
     ) async throws -> Data {
         var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false)!
         let prefix =
@@ -52,6 +57,7 @@ extension GitLabClient {
                     if status == 400, error.message.contains("Cannot transition status") { throw error }
                     throw PermanentError(error.description)
                 }
+                if creates, status != 429 { throw error }
                 retryAfter = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Retry-After")
                 failure = error
             } catch let error as PermanentError {
@@ -59,6 +65,7 @@ extension GitLabClient {
             } catch let error as GitLabError {
                 throw error
             } catch {
+                if creates { throw error }
                 retryAfter = nil
                 failure = error
             }

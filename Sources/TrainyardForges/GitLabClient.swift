@@ -67,13 +67,30 @@ public final class GitLabClient: ForgePort, Sendable {
         }
     }
 
-    public func createPipeline(project: ProjectSettings, ref: String) async throws -> (id: PipelineID, sha: SHA) {
+    /// Creates a pipeline for `ref`, unless an earlier try already did: a pipeline Trainyard
+    /// created for `ref` at `commit` that has not failed or been cancelled is taken instead.
+    public func createPipeline(
+        project: ProjectSettings, ref: String, commit: SHA
+    ) async throws -> (id: PipelineID, sha: SHA) {
         struct Body: Decodable {
             let id: Int
             let sha: String
+            let status: String?
         }
         let id = try await projectID(project)
-        let body: Body = try decode(try await send("POST", "projects/\(id)/pipeline", query: ["ref": ref]))
+        let earlier: [Body] = try decode(
+            try await send(
+                "GET", "projects/\(id)/pipelines",
+                query: ["ref": ref, "sha": commit.value, "source": "api", "order_by": "id", "sort": "desc"]))
+        let finishedBadly: Set<String> = ["failed", "canceled", "canceling", "skipped"]
+        if let adopted = earlier.first(where: { !finishedBadly.contains($0.status ?? "") }),
+            let sha = SHA(validating: adopted.sha)
+        {
+            logger.info("pipeline created by an earlier try", metadata: ["ref": "\(ref)", "pipeline": "\(adopted.id)"])
+            return (PipelineID(adopted.id), sha)
+        }
+        let body: Body = try decode(
+            try await send("POST", "projects/\(id)/pipeline", query: ["ref": ref], creates: true))
         guard let sha = SHA(validating: body.sha) else { throw PermanentError("pipeline \(body.id) has no commit id") }
         return (PipelineID(body.id), sha)
     }
@@ -105,10 +122,27 @@ public final class GitLabClient: ForgePort, Sendable {
         }
     }
 
-    public func comment(project: ProjectSettings, number: Int, body: String) async throws {
+    /// Posts a note, unless an earlier try already did: each note carries its `key` in an HTML
+    /// comment (invisible in GitLab), and the newest notes are searched for it first.
+    public func comment(project: ProjectSettings, number: Int, body: String, key: String) async throws {
+        struct Note: Decodable { let body: String }
         let id = try await projectID(project)
-        _ = try await send("POST", "projects/\(id)/merge_requests/\(number)/notes", json: ["body": body])
+        let marker = Self.noteMarker(key)
+        let recent: [Note] = try decode(
+            try await send(
+                "GET", "projects/\(id)/merge_requests/\(number)/notes",
+                query: ["sort": "desc", "order_by": "created_at", "per_page": "100"]))
+        if recent.contains(where: { $0.body.contains(marker) }) {
+            logger.info("note posted by an earlier try", metadata: ["merge_request": "\(number)", "key": "\(key)"])
+            return
+        }
+        _ = try await send(
+            "POST", "projects/\(id)/merge_requests/\(number)/notes", json: ["body": body + "\n\n" + marker],
+            creates: true)
     }
+
+    /// The invisible mark a note carries so that a repeated try finds it.
+    static func noteMarker(_ key: String) -> String { "<!-- trainyard:\(key) -->" }
 
     /// The project's numeric id, looked up once by path.
     func projectID(_ project: ProjectSettings) async throws -> Int {

@@ -20,6 +20,12 @@ extension FakeGitLab {
         }.count
     }
 
+    /// Carries out the next `count` successful POST requests and then answers each with `status`
+    /// instead, as GitLab does when it fails after doing the work (a timeout behind a proxy).
+    public func failAfterWork(count: Int, status: Int = 500) {
+        failuresAfterWork = (count, status)
+    }
+
     func waitForHold(segments: [String]) async {
         guard segments.count > 3, segments.starts(with: ["api", "v4", "projects"]),
             let until = apiHolds[segments[3]], until > .now

@@ -43,7 +43,11 @@ extension FakeGitLab {
             )
         )
         await waitForHold(segments: segments)
-        let response = await answerAPI(request, segments: segments)
+        var response = await answerAPI(request, segments: segments)
+        if request.method == "POST", failuresAfterWork.count > 0, (200...299).contains(response.status) {
+            failuresAfterWork.count -= 1
+            response = injectedFailure(status: failuresAfterWork.status, retryAfter: nil)
+        }
         requests[index].status = response.status
         return response
     }

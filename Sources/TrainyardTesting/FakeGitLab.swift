@@ -46,6 +46,8 @@ public actor FakeGitLab {
     var nextStatusID = 1
     var ciPolicy: @Sendable (FakeCIJob) -> FakePipelineOutcome? = FakeGitLab.defaultCIPolicy
     var pendingFailures: (count: Int, status: Int, retryAfter: Int?) = (0, 0, nil)
+    /// POST requests that are carried out and then answered with a failure (`failAfterWork`).
+    var failuresAfterWork: (count: Int, status: Int) = (0, 0)
     /// Projects whose API answers are held back until the given time (`holdAPI`).
     var apiHolds: [String: ContinuousClock.Instant] = [:]
     var requests: [FakeRequest] = []

@@ -61,7 +61,7 @@ actor RecordingPorts: GitPort, ForgePort {
         return info
     }
 
-    func createPipeline(project: ProjectSettings, ref: String) async throws -> (id: PipelineID, sha: SHA) {
+    func createPipeline(project: ProjectSettings, ref: String, commit: SHA) async throws -> (id: PipelineID, sha: SHA) {
         try record("createPipeline")
         defer { nextPipeline += 1 }
         return (PipelineID(nextPipeline), builtRefs[ref] ?? SHA(String(repeating: "c", count: 39) + "1"))
@@ -81,5 +81,7 @@ actor RecordingPorts: GitPort, ForgePort {
         try record("setStatus:\(state.rawValue)")
     }
 
-    func comment(project: ProjectSettings, number: Int, body: String) async throws { try record("comment:\(body)") }
+    func comment(project: ProjectSettings, number: Int, body: String, key: String) async throws {
+        try record("comment:\(body)")
+    }
 }

@@ -40,10 +40,9 @@ struct GitLabClientTests {
             let info = try await client.mergeRequest(project: project, number: iid)
             #expect(info.number == iid && info.state == "opened" && info.target == "main" && info.sourceBranch == "f")
             #expect(info.title == "Feature")
-            try await client.comment(project: project, number: iid, body: "hello from Trainyard")
-            #expect(
-                await gitlab.mergeRequest(project: "group/app", iid: iid)?.notes.contains("hello from Trainyard")
-                    == true)
+            try await client.comment(project: project, number: iid, body: "hello from Trainyard", key: "k1")
+            let notes = await gitlab.mergeRequest(project: "group/app", iid: iid)?.notes ?? []
+            #expect(notes == ["hello from Trainyard\n\n<!-- trainyard:k1 -->"], "the key travels invisibly")
             try await client.setStatus(project: project, sha: info.head, state: .pending, description: "Queued")
             try await client.setStatus(project: project, sha: info.head, state: .pending, description: "Queued again")
             let statuses = await gitlab.statuses(project: "group/app", sha: info.head.value)
@@ -59,7 +58,8 @@ struct GitLabClientTests {
     @Test func createsAndCancelsPipelines() async throws {
         try await Self.withGitLab { gitlab, client, project in
             await gitlab.setCIPolicy { _ in nil }
-            let created = try await client.createPipeline(project: project, ref: "main")
+            let head = try #require(await gitlab.branchHead(project: "group/app", branch: "main"))
+            let created = try await client.createPipeline(project: project, ref: "main", commit: SHA(head))
             #expect(await gitlab.pipeline(project: "group/app", id: created.id.value)?.sha == created.sha.value)
             #expect(try await client.pipeline(project: project, id: created.id).status == "running")
             try await client.cancelPipeline(project: project, pipeline: created.id)
@@ -67,7 +67,7 @@ struct GitLabClientTests {
             let polled = try await client.pipeline(project: project, id: created.id)
             #expect(polled.status == "canceled" && polled.sha == created.sha)
             await #expect(throws: PermanentError.self) {
-                _ = try await client.createPipeline(project: project, ref: "no-such-branch")
+                _ = try await client.createPipeline(project: project, ref: "no-such-branch", commit: SHA(head))
             }
         }
     }
@@ -80,10 +80,9 @@ struct GitLabClientTests {
             _ = try await client.mergeRequest(project: project, number: iid)
             await gitlab.injectFailures(count: 2, status: status, retryAfter: retryAfter)
             let started = ContinuousClock.now
-            try await client.comment(project: project, number: iid, body: "after retries")
-            #expect(await gitlab.mergeRequest(project: "group/app", iid: iid)?.notes.contains("after retries") == true)
-            let log = await gitlab.requestLog().filter { $0.method == "POST" }
-            #expect(log.map(\.status).suffix(3) == [status, status, 201])
+            #expect(try await client.mergeRequest(project: project, number: iid).number == iid)
+            let log = await gitlab.requestLog().filter { $0.path.hasSuffix("merge_requests/\(iid)") }
+            #expect(log.map(\.status).suffix(3) == [status, status, 200])
             if let retryAfter {
                 #expect(ContinuousClock.now - started >= .seconds(retryAfter), "Retry-After is honoured")
             }
@@ -101,8 +100,48 @@ struct GitLabClientTests {
             }
             await gitlab.injectFailures(count: 10, status: 503)
             let before = await gitlab.requestLog().count
-            await #expect(throws: (any Error).self) { try await client.comment(project: project, number: 1, body: "x") }
+            await #expect(throws: (any Error).self) {
+                try await client.comment(project: project, number: 1, body: "x", key: "k")
+            }
             #expect(await gitlab.requestLog().count - before == 4, "four tries in all, then the error")
+        }
+    }
+
+    @Test func aNoteIsPostedOnceWhenGitLabFailsAfterDoingTheWork() async throws {
+        try await Self.withGitLab { gitlab, client, project in
+            let iid = try await gitlab.createMergeRequest(
+                project: "group/app", sourceBranch: "n", title: "N", files: ["n": "n\n"])
+            await gitlab.failAfterWork(count: 1, status: 500)
+            await #expect(throws: (any Error).self) {
+                try await client.comment(project: project, number: iid, body: "only once", key: "outbox#7")
+            }
+            try await client.comment(project: project, number: iid, body: "only once", key: "outbox#7")
+            try await client.comment(project: project, number: iid, body: "only once", key: "outbox#7")
+            let notes = await gitlab.mergeRequest(project: "group/app", iid: iid)?.notes ?? []
+            #expect(notes.filter { $0.contains("only once") }.count == 1)
+            #expect(notes.first { $0.contains("only once") }?.contains("<!-- trainyard:outbox#7 -->") == true)
+            try await client.comment(project: project, number: iid, body: "only once", key: "outbox#8")
+            let again = await gitlab.mergeRequest(project: "group/app", iid: iid)?.notes ?? []
+            #expect(again.filter { $0.contains("only once") }.count == 2, "another key is another note")
+        }
+    }
+
+    @Test func aPipelineCreatedByAnEarlierTryIsTakenNotCreatedAgain() async throws {
+        try await Self.withGitLab { gitlab, client, project in
+            await gitlab.setCIPolicy { _ in nil }
+            let head = SHA(try #require(await gitlab.branchHead(project: "group/app", branch: "main")))
+            await gitlab.failAfterWork(count: 1, status: 502)
+            await #expect(throws: (any Error).self) {
+                _ = try await client.createPipeline(project: project, ref: "main", commit: head)
+            }
+            let first = try await client.createPipeline(project: project, ref: "main", commit: head)
+            let second = try await client.createPipeline(project: project, ref: "main", commit: head)
+            #expect(first.id == second.id)
+            #expect(await gitlab.pipelines(project: "group/app").filter { $0.source == "api" }.count == 1)
+            // A cancelled one is not taken: a car restarted after a timeout gets a new pipeline.
+            try await client.cancelPipeline(project: project, pipeline: first.id)
+            let third = try await client.createPipeline(project: project, ref: "main", commit: head)
+            #expect(third.id != first.id)
         }
     }
 

@@ -39,7 +39,9 @@ struct RoutesTests {
         func deleteBranch(project: ProjectSettings, branch: String) async throws { throw Unused() }
         func mergeRequest(project: ProjectSettings, number: Int) async throws -> MergeRequestInfo { throw Unused() }
         func accessLevel(project: ProjectSettings, userID: Int) async throws -> Int { throw Unused() }
-        func createPipeline(project: ProjectSettings, ref: String) async throws -> (id: PipelineID, sha: SHA) {
+        func createPipeline(
+            project: ProjectSettings, ref: String, commit: SHA
+        ) async throws -> (id: PipelineID, sha: SHA) {
             throw Unused()
         }
         func cancelPipeline(project: ProjectSettings, pipeline: PipelineID) async throws { throw Unused() }
@@ -49,7 +51,7 @@ struct RoutesTests {
         func setStatus(project: ProjectSettings, sha: SHA, state: CommitState, description: String) async throws {
             throw Unused()
         }
-        func comment(project: ProjectSettings, number: Int, body: String) async throws { throw Unused() }
+        func comment(project: ProjectSettings, number: Int, body: String, key: String) async throws { throw Unused() }
     }
 
     static func withApp(
