@@ -66,6 +66,7 @@ let package = Package(
             name: "TrainyardTesting",
             dependencies: [
                 "TrainyardGit",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -82,7 +83,8 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "TrainyardStoreTests", dependencies: ["TrainyardStore", "TrainyardEngine", "TrainyardCore"],
+            name: "TrainyardStoreTests",
+            dependencies: ["TrainyardStore", "TrainyardEngine", "TrainyardCore", "TrainyardTesting"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "TrainyardGitTests", dependencies: ["TrainyardGit", "TrainyardEngine", "TrainyardCore"]),
         .testTarget(

@@ -3,6 +3,7 @@ import PostgresNIO
 import Testing
 import TrainyardCore
 import TrainyardEngine
+import TrainyardTesting
 
 @testable import TrainyardStore
 

@@ -4,6 +4,7 @@ import PostgresNIO
 import Testing
 import TrainyardCore
 import TrainyardEngine
+import TrainyardTesting
 
 @testable import TrainyardStore
 
@@ -90,38 +91,4 @@ struct TestStore: Sendable {
         }
         try await opened.close()
     }
-}
-
-/// The PostgreSQL server of the test run.
-enum PostgresTestServer {
-    /// The server's URL; a clear failure when it is not set.
-    static func url() throws -> String {
-        guard let url = ProcessInfo.processInfo.environment["TRAINYARD_TEST_POSTGRES_URL"], !url.isEmpty else {
-            throw TestSetupError(
-                "TRAINYARD_TEST_POSTGRES_URL is not set: run the tests through ./scripts/test, which starts a "
-                    + "throwaway PostgreSQL, or point it at a server where the user may create databases")
-        }
-        return url
-    }
-
-    /// Creates a database with a new name and returns its URL.
-    static func newDatabase() async throws -> String {
-        let admin = try url()
-        let name = "trainyard_test_\(UUID().uuidString.lowercased().replacing("-", with: ""))"
-        let location = try PostgresLocation(url: admin)
-        let client = PostgresClient(configuration: location.configuration, backgroundLogger: TestStore.logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
-            group.cancelAll()
-        }
-        var components = URLComponents(string: admin)!
-        components.path = "/\(name)"
-        return components.string!
-    }
-}
-
-struct TestSetupError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }
