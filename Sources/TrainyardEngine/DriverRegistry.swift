@@ -30,6 +30,16 @@ final class DriverRegistry: Sendable {
         if isNew { continuation.yield((owner, bell)) }
     }
 
+    /// Forgets `owner`'s driver, which is ending: the next ring starts a new one.
+    func retire(_ owner: Owner, bell: Doorbell) {
+        state.withLock { state in
+            if state.bells[owner.key] === bell { state.bells[owner.key] = nil }
+        }
+    }
+
+    /// Whether `owner` has a driver in this process.
+    func isDriving(_ owner: Owner) -> Bool { state.withLock { $0.bells[owner.key] != nil } }
+
     /// How many owners have a driver.
     var count: Int { state.withLock { $0.bells.count } }
 

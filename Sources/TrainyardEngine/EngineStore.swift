@@ -105,6 +105,33 @@ public protocol EngineStore: Sendable {
     func quarantined(limit: Int) async throws -> [QuarantineRecord]
     /// How many transactions this store ran since it was opened (idle engines run none).
     func transactionCount() async -> Int
+    /// Takes `owner`'s lease for `holder` for `seconds` (the database's clock), or renews it when
+    /// `holder` has it already; `nil` while another holder's lease has not expired. A new holder
+    /// gets the next epoch.
+    func acquireLease(_ owner: Owner, holder: String, seconds: Int) async throws -> Lease?
+    /// Extends every lease `holder` still has by `seconds` from now; returns their owners.
+    func renewLeases(holder: String, seconds: Int) async throws -> [Owner]
+    /// Gives a lease up at once (its epoch stays, so a later holder gets the next one).
+    func releaseLease(_ lease: Lease) async throws
+    /// Like ``commit(train:state:actions:timers:finishing:at:)``, but only while `fence` is still
+    /// the owner's live lease, checked in the same transaction; otherwise throws
+    /// ``FencedError`` and writes nothing.
+    func commit(
+        train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
+        at: Instant, fence: Lease
+    ) async throws
+    /// Owners whose deliveries were stored by any process, as they are stored (PostgreSQL's
+    /// `LISTEN`); `nil` when only this process writes the store.
+    func storedOwners() -> AsyncStream<Owner>?
+}
+
+/// A write refused because the lease it was made under is no longer the owner's live one.
+public struct FencedError: Error, CustomStringConvertible, Sendable {
+    public var lease: Lease
+    public init(lease: Lease) { self.lease = lease }
+    public var description: String {
+        "the lease of \(lease.owner) (epoch \(lease.epoch)) is no longer held by \(lease.holder)"
+    }
 }
 
 extension EngineStore {

@@ -75,3 +75,19 @@ public struct QuarantineRecord: Hashable, Sendable, Codable {
         self.movedAt = movedAt
     }
 }
+
+/// The right to drive one owner, held by one replica until it expires unless renewed. The epoch
+/// goes up with every new holder; a write of train state carries it and is refused once a newer
+/// holder exists (a fencing token), so a replica that was paused and wakes up cannot act on a
+/// train it lost.
+public struct Lease: Hashable, Sendable {
+    public var owner: Owner
+    public var holder: String
+    public var epoch: Int64
+
+    public init(owner: Owner, holder: String, epoch: Int64) {
+        self.owner = owner
+        self.holder = holder
+        self.epoch = epoch
+    }
+}

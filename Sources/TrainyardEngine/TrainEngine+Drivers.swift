@@ -8,9 +8,21 @@ extension TrainEngine {
         logger.info("engine started", metadata: ["projects": "\(projects.count)"])
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.recoverUntilDone() }
+            if let replica {
+                group.addTask { await self.keepLeases(replica) }
+                if let stored = store.storedOwners() {
+                    group.addTask {
+                        for await owner in stored {
+                            if self.isStopping { break }
+                            self.drivers.ring(owner)
+                        }
+                    }
+                }
+            }
             for await (owner, bell) in drivers.started {
                 group.addTask { await self.drive(owner, bell: bell) }
             }
+            group.cancelAll()
             await group.waitForAll()
         }
         logger.info("engine stopped")
@@ -39,33 +51,107 @@ extension TrainEngine {
         }
     }
 
-    var isStopping: Bool { stopping.load(ordering: .relaxed) || Task.isCancelled }
+    nonisolated var isStopping: Bool { stopping.load(ordering: .relaxed) || Task.isCancelled }
 
-    /// Works for `owner` until the engine stops: its due work first, then a sleep until it is
-    /// rung or its next row or timer is due. An idle driver runs no query until something
-    /// happens.
+    /// Works for `owner` until the engine stops or the owner has nothing left: its due work first,
+    /// then a sleep until it is rung or its next row or timer is due. An idle driver runs no query
+    /// until something happens. With replicas it works only under `owner`'s lease, and ends when
+    /// another replica holds it or it was lost.
     func drive(_ owner: Owner, bell: Doorbell) async {
+        var lease: Lease?
         var failures = 0
         var idle = false
         while !isStopping {
             do {
-                if try await work(owner) {
+                if let replica {
+                    guard let held = try await holdLease(owner, lease, replica) else { break }
+                    lease = held
+                }
+                let stillHeld = leaseCheck(lease)
+                let worked = try await DriverLease.$current.withValue(lease) {
+                    try await CreationGuard.$check.withValue(stillHeld) { try await work(owner) }
+                }
+                if worked {
                     failures = 0
                     idle = false
                     continue
                 }
-                let wake = try await store.nextWake(owner: owner)
-                var timeout = wake.map { Duration.milliseconds(max(0, $0.milliseconds - clock().milliseconds)) }
+                guard let wake = try await store.nextWake(owner: owner) else {
+                    // Nothing waits: the driver ends, and the next delivery starts another.
+                    drivers.retire(owner, bell: bell)
+                    if let lease { try? await store.releaseLease(lease) }
+                    lease = nil
+                    if try await store.nextWake(owner: owner) != nil { drivers.ring(owner) }
+                    return
+                }
+                var timeout = Duration.milliseconds(max(0, wake.milliseconds - clock().milliseconds))
                 // Something due that no step would take would loop at once: wait a little instead.
-                if idle, let wait = timeout, wait < .milliseconds(50) { timeout = .milliseconds(50) }
+                if idle, timeout < .milliseconds(50) { timeout = .milliseconds(50) }
+                if let replica { timeout = min(timeout, replica.beat) }
                 idle = true
                 await bell.wait(timeout: timeout)
+            } catch let error as FencedError {
+                logger.info(
+                    "another replica drives this owner now", metadata: ["owner": "\(owner)", "error": "\(error)"])
+                lease = nil
+                break
             } catch {
                 if isStopping { break }
                 failures += 1
                 logger.error("driver step failed", metadata: ["owner": "\(owner)", "error": "\(error)"])
                 await bell.wait(timeout: .milliseconds(Self.backoff(attempt: failures - 1)))
             }
+        }
+        drivers.retire(owner, bell: bell)
+        if let lease { try? await store.releaseLease(lease) }
+    }
+
+    /// The check made before a forge call that creates something: the lease was renewed within
+    /// its safe part (two thirds), measured on the monotonic clock, which goes on while the
+    /// process is stopped.
+    private func leaseCheck(_ lease: Lease?) -> (@Sendable () throws -> Void)? {
+        guard let lease, let replica else { return nil }
+        let renewals = renewals
+        let margin = Duration.milliseconds(replica.leaseSeconds * 1000 * 2 / 3)
+        return {
+            guard let renewed = renewals.lastRenewal(of: lease.owner), ContinuousClock.now - renewed < margin else {
+                throw FencedError(lease: lease)
+            }
+        }
+    }
+
+    /// The lease to work under: the one held while it is surely live (renewed within most of its
+    /// time), else taken or renewed again; `nil` when another replica holds it.
+    private func holdLease(_ owner: Owner, _ held: Lease?, _ replica: ReplicaSettings) async throws -> Lease? {
+        let margin = Duration.milliseconds(replica.leaseSeconds * 1000 * 2 / 3)
+        if let held, let renewed = renewals.lastRenewal(of: owner), ContinuousClock.now - renewed < margin {
+            return held
+        }
+        let sent = ContinuousClock.now
+        let taken = try await store.acquireLease(owner, holder: replica.holder, seconds: replica.leaseSeconds)
+        if taken != nil { renewals.renewed([owner], sent: sent, replacingAll: false) }
+        if let held, let taken, taken.epoch != held.epoch {
+            logger.info("lease taken again", metadata: ["owner": "\(owner)", "epoch": "\(taken.epoch)"])
+        }
+        return taken
+    }
+
+    /// Renews this replica's leases every third of their time, and starts a driver for every owner
+    /// with work that no replica drives (one whose replica died, or that nobody has taken yet).
+    private func keepLeases(_ replica: ReplicaSettings) async {
+        while !isStopping {
+            do {
+                let sent = ContinuousClock.now
+                let renewed = try await store.renewLeases(holder: replica.holder, seconds: replica.leaseSeconds)
+                renewals.renewed(renewed, sent: sent, replacingAll: true)
+                for owner in try await store.activeOwners() where !drivers.isDriving(owner) {
+                    drivers.ring(owner)
+                }
+            } catch {
+                if isStopping { return }
+                logger.warning("renewing leases failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: replica.beat)
         }
     }
 
@@ -99,7 +185,7 @@ extension TrainEngine {
         do {
             try await process(row)
         } catch {
-            if error is CancellationError || isStopping { throw error }
+            if error is CancellationError || error is FencedError || isStopping { throw error }
             if error is PermanentError || row.attempts + 1 >= maxAttempts * 2 {
                 logger.error(
                     "delivery failed",

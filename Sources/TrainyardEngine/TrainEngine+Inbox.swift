@@ -93,7 +93,7 @@ extension TrainEngine {
         let finishing = Finishing.inbox(row.id, outcome: "applied")
         if let refusal = try await refusal(info, project: project, forge: forge, by: by, authorID: authorID) {
             let reply = TrainAction.comment(change: number, body: refusal)
-            return try await store.commit(train: train, state: nil, actions: [reply], finishing: finishing, at: clock())
+            return try await save(train: train, state: nil, actions: [reply], finishing: finishing, at: clock())
         }
         var events: [TrainEvent] = []
         var replies: [TrainAction] = []
@@ -121,7 +121,7 @@ extension TrainEngine {
             }
         }
         if events.isEmpty {
-            return try await store.commit(train: train, state: nil, actions: replies, finishing: finishing, at: clock())
+            return try await save(train: train, state: nil, actions: replies, finishing: finishing, at: clock())
         }
         try await apply(events, to: train, project: project, also: replies, finishing: finishing)
     }

@@ -18,7 +18,7 @@ extension TrainEngine {
             }
         } catch {
             // Stopping: the row stays as it is, for whichever driver runs next.
-            if error is CancellationError || isStopping { throw error }
+            if error is CancellationError || error is FencedError || isStopping { throw error }
             let permanent = error is PermanentError || row.attempts + 1 >= maxAttempts
             logger.warning(
                 permanent ? "action failed" : "action will be retried",

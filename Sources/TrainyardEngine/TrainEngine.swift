@@ -26,12 +26,16 @@ public actor TrainEngine {
     let pollInterval: Int64
     let drivers = DriverRegistry()
     let stopping = Atomic<Bool>(false)
+    /// Set when several replicas share the store: owners are then driven under leases.
+    let replica: ReplicaSettings?
+    let renewals = RenewalClock()
 
     public init(
         store: any EngineStore, git: any GitPort, forges: [String: any ForgePort], projects: [ProjectSettings],
         clock: @escaping @Sendable () -> Instant, logger: Logger, mention: String = "trainyard", maxAttempts: Int = 5,
-        ciBudget: CIBudget? = nil, pollInterval: Int64 = 30_000
+        ciBudget: CIBudget? = nil, pollInterval: Int64 = 30_000, replica: ReplicaSettings? = nil
     ) {
+        self.replica = replica
         self.ciBudget = ciBudget
         self.store = store
         self.git = git
@@ -152,9 +156,23 @@ public actor TrainEngine {
             woken = budget.waiting
             timers += woken.map { TimerChange(owner: .train($0), name: TrainTimer.budget, .earliest(now)) }
         }
-        try await store.commit(
-            train: id, state: train, actions: actions, timers: timers, finishing: finishing, at: now)
+        try await save(train: id, state: train, actions: actions, timers: timers, finishing: finishing, at: now)
         for other in woken { drivers.ring(.train(other)) }
+    }
+
+    /// Commits a train's new state, actions and timers, fenced by the driver's lease when there is
+    /// one (a replica that lost the lease gets ``FencedError`` and writes nothing).
+    func save(
+        train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange] = [], finishing: Finishing?,
+        at: Instant
+    ) async throws {
+        if let lease = DriverLease.current {
+            try await store.commit(
+                train: id, state: state, actions: actions, timers: timers, finishing: finishing, at: at, fence: lease)
+        } else {
+            try await store.commit(
+                train: id, state: state, actions: actions, timers: timers, finishing: finishing, at: at)
+        }
     }
 
     func trainID(_ project: ProjectSettings, _ target: String) -> TrainID {

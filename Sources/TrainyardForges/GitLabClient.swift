@@ -22,11 +22,14 @@ public final class GitLabClient: ForgePort, Sendable {
     let projectIDs = ProjectIDCache()
     /// The name of the commit status Trainyard posts.
     public let statusName: String
+    /// The `User-Agent` header: `Trainyard`, with the replica's name when there are several.
+    public let userAgent: String
 
     public init(
         baseURL: URL, token: String, session: URLSession = .shared, retry: RetryPolicy = RetryPolicy(),
-        statusName: String = "trainyard", logger: Logger
+        statusName: String = "trainyard", userAgent: String = "Trainyard", logger: Logger
     ) {
+        self.userAgent = userAgent
         self.baseURL = baseURL
         self.token = token
         self.session = session
@@ -89,6 +92,7 @@ public final class GitLabClient: ForgePort, Sendable {
             logger.info("pipeline created by an earlier try", metadata: ["ref": "\(ref)", "pipeline": "\(adopted.id)"])
             return (PipelineID(adopted.id), sha)
         }
+        try CreationGuard.verify()
         let body: Body = try decode(
             try await send("POST", "projects/\(id)/pipeline", query: ["ref": ref], creates: true))
         guard let sha = SHA(validating: body.sha) else { throw PermanentError("pipeline \(body.id) has no commit id") }
@@ -136,6 +140,7 @@ public final class GitLabClient: ForgePort, Sendable {
             logger.info("note posted by an earlier try", metadata: ["merge_request": "\(number)", "key": "\(key)"])
             return
         }
+        try CreationGuard.verify()
         _ = try await send(
             "POST", "projects/\(id)/merge_requests/\(number)/notes", json: ["body": body + "\n\n" + marker],
             creates: true)

@@ -104,6 +104,17 @@ public struct GitMirror: GitPort {
         guard remote == expected else {
             return .rejected("`\(branch)` is at \(remote?.short ?? "nothing"), not at \(expected.short) as expected")
         }
+        let haveExpected = try await hasCommit(repo, expected)
+        let haveCommit = try await hasCommit(repo, commit)
+        if !haveExpected || !haveCommit {
+            // Another replica built the car or moved the target: its commits are on the forge.
+            try await fetch(
+                project, repo,
+                [
+                    "+refs/heads/\(branch):refs/trainyard/targets/\(branch)",
+                    "+refs/heads/trainyard/\(branch)/*:refs/trainyard/cars/\(branch)/*",
+                ])
+        }
         let ancestry = try await git.run(["merge-base", "--is-ancestor", expected.value, commit.value], in: repo)
         switch ancestry.status {
         case 0: break

@@ -6,13 +6,19 @@ import TrainyardEngine
 extension PostgresStore {
     public func insert(_ delivery: Delivery, owner: Owner?, at: Instant) async throws -> InboxInsert {
         let payload = try coder.encode(delivery)
+        // The notification goes out when the insert commits: every replica hears of the new work.
         let rows = try await rows(
             """
-            INSERT INTO inbox (source, key, kind, owner, delivery, received_at)
-            VALUES (\(delivery.source), \(delivery.key), \(delivery.kind), \(owner?.key), \(payload), \(at.milliseconds))
-            ON CONFLICT (source, key) DO NOTHING RETURNING id
+            WITH stored AS (
+                INSERT INTO inbox (source, key, kind, owner, delivery, received_at)
+                VALUES (\(delivery.source), \(delivery.key), \(delivery.kind), \(owner?.key), \(payload),
+                \(at.milliseconds))
+                ON CONFLICT (source, key) DO NOTHING RETURNING id, owner
+            )
+            SELECT id, pg_notify(\(Self.channel), COALESCE(owner, '')) IS NULL FROM stored
             """)
-        guard let id = try rows.first?.decode(Int64.self) else { return .duplicate }
+        guard let row = rows.first else { return .duplicate }
+        let (id, _) = try row.decode((Int64, Bool).self)
         return .stored(id)
     }
 
@@ -120,19 +126,51 @@ extension PostgresStore {
         train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
         at: Instant
     ) async throws {
+        try await write(
+            train: id, state: state, actions: actions, timers: timers, finishing: finishing, at: at, fence: nil)
+    }
+
+    public func commit(
+        train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
+        at: Instant, fence: Lease
+    ) async throws {
+        try await write(
+            train: id, state: state, actions: actions, timers: timers, finishing: finishing, at: at, fence: fence)
+    }
+
+    private func write(
+        train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
+        at: Instant, fence: Lease?
+    ) async throws {
         let stateJSON = try state.map { try coder.encode($0) }
         let trainJSON = try coder.encode(id)
         let actionJSON = try actions.map { try coder.encode($0) }
         let now = at.milliseconds
         let name = id.description
+        let epoch = fence?.epoch ?? 0
         try await transaction { connection in
-            if let stateJSON {
-                try await connection.query(
+            if let fence {
+                // The lease row is locked until this transaction ends, so it cannot change hands
+                // between the check and the commit.
+                let live = try await connection.query(
                     """
-                    INSERT INTO trains (train, state, version, updated_at) VALUES (\(name), \(stateJSON), 1, \(now))
+                    SELECT 1 FROM leases WHERE owner = \(fence.owner.key) AND holder = \(fence.holder)
+                    AND epoch = \(fence.epoch) AND expires_at > clock_timestamp() FOR UPDATE
+                    """, logger: logger
+                ).collect()
+                guard !live.isEmpty else { throw FencedError(lease: fence) }
+            }
+            if let stateJSON {
+                let written = try await connection.query(
+                    """
+                    INSERT INTO trains (train, state, version, updated_at, fence)
+                    VALUES (\(name), \(stateJSON), 1, \(now), \(epoch))
                     ON CONFLICT (train) DO UPDATE SET state = excluded.state, version = trains.version + 1,
-                    updated_at = excluded.updated_at
-                    """, logger: logger)
+                    updated_at = excluded.updated_at, fence = GREATEST(trains.fence, excluded.fence)
+                    WHERE trains.fence <= excluded.fence OR excluded.fence = 0 RETURNING version
+                    """, logger: logger
+                ).collect()
+                if let fence, written.isEmpty { throw FencedError(lease: fence) }
             }
             for action in actionJSON {
                 try await connection.query(

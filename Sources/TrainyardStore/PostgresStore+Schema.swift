@@ -11,7 +11,7 @@ extension PostgresStore {
 
     static let migrations: [StoreMigration] = [
         StoreMigration(
-            version: 1, name: "inbox, trains, outbox, timers, quarantine",
+            version: 1, name: "inbox, trains, outbox, timers, quarantine, leases",
             statements: [
                 """
                 CREATE TABLE inbox (
@@ -37,7 +37,8 @@ extension PostgresStore {
                     train text PRIMARY KEY,
                     state text NOT NULL,
                     version bigint NOT NULL,
-                    updated_at bigint NOT NULL
+                    updated_at bigint NOT NULL,
+                    fence bigint NOT NULL DEFAULT 0
                 )
                 """,
                 """
@@ -71,6 +72,14 @@ extension PostgresStore {
                     payload text NOT NULL,
                     error text NOT NULL,
                     moved_at bigint NOT NULL
+                )
+                """,
+                """
+                CREATE TABLE leases (
+                    owner text PRIMARY KEY,
+                    holder text NOT NULL,
+                    epoch bigint NOT NULL,
+                    expires_at timestamptz NOT NULL
                 )
                 """,
             ])

@@ -15,6 +15,8 @@ public final class PostgresStore: EngineStore {
     let coder = StoredJSON()
     private let counted = Atomic<Int>(0)
     private let closed = Atomic<Bool>(false)
+    /// Tasks listening for notifications, cancelled when the store closes.
+    let listeners = Mutex<[Task<Void, Never>]>([])
 
     init(client: PostgresClient, logger: Logger) {
         self.client = client
@@ -46,6 +48,9 @@ public final class PostgresStore: EngineStore {
     /// Closes the pool. Closing a closed store does nothing.
     public func close() async {
         guard !closed.exchange(true, ordering: .relaxed) else { return }
+        // A listener waiting for a notification may not notice cancellation until the connection
+        // closes, which ending the pool does: it is not awaited.
+        for listener in listeners.withLock({ $0 }) { listener.cancel() }
         runner.cancel()
         await runner.value
     }
@@ -55,7 +60,13 @@ public final class PostgresStore: EngineStore {
     /// Runs `body` in one transaction (`BEGIN … COMMIT`, rolled back when it throws).
     func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         counted.add(1, ordering: .relaxed)
-        return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            // What went wrong inside the transaction, not the wrapper postgres-nio puts round it.
+            if let inner = error.closureError { throw inner }
+            throw error
+        }
     }
 
     /// Runs one statement outside an explicit transaction (PostgreSQL makes it one).
@@ -76,6 +87,11 @@ public struct PostgresLocation: Hashable, Sendable, CustomStringConvertible {
     public var password: String?
     public var database: String
     public var requireTLS: Bool
+    /// How long the server lets a session sit in an open transaction, or wait for a lock, before
+    /// it ends the transaction. A replica paused (SIGSTOP) in the middle of a commit must not keep
+    /// the rows it locked, or no other replica could take its trains over: the server rolls its
+    /// transaction back instead, and the replica's commit fails when it wakes.
+    public var stalledTransactionSeconds = 5
 
     /// Reads a `postgres://` or `postgresql://` URL; the error says what is missing.
     public init(url text: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
@@ -116,6 +132,10 @@ public struct PostgresLocation: Hashable, Sendable, CustomStringConvertible {
             host: host, port: port, username: user, password: password, database: database,
             tls: requireTLS ? .require(.makeClientConfiguration()) : .disable)
         configuration.options.maximumConnections = 10
+        let stalled = "\(max(1, stalledTransactionSeconds))s"
+        configuration.options.additionalStartupParameters = [
+            ("idle_in_transaction_session_timeout", stalled), ("lock_timeout", stalled),
+        ]
         return configuration
     }
 }

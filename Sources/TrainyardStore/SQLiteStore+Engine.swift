@@ -143,18 +143,46 @@ extension SQLiteStore {
         train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
         at: Instant
     ) async throws {
+        try await write(
+            train: id, state: state, actions: actions, timers: timers, finishing: finishing, at: at, fence: nil)
+    }
+
+    public func commit(
+        train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
+        at: Instant, fence: Lease
+    ) async throws {
+        try await write(
+            train: id, state: state, actions: actions, timers: timers, finishing: finishing, at: at, fence: fence)
+    }
+
+    private func write(
+        train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
+        at: Instant, fence: Lease?
+    ) async throws {
         let stateJSON = try state.map { SQLiteData.text(try coder.encode($0)) }
         let trainJSON = SQLiteData.text(try coder.encode(id))
         let actionJSON = try actions.map { SQLiteData.text(try coder.encode($0)) }
         let now = SQLiteData.integer(Int(at.milliseconds))
+        let epoch = SQLiteData.integer(Int(fence?.epoch ?? 0))
         try await transaction { connection in
+            if let fence {
+                let live = try await connection.query(
+                    "SELECT 1 FROM leases WHERE owner = ? AND holder = ? AND epoch = ? AND expires_at > ?",
+                    [
+                        .text(fence.owner.key), .text(fence.holder), epoch,
+                        .integer(Int(Self.nowMilliseconds())),
+                    ])
+                guard !live.isEmpty else { throw FencedError(lease: fence) }
+            }
             if let stateJSON {
-                _ = try await connection.query(
+                let written = try await connection.query(
                     """
-                    INSERT INTO trains (train, state, version, updated_at) VALUES (?, ?, 1, ?)
+                    INSERT INTO trains (train, state, version, updated_at, fence) VALUES (?, ?, 1, ?, ?)
                     ON CONFLICT (train) DO UPDATE SET state = excluded.state, version = version + 1,
-                    updated_at = excluded.updated_at
-                    """, [.text(id.description), stateJSON, now])
+                    updated_at = excluded.updated_at, fence = max(fence, excluded.fence)
+                    WHERE fence <= excluded.fence OR excluded.fence = 0 RETURNING version
+                    """, [.text(id.description), stateJSON, now, epoch])
+                if let fence, written.isEmpty { throw FencedError(lease: fence) }
             }
             for action in actionJSON {
                 _ = try await connection.query(

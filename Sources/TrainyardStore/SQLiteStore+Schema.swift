@@ -49,7 +49,7 @@ extension SQLiteStore {
                 "CREATE INDEX outbox_due ON outbox (train, id) WHERE finished_at IS NULL",
             ]),
         StoreMigration(
-            version: 2, name: "owners at intake, durable timers, quarantine",
+            version: 2, name: "owners at intake, durable timers, quarantine, leases",
             statements: [
                 "ALTER TABLE inbox ADD COLUMN owner TEXT",
                 "CREATE INDEX inbox_owner_due ON inbox (owner, id) WHERE finished_at IS NULL",
@@ -73,6 +73,15 @@ extension SQLiteStore {
                     moved_at INTEGER NOT NULL
                 )
                 """,
+                """
+                CREATE TABLE leases (
+                    owner TEXT PRIMARY KEY,
+                    holder TEXT NOT NULL,
+                    epoch INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL
+                )
+                """,
+                "ALTER TABLE trains ADD COLUMN fence INTEGER NOT NULL DEFAULT 0",
             ]),
     ]
 

@@ -39,7 +39,7 @@ extension FakeGitLab {
         requests.append(
             FakeRequest(
                 method: request.method, path: request.path, query: request.query,
-                body: String(decoding: request.body, as: UTF8.self), status: 0
+                body: String(decoding: request.body, as: UTF8.self), userAgent: request.headers["user-agent"], status: 0
             )
         )
         await waitForHold(segments: segments)
@@ -49,6 +49,7 @@ extension FakeGitLab {
             response = injectedFailure(status: failuresAfterWork.status, retryAfter: nil)
         }
         requests[index].status = response.status
+        requests[index].answered = .now
         return response
     }
 

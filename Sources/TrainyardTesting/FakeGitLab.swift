@@ -56,12 +56,19 @@ public actor FakeGitLab {
     var hookTransport: PostReceiveHook.Transport?
     private var server: GracefulRunner?
     private(set) var sender: WebhookSender?
+    let webhookTimeout: TimeInterval
 
     /// - Parameters:
     ///   - root: A directory the fake may fill as it likes (a fresh temporary directory is best).
     ///   - token: The API token to accept.
     ///   - botUsername: The user the API token belongs to.
-    public init(root: URL, token: String = "fake-api-token", botUsername: String = "trainyard-bot") {
+    ///   - webhookTimeout: How long a webhook request may take before it counts as failed (GitLab
+    ///     waits 10 s); webhooks go out one at a time, so a receiver that hangs holds up the rest.
+    public init(
+        root: URL, token: String = "fake-api-token", botUsername: String = "trainyard-bot",
+        webhookTimeout: TimeInterval = 10
+    ) {
+        self.webhookTimeout = webhookTimeout
         self.root = root
         self.token = token
         self.botUsername = botUsername
@@ -128,7 +135,7 @@ public actor FakeGitLab {
         self.server = server
         address.withLock { $0 = URL(string: "http://127.0.0.1:\(port)")! }
         try Data(String(port).utf8).write(to: portFile)
-        sender = WebhookSender(instance: "http://127.0.0.1:\(port)") { [weak self] attempt in
+        sender = WebhookSender(instance: "http://127.0.0.1:\(port)", timeout: webhookTimeout) { [weak self] attempt in
             await self?.record(attempt)
         }
     }

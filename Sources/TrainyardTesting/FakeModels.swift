@@ -141,6 +141,11 @@ public struct FakeRequest: Sendable, Hashable {
     public let query: String?
     /// The request body decoded as UTF-8.
     public let body: String
+    /// The `User-Agent` header.
+    public var userAgent: String? = nil
+    /// When the fake read the request, and when it answered.
+    public var received = ContinuousClock.now
+    public internal(set) var answered: ContinuousClock.Instant? = nil
     /// The status the fake answered with.
     public internal(set) var status: Int
 }

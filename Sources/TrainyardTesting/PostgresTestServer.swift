@@ -42,3 +42,30 @@ public struct TestSetupError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
 }
+
+extension PostgresTestServer {
+    /// Runs `sql` on the database at `url` and returns its rows, each column as text (`NULL` as
+    /// `nil`). For checks of what a test's services stored.
+    public static func rows(_ url: String, _ sql: String) async throws -> [[String?]] {
+        guard let components = URLComponents(string: url), let host = components.host, let user = components.user
+        else { throw TestSetupError("\(url) is not a postgres://user@host:port/db URL") }
+        var logger = Logger(label: "postgres-test-server")
+        logger.logLevel = .critical
+        let configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: String(components.path.dropFirst()), tls: .disable)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: [[String?]].self) { group in
+            group.addTask {
+                await client.run()
+                return []
+            }
+            var result: [[String?]] = []
+            for try await row in try await client.query(PostgresQuery(unsafeSQL: sql)) {
+                result.append(row.map { cell in cell.bytes.map { String(buffer: $0) } })
+            }
+            group.cancelAll()
+            return result
+        }
+    }
+}

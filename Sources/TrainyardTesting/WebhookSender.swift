@@ -31,11 +31,17 @@ final class WebhookSender: Sendable {
     private let continuation: AsyncStream<Job>.Continuation
     private let worker: Task<Void, Never>
     private let stopping = Locked(false)
+    /// Seconds a request may take before it counts as failed.
+    let timeout: TimeInterval
 
     /// - Parameters:
     ///   - instance: The `X-Gitlab-Instance` header.
+    ///   - timeout: Seconds a request may take before it counts as failed.
     ///   - record: Called with each attempt, in order, before the next one starts.
-    init(instance: String, record: @escaping @Sendable (FakeDelivery.Attempt) async -> Void) {
+    init(
+        instance: String, timeout: TimeInterval = 10, record: @escaping @Sendable (FakeDelivery.Attempt) async -> Void
+    ) {
+        self.timeout = timeout
         let (stream, continuation) = AsyncStream.makeStream(of: Job.self)
         self.continuation = continuation
         let stopping = self.stopping
@@ -47,7 +53,7 @@ final class WebhookSender: Sendable {
                     done.resume()
                 case .deliver(let delivery, let done):
                     if !stopping.withLock({ $0 }) {
-                        await record(await Self.send(delivery, instance: instance, session: session))
+                        await record(await Self.send(delivery, instance: instance, session: session, timeout: timeout))
                     }
                     done?.resume()
                 }
@@ -91,9 +97,10 @@ final class WebhookSender: Sendable {
         }
     }
 
-    private static func send(_ delivery: Delivery, instance: String, session: URLSession) async -> FakeDelivery.Attempt
-    {
-        var request = URLRequest(url: delivery.url, timeoutInterval: 10)
+    private static func send(
+        _ delivery: Delivery, instance: String, session: URLSession, timeout: TimeInterval
+    ) async -> FakeDelivery.Attempt {
+        var request = URLRequest(url: delivery.url, timeoutInterval: timeout)
         request.httpMethod = "POST"
         request.httpBody = delivery.body
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// `trainyard`: the command line.
 @main
@@ -48,8 +49,14 @@ struct Serve: AsyncParsableCommand {
         let app = service.application { port in
             log.info("listening", metadata: ["address": "\(settings.listen.host):\(port)"])
         }
+        // A graceful stop that has not finished within this time (a request that does not end)
+        // becomes a cancellation, so SIGTERM always stops the process.
+        var group = ServiceGroupConfiguration(
+            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = .seconds(10)
+        group.maximumCancellationDuration = .seconds(5)
         do {
-            try await app.runService()
+            try await ServiceGroup(configuration: group).run()
         } catch {
             try? await closeStore(service.store)
             throw error

@@ -42,6 +42,9 @@ struct TrainyardConfig: Sendable, Equatable {
 
     var listen = Listen(host: "127.0.0.1", port: 8080)
     var storage = Storage.sqlite(path: ".trainyard/trainyard.db")
+    /// How long a replica's lease on a train lasts unless renewed (PostgreSQL only): a replica that
+    /// dies has its trains driven again within this many seconds.
+    var leaseSeconds = 15
     /// Where the git mirrors live; by default `git/` beside the SQLite file (`.trainyard/git` with
     /// PostgreSQL).
     var gitDirectory: String?

@@ -21,12 +21,17 @@ struct TrainyardService {
     init(config: TrainyardConfig, logger: Logger) async throws {
         self.config = config
         self.logger = logger
-        store = try await openStore(config.storage, logger: logger, schema: .migrate)
+        store = try await openStore(
+            config.storage, logger: logger, schema: .migrate, stalledTransactionSeconds: max(1, config.leaseSeconds / 3)
+        )
+        let replica = Self.replica(config)
         var forges: [String: any ForgePort] = [:]
         var verifiers: [String: any WebhookVerifier] = [:]
         var authorization: [String: GitCredential] = [:]
         for forge in config.forges.values {
-            forges[forge.name] = GitLabClient(baseURL: forge.url, token: forge.token, logger: logger)
+            forges[forge.name] = GitLabClient(
+                baseURL: forge.url, token: forge.token, userAgent: replica.map { "Trainyard (\($0.holder))" } ?? "Trainyard",
+                logger: logger)
             verifiers[forge.name] = GitLabWebhookVerifier(forge: forge.name, secret: forge.webhookSecret)
             authorization[forge.name] = GitCredential(
                 host: forge.url.host ?? "",
@@ -51,11 +56,21 @@ struct TrainyardService {
         engine = TrainEngine(
             store: store, git: git, forges: forges, projects: projects,
             clock: { Instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)) }, logger: logger,
-            mention: config.mention, ciBudget: config.ciBudget.map(CIBudget.init(limit:)))
+            mention: config.mention, ciBudget: config.ciBudget.map(CIBudget.init(limit:)),
+            replica: replica)
         router = TrainyardRoutes.router(
             HTTPServices(
                 verifiers: verifiers, engine: engine, store: store, apiTokens: config.apiTokens,
                 projects: projects.map(\.key)))
+    }
+
+    /// With PostgreSQL, several replicas may share the database: this one drives a train only
+    /// under the train's lease, named after the host, the process and a random part.
+    static func replica(_ config: TrainyardConfig) -> ReplicaSettings? {
+        guard case .postgres = config.storage else { return nil }
+        let host = ProcessInfo.processInfo.hostName
+        let name = "\(host)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+        return ReplicaSettings(holder: name, leaseSeconds: config.leaseSeconds)
     }
 
     /// The HTTP application with the engine as one of its services. `onRunning` gets the port
@@ -85,13 +100,17 @@ struct EngineService: Service {
 }
 
 /// Opens the configured store.
+/// On PostgreSQL, `stalledTransactionSeconds` is how long a transaction may stall (a paused
+/// replica) before the server rolls it back and frees its locks.
 func openStore(
-    _ storage: TrainyardConfig.Storage, logger: Logger, schema: SchemaCheck
+    _ storage: TrainyardConfig.Storage, logger: Logger, schema: SchemaCheck, stalledTransactionSeconds: Int = 5
 ) async throws -> any EngineStore {
     switch storage {
     case .sqlite(let path): return try await SQLiteStore.open(path: path, logger: logger, schema: schema)
     case .postgres(let url):
-        return try await PostgresStore.open(PostgresLocation(url: url), logger: logger, schema: schema)
+        var location = try PostgresLocation(url: url)
+        location.stalledTransactionSeconds = stalledTransactionSeconds
+        return try await PostgresStore.open(location, logger: logger, schema: schema)
     }
 }
 

@@ -163,6 +163,32 @@ struct ConfigLoaderTests {
         #expect(problems.contains { $0.path == path && $0.message.contains(words) }, "\(problems)")
     }
 
+    @Test(
+        arguments: [
+            ("storage: postgres://ty@db.internal:5432/trainyard\nlease_seconds: 20", nil),
+            ("storage: postgresql://ty@db/trainyard", nil),
+            ("storage: postgres://db.internal/trainyard", "the PostgreSQL URL names no user"),
+            ("storage: postgres://ty@db.internal", "names no database"),
+            ("storage: mysql://ty@db/trainyard", "expected `sqlite:PATH` or `postgres://user@host:5432/database`"),
+            ("lease_seconds: 2", "expected a whole number from 3 to 600"),
+            ("lease_seconds: fifteen", "lease_seconds"),
+        ] as [(String, String?)])
+    func postgresStorageAndLeases(line: String, problem: String?) throws {
+        let text = Self.valid.replacing("storage: sqlite:/tmp/ty/trainyard.db", with: line)
+        let (config, problems) = Self.parse(text)
+        if let problem {
+            #expect(problems.contains { $0.description.contains(problem) }, "\(problems)")
+        } else {
+            #expect(problems.isEmpty, "\(problems)")
+            if case .postgres(let url) = try #require(config).storage {
+                #expect(url.hasPrefix("postgres"))
+            } else {
+                Issue.record("expected PostgreSQL storage")
+            }
+            #expect(config?.leaseSeconds == (line.contains("lease_seconds: 20") ? 20 : 15))
+        }
+    }
+
     @Test func brokenForgeGivesOneProblemNotTwo() {
         let text =
             "forges:\n  gl:\n    kind: gitlab\n    url: ftp://x\n    token: t\n    webhook_secret: longenough\nprojects:\n  - forge: gl\n    path: a/b\n    targets: [main]"

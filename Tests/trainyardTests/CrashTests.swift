@@ -65,7 +65,7 @@ struct CrashTests {
         """.write(toFile: config, atomically: true, encoding: .utf8)
         let log = root.appendingPathComponent("trainyard.log").path
         var process = TrainyardProcess.start(config: config, log: log)
-        try await Self.waitUntilServing(port)
+        try await ForgeAudit.waitUntilServing(port)
         await gitlab.addWebhook(
             project: Self.project, url: URL(string: "http://127.0.0.1:\(port)/webhooks/gitlab")!, token: Self.secret)
 
@@ -88,22 +88,22 @@ struct CrashTests {
             try await Task.sleep(for: .milliseconds(150 + Int(random.next() % 1_000)))
             await process.stop(SIGKILL)
             process = TrainyardProcess.start(config: config, log: log)
-            try await Self.waitUntilServing(port)
-            await Self.redeliverUnacknowledged(gitlab)
+            try await ForgeAudit.waitUntilServing(port)
+            await ForgeAudit.redeliverUnacknowledged(gitlab)
         }
         await workload.value
         let queued = iids
         do {
             try await waitUntil(timeout: .seconds(300)) {
-                await Self.redeliverUnacknowledged(gitlab)
-                return await Self.unfinished(gitlab, queued).isEmpty
+                await ForgeAudit.redeliverUnacknowledged(gitlab)
+                return await ForgeAudit.unfinished(gitlab, Self.project, queued).isEmpty
             }
         } catch {
-            let left = await Self.unfinished(gitlab, iids)
+            let left = await ForgeAudit.unfinished(gitlab, Self.project, iids)
             Issue.record("merge requests neither landed nor removed: \(left); log in \(log)")
         }
-        try await Self.check(gitlab, iids: iids, port: port)
-        await process.stop(SIGTERM)
+        try await ForgeAudit.check(gitlab, Self.project, iids: iids, port: port, token: Self.apiToken)
+        #expect(await process.terminate(within: .seconds(30)), "SIGTERM stops the service")
         let stopLog = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         #expect(!stopLog.contains("CancellationError"), "a graceful stop logs no error")
         await gitlab.stop()
@@ -115,102 +115,6 @@ struct CrashTests {
         print(
             "crash test (\(storage)): \(kills) kills, \(count) merge requests (\(landed) landed), "
                 + "\(deliveries.count) webhook requests, \(lost) unanswered, \(resent) resent")
-    }
-
-    /// Merge requests that are neither merged nor removed with a reason.
-    static func unfinished(_ gitlab: FakeGitLab, _ iids: [Int]) async -> [Int] {
-        var left: [Int] = []
-        for iid in iids {
-            guard let request = await gitlab.mergeRequest(project: project, iid: iid) else { continue }
-            let removed = request.notes.contains { $0.contains("Removed from the merge train") }
-            if request.state != "merged" && !removed { left.append(iid) }
-        }
-        return left
-    }
-
-    /// Sends again, as GitLab's "Resend request" does (same event UUID), every delivery that never
-    /// got a 2xx answer: it was sent while Trainyard was down or cut off by a kill.
-    static func redeliverUnacknowledged(_ gitlab: FakeGitLab) async {
-        let deliveries = await gitlab.deliveries()
-        let acknowledged = Set(deliveries.filter { ($0.statusCode ?? 0) / 100 == 2 }.map(\.uuid))
-        var sent: Set<String> = []
-        for delivery in deliveries where !acknowledged.contains(delivery.uuid) && !sent.contains(delivery.uuid) {
-            sent.insert(delivery.uuid)
-            await gitlab.redeliver(delivery)
-        }
-    }
-
-    /// What the fake GitLab's own records must show.
-    static func check(_ gitlab: FakeGitLab, iids: [Int], port: Int) async throws {
-        // No note twice: every note carries the key of the action that posted it.
-        var keys: [String: Int] = [:]
-        for iid in iids {
-            for note in await gitlab.mergeRequest(project: project, iid: iid)?.notes ?? [] {
-                guard let range = note.range(of: "<!-- trainyard:") else { continue }
-                keys[String(note[range.lowerBound...]), default: 0] += 1
-            }
-        }
-        let repeated = keys.filter { $0.value > 1 }
-        #expect(repeated.isEmpty, "notes posted twice: \(repeated)")
-        for iid in iids {
-            let notes = await gitlab.mergeRequest(project: project, iid: iid)?.notes ?? []
-            #expect(notes.filter { $0.contains("Merged !\(iid) into") }.count <= 1, "!\(iid) merged twice")
-        }
-        // No pipeline created twice for one car: at most one per car branch and commit.
-        let pipelines = await gitlab.pipelines(project: project).filter { $0.source == "api" }
-        let perCar = Dictionary(grouping: pipelines) { "\($0.ref)@\($0.sha)" }.filter { $0.value.count > 1 }
-        #expect(perCar.isEmpty, "pipelines created twice: \(perCar.keys.sorted())")
-        // No landing twice, and only tested commits land.
-        let landings = await gitlab.deliveries().filter { $0.event == "Push Hook" }.compactMap {
-            delivery -> String? in
-            guard let json = try? JSONSerialization.jsonObject(with: delivery.body) as? [String: Any],
-                json["ref"] as? String == "refs/heads/main"
-            else { return nil }
-            return json["after"] as? String
-        }
-        let line = await gitlab.firstParents(project: project, branch: "main")
-        var merged = 0
-        for iid in iids where await gitlab.mergeRequest(project: project, iid: iid)?.state == "merged" { merged += 1 }
-        #expect(Set(landings).count <= merged, "more landings than merged merge requests")
-        for commit in Set(landings) {
-            #expect(line.contains(commit), "main moved to \(commit) and then away from it")
-            #expect(
-                pipelines.contains { $0.sha == commit && $0.status == "success" },
-                "main moved to \(commit) without a passing pipeline")
-        }
-        // Every acknowledged delivery was applied: each has an outcome in the event log.
-        let acknowledged = Set(await gitlab.deliveries().filter { $0.statusCode == 202 }.map(\.uuid))
-        let recorded = try await Self.deliveryOutcomes(port: port)
-        for uuid in acknowledged {
-            #expect(recorded[uuid] != nil, "acknowledged delivery \(uuid) is not in the inbox")
-            #expect(recorded[uuid] ?? nil != nil, "acknowledged delivery \(uuid) was never applied")
-        }
-    }
-
-    /// Outcomes by delivery key (the event UUID), from `GET /api/v1/deliveries`.
-    static func deliveryOutcomes(port: Int) async throws -> [String: String?] {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/v1/deliveries?limit=500")!)
-        request.setValue("Bearer \(apiToken)", forHTTPHeaderField: "Authorization")
-        let (data, _) = try await URLSession.shared.uncancellableData(for: request)
-        let json = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-        let rows = json?["deliveries"] as? [[String: Any]] ?? []
-        #expect(rows.count < 500, "more deliveries than one page of the event log holds; check fewer")
-        var outcomes: [String: String?] = [:]
-        for row in rows {
-            guard let key = row["key"] as? String else { continue }
-            outcomes[key] = row["outcome"] as? String
-        }
-        return outcomes
-    }
-
-    static func waitUntilServing(_ port: Int) async throws {
-        let url = URL(string: "http://127.0.0.1:\(port)/readyz")!
-        try await waitUntil(timeout: .seconds(60)) {
-            var request = URLRequest(url: url, timeoutInterval: 2)
-            request.httpMethod = "GET"
-            let answer = try? await URLSession.shared.uncancellableData(for: request)
-            return (answer?.1 as? HTTPURLResponse)?.statusCode == 200
-        }
     }
 }
 

@@ -46,6 +46,33 @@ final class TrainyardProcess: Sendable {
         }
     }
 
+    /// Sends SIGTERM and waits up to `limit` for the process to end; then SIGKILL. Returns whether
+    /// it ended by itself.
+    func terminate(within limit: Duration) async -> Bool {
+        for _ in 0..<500 where pid == nil { try? await Task.sleep(for: .milliseconds(10)) }
+        guard let pid else { return false }
+        kill(pid, SIGTERM)
+        let exited = exited
+        let ended = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                _ = await exited.value
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        if !ended {
+            kill(pid, SIGKILL)
+            _ = await exited.value
+        }
+        return ended
+    }
+
     /// Sends `signal` once the pid is known, and waits for the process to end.
     @discardableResult
     func stop(_ signal: Int32) async -> Int32 {

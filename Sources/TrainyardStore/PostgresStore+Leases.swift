@@ -1,0 +1,73 @@
+import PostgresNIO
+import TrainyardCore
+import TrainyardEngine
+
+/// Leases with fencing epochs on the database's clock, and the notification every replica hears
+/// when a delivery is stored.
+extension PostgresStore {
+    /// The `NOTIFY` channel of stored deliveries; the payload is the owner's key.
+    static let channel = "trainyard_inbox"
+
+    public func acquireLease(_ owner: Owner, holder: String, seconds: Int) async throws -> Lease? {
+        let rows = try await rows(
+            """
+            INSERT INTO leases AS l (owner, holder, epoch, expires_at)
+            VALUES (\(owner.key), \(holder), 1, clock_timestamp() + make_interval(secs => \(Double(seconds))))
+            ON CONFLICT (owner) DO UPDATE SET
+                epoch = CASE WHEN l.holder = excluded.holder AND l.expires_at > clock_timestamp()
+                    THEN l.epoch ELSE l.epoch + 1 END,
+                holder = excluded.holder, expires_at = excluded.expires_at
+            WHERE l.expires_at <= clock_timestamp() OR l.holder = excluded.holder
+            RETURNING epoch
+            """)
+        guard let epoch = try rows.first?.decode(Int64.self) else { return nil }
+        return Lease(owner: owner, holder: holder, epoch: epoch)
+    }
+
+    public func renewLeases(holder: String, seconds: Int) async throws -> [Owner] {
+        try await rows(
+            """
+            UPDATE leases SET expires_at = clock_timestamp() + make_interval(secs => \(Double(seconds)))
+            WHERE holder = \(holder) AND expires_at > clock_timestamp() RETURNING owner
+            """
+        ).compactMap { Owner(key: try $0.decode(String.self)) }
+    }
+
+    public func releaseLease(_ lease: Lease) async throws {
+        try await rows(
+            """
+            UPDATE leases SET expires_at = clock_timestamp()
+            WHERE owner = \(lease.owner.key) AND holder = \(lease.holder) AND epoch = \(lease.epoch)
+            """)
+    }
+
+    /// Listens on a connection of its own for as long as the store is open; after a lost
+    /// connection it listens again (notifications are hints: the drivers re-read the tables).
+    public func storedOwners() -> AsyncStream<Owner>? {
+        let (stream, continuation) = AsyncStream<Owner>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+        let client = client
+        let logger = logger
+        let task = Task {
+            while !Task.isCancelled {
+                do {
+                    try await client.withConnection { connection in
+                        try await connection.listen(on: Self.channel) { notifications in
+                            for try await notification in notifications {
+                                if let owner = Owner(key: notification.payload) { continuation.yield(owner) }
+                            }
+                        }
+                    }
+                } catch {
+                    if Task.isCancelled { break }
+                    logger.warning(
+                        "listening for stored deliveries failed; listening again", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        listeners.withLock { $0.append(task) }
+        return stream
+    }
+}
