@@ -88,22 +88,26 @@ struct APIEndpoints: Sendable {
     /// `GET /api/v1/deliveries?limit=N`: the newest stored deliveries and what became of them.
     func deliveries(_ request: Request, context: BasicRequestContext) async throws -> Response {
         try authenticate(request)
-        let limit = min(max(request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 50, 1), 500)
-        let records = try await services.store.recentDeliveries(limit: limit)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return JSONBody.response(.ok, data: try encoder.encode(["deliveries": records]))
+        return try Self.list("deliveries", try await services.store.recentDeliveries(limit: Self.limit(request)))
     }
 
     /// `GET /api/v1/quarantine`: stored rows that could not be read and were moved aside, newest
     /// first, with their error and their text as it was.
     func quarantine(_ request: Request, context: BasicRequestContext) async throws -> Response {
         try authenticate(request)
-        let limit = min(max(request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 50, 1), 500)
-        let records = try await services.store.quarantined(limit: limit)
+        return try Self.list("quarantine", try await services.store.quarantined(limit: Self.limit(request)))
+    }
+
+    /// `?limit=N`, 50 by default, clamped to 1…500 (a value that is not a whole number counts as 50).
+    static func limit(_ request: Request) -> Int {
+        min(max(request.uri.queryParameters.get("limit").flatMap { Int($0) } ?? 50, 1), 500)
+    }
+
+    /// `{"<name>": [records]}` with sorted keys.
+    static func list<T: Encodable>(_ name: String, _ records: [T]) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return JSONBody.response(.ok, data: try encoder.encode(["quarantine": records]))
+        return JSONBody.response(.ok, data: try encoder.encode([name: records]))
     }
 }
 

@@ -8,7 +8,7 @@ import TrainyardEngine
 /// The store for several replicas: one PostgreSQL database reached through postgres-nio's
 /// connection pool. Every method is one transaction; the engine's rows and queries are the same
 /// as ``SQLiteStore``'s, so one contract test suite covers both.
-public final class PostgresStore: EngineStore {
+public final class PostgresStore: EngineStore, VersionedStore {
     let client: PostgresClient
     let logger: Logger
     let runner: Task<Void, Never>
@@ -33,11 +33,7 @@ public final class PostgresStore: EngineStore {
             client: PostgresClient(configuration: location.configuration, backgroundLogger: logger),
             logger: logger)
         do {
-            switch schema {
-            case .migrate: try await store.migrate()
-            case .requireCurrent: try await store.schemaStatus().requireCurrent()
-            case .inspect: break
-            }
+            try await store.apply(schema)
             return store
         } catch {
             await store.close()

@@ -6,7 +6,7 @@ import TrainyardEngine
 
 /// The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so that a delivery
 /// acknowledged with 202 survives a power cut. One connection, one transaction at a time.
-public actor SQLiteStore: EngineStore {
+public actor SQLiteStore: EngineStore, VersionedStore {
     let connection: SQLiteConnection
     let logger: Logger
     private var locked = false
@@ -34,11 +34,7 @@ public actor SQLiteStore: EngineStore {
                 _ = try await connection.query(pragma, [])
             }
             let store = SQLiteStore(connection: connection, logger: logger)
-            switch schema {
-            case .migrate: try await store.migrate()
-            case .requireCurrent: try await store.schemaStatus().requireCurrent()
-            case .inspect: break
-            }
+            try await store.apply(schema)
             return store
         } catch {
             try? await connection.close()

@@ -43,3 +43,24 @@ public struct SchemaStatus: Hashable, Sendable, CustomStringConvertible {
         return text
     }
 }
+
+/// A store with numbered schema versions.
+public protocol VersionedStore: Sendable {
+    /// The versions the database holds.
+    func schemaStatus() async throws -> SchemaStatus
+    /// The migrations `migrate` would apply, in order.
+    func pendingMigrations() async throws -> [StoreMigration]
+    /// Applies every pending migration; refuses a newer or half-applied schema.
+    func migrate() async throws
+}
+
+extension VersionedStore {
+    /// Does what `check` says on opening.
+    func apply(_ check: SchemaCheck) async throws {
+        switch check {
+        case .migrate: try await migrate()
+        case .requireCurrent: try await schemaStatus().requireCurrent()
+        case .inspect: break
+        }
+    }
+}

@@ -31,16 +31,9 @@ struct MigrateCommand: AsyncParsableCommand {
 
     /// What the command prints; applies the migrations unless `dryRun`.
     func report(_ store: any EngineStore) async throws -> String {
-        let status: SchemaStatus
-        let pending: [StoreMigration]
-        switch store {
-        case let sqlite as SQLiteStore:
-            (status, pending) = (try await sqlite.schemaStatus(), try await sqlite.pendingMigrations())
-        case let postgres as PostgresStore:
-            (status, pending) = (try await postgres.schemaStatus(), try await postgres.pendingMigrations())
-        default:
-            throw ValidationError("this store has no migrations")
-        }
+        guard let store = store as? any VersionedStore else { throw ValidationError("this store has no migrations") }
+        let status = try await store.schemaStatus()
+        let pending = try await store.pendingMigrations()
         var lines = ["database: \(status)"]
         if let unfinished = status.unfinished {
             throw StoreError.halfApplied(version: unfinished, applied: status.applied)
@@ -52,17 +45,7 @@ struct MigrateCommand: AsyncParsableCommand {
             if dryRun { lines += migration.statements.map { "  " + $0.replacing("\n", with: "\n  ") + ";" } }
         }
         if dryRun { return (lines + ["dry run: nothing was changed"]).joined(separator: "\n") }
-        switch store {
-        case let sqlite as SQLiteStore: try await sqlite.migrate()
-        case let postgres as PostgresStore: try await postgres.migrate()
-        default: break
-        }
-        let after: SchemaStatus
-        switch store {
-        case let sqlite as SQLiteStore: after = try await sqlite.schemaStatus()
-        case let postgres as PostgresStore: after = try await postgres.schemaStatus()
-        default: after = status
-        }
-        return (lines + ["applied: now \(after)"]).joined(separator: "\n")
+        try await store.migrate()
+        return (lines + ["applied: now \(try await store.schemaStatus())"]).joined(separator: "\n")
     }
 }
