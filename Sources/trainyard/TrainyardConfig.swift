@@ -51,6 +51,9 @@ struct TrainyardConfig: Sendable, Equatable {
     /// The name people mention to give commands (`@trainyard merge`).
     var mention = "trainyard"
     var apiTokens: [String] = []
+    /// Seconds a client connection may send nothing before the server closes it (not a key of the
+    /// file: 60 s, shorter in tests).
+    var idleConnectionSeconds = 60
     /// The most cars in flight across every train (`ci_budget:`); `nil` for no shared limit.
     var ciBudget: Int?
     var forges: [String: Forge] = [:]

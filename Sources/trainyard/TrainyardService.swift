@@ -30,7 +30,8 @@ struct TrainyardService {
         var authorization: [String: GitCredential] = [:]
         for forge in config.forges.values {
             forges[forge.name] = GitLabClient(
-                baseURL: forge.url, token: forge.token, userAgent: replica.map { "Trainyard (\($0.holder))" } ?? "Trainyard",
+                baseURL: forge.url, token: forge.token,
+                userAgent: replica.map { "Trainyard (\($0.holder))" } ?? "Trainyard",
                 logger: logger)
             verifiers[forge.name] = GitLabWebhookVerifier(forge: forge.name, secret: forge.webhookSecret)
             authorization[forge.name] = GitCredential(
@@ -78,6 +79,7 @@ struct TrainyardService {
     func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(config.idleConnectionSeconds)))),
             configuration: .init(
                 address: .hostname(config.listen.host, port: config.listen.port), serverName: "Trainyard"),
             services: [EngineService(engine: engine)],

@@ -45,7 +45,8 @@ final class ServiceHarness: Sendable {
     static func start(
         files: [String: String] = ["README.md": "hello\n"], maxParallel: Int = 8, planner: PlannerKind = .adaptive,
         plannerSettings: PlannerSettings = PlannerSettings(),
-        policy: (@Sendable (FakeCIJob) -> FakePipelineOutcome?)? = nil, otherProjects: [String] = []
+        policy: (@Sendable (FakeCIJob) -> FakePipelineOutcome?)? = nil, otherProjects: [String] = [],
+        idleConnectionSeconds: Int = 60
     ) async throws -> ServiceHarness {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -60,6 +61,7 @@ final class ServiceHarness: Sendable {
             config.listen = .init(host: "127.0.0.1", port: 0)
             config.storage = .sqlite(path: root.appendingPathComponent("trainyard/trainyard.db").path)
             config.apiTokens = [Self.apiToken]
+            config.idleConnectionSeconds = idleConnectionSeconds
             config.forges = [
                 "gitlab": .init(
                     name: "gitlab", kind: "gitlab", url: gitlab.baseURL, token: token, webhookSecret: Self.webhookSecret
@@ -126,11 +128,12 @@ final class ServiceHarness: Sendable {
     static func run(
         files: [String: String] = ["README.md": "hello\n"], maxParallel: Int = 8, planner: PlannerKind = .adaptive,
         plannerSettings: PlannerSettings = PlannerSettings(),
-        policy: (@Sendable (FakeCIJob) -> FakePipelineOutcome?)? = nil,
+        policy: (@Sendable (FakeCIJob) -> FakePipelineOutcome?)? = nil, idleConnectionSeconds: Int = 60,
         _ body: (ServiceHarness) async throws -> Void
     ) async throws {
         try await start(
-            files: files, maxParallel: maxParallel, planner: planner, plannerSettings: plannerSettings, policy: policy
+            files: files, maxParallel: maxParallel, planner: planner, plannerSettings: plannerSettings, policy: policy,
+            idleConnectionSeconds: idleConnectionSeconds
         ).running(body)
     }
 
