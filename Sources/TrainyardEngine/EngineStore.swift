@@ -120,6 +120,10 @@ public protocol EngineStore: Sendable {
         train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
         at: Instant, fence: Lease
     ) async throws
+    /// Deletes up to `limit` finished inbox rows, finished outbox rows and quarantined rows each
+    /// whose time is before `before` (the history a retention setting keeps); returns how many rows
+    /// went. Unfinished rows are never deleted.
+    func pruneHistory(before: Instant, limit: Int) async throws -> Int
     /// Owners whose deliveries were stored by any process, as they are stored (PostgreSQL's
     /// `LISTEN`); `nil` when only this process writes the store.
     func storedOwners() -> AsyncStream<Owner>?

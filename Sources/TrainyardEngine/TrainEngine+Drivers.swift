@@ -8,6 +8,7 @@ extension TrainEngine {
         logger.info("engine started", metadata: ["projects": "\(projects.count)"])
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.recoverUntilDone() }
+            if retentionDays != nil { group.addTask { await self.pruneHourly() } }
             if let replica {
                 group.addTask { await self.keepLeases(replica) }
                 if let stored = store.storedOwners() {

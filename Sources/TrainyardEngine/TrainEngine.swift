@@ -29,13 +29,17 @@ public actor TrainEngine {
     /// Set when several replicas share the store: owners are then driven under leases.
     let replica: ReplicaSettings?
     let renewals = RenewalClock()
+    /// Days of finished history kept (`retention_days`); `nil` keeps it all.
+    let retentionDays: Int?
 
     public init(
         store: any EngineStore, git: any GitPort, forges: [String: any ForgePort], projects: [ProjectSettings],
         clock: @escaping @Sendable () -> Instant, logger: Logger, mention: String = "trainyard", maxAttempts: Int = 5,
-        ciBudget: CIBudget? = nil, pollInterval: Int64 = 30_000, replica: ReplicaSettings? = nil
+        ciBudget: CIBudget? = nil, pollInterval: Int64 = 30_000, replica: ReplicaSettings? = nil,
+        retentionDays: Int? = nil
     ) {
         self.replica = replica
+        self.retentionDays = retentionDays
         self.ciBudget = ciBudget
         self.store = store
         self.git = git

@@ -55,6 +55,8 @@ extension PostgresStore {
                 )
                 """,
                 "CREATE INDEX outbox_due ON outbox (train, id) WHERE finished_at IS NULL",
+                "CREATE INDEX inbox_finished ON inbox (finished_at) WHERE finished_at IS NOT NULL",
+                "CREATE INDEX outbox_finished ON outbox (finished_at) WHERE finished_at IS NOT NULL",
                 """
                 CREATE TABLE timers (
                     owner text NOT NULL,

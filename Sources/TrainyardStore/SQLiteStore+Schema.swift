@@ -82,6 +82,8 @@ extension SQLiteStore {
                 )
                 """,
                 "ALTER TABLE trains ADD COLUMN fence INTEGER NOT NULL DEFAULT 0",
+                "CREATE INDEX inbox_finished ON inbox (finished_at) WHERE finished_at IS NOT NULL",
+                "CREATE INDEX outbox_finished ON outbox (finished_at) WHERE finished_at IS NOT NULL",
             ]),
     ]
 

@@ -44,7 +44,10 @@ struct ConfigLoader {
         var config = TrainyardConfig()
         checkKeys(
             map, "",
-            ["listen", "storage", "lease_seconds", "git_dir", "mention", "api", "ci_budget", "forges", "projects"])
+            [
+                "listen", "storage", "lease_seconds", "retention_days", "git_dir", "mention", "api", "ci_budget",
+                "forges", "projects",
+            ])
         if let listen = string(map, "listen", "") { config.listen = parseListen(listen) ?? config.listen }
         if let storage = string(map, "storage", "") { config.storage = parseStorage(storage) ?? config.storage }
         config.gitDirectory = string(map, "git_dir", "")
@@ -66,6 +69,7 @@ struct ConfigLoader {
         }
         config.ciBudget = wholeNumber(map, "ci_budget", "", in: 1...10_000)
         config.leaseSeconds = wholeNumber(map, "lease_seconds", "", in: 3...600) ?? config.leaseSeconds
+        config.retentionDays = wholeNumber(map, "retention_days", "", in: 1...3650) ?? config.retentionDays
         config.forges = parseForges(map["forges"])
         config.projects = parseProjects(map["projects"], forges: config.forges)
         return config

@@ -45,6 +45,8 @@ struct TrainyardConfig: Sendable, Equatable {
     /// How long a replica's lease on a train lasts unless renewed (PostgreSQL only): a replica that
     /// dies has its trains driven again within this many seconds.
     var leaseSeconds = 15
+    /// Days of finished deliveries and actions kept (`retention_days`).
+    var retentionDays = 30
     /// Where the git mirrors live; by default `git/` beside the SQLite file (`.trainyard/git` with
     /// PostgreSQL).
     var gitDirectory: String?

@@ -143,3 +143,30 @@ struct DoorbellTests {
         #expect(ContinuousClock.now - start >= .milliseconds(50), "the rings before were one ring")
     }
 }
+
+struct RetentionEngineTests {
+    @Test func historyOlderThanTheRetentionIsPrunedAndTheRestKept() async throws {
+        let ports = RecordingPorts()
+        await ports.setMergeRequest(TrainEngineTests.openRequest(1))
+        let clock = TrainEngineTests.Clock()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("retention-\(UUID())/t.db").path
+        let store = try await SQLiteStore.open(path: path, logger: Logger(label: "test"))
+        let engine = TrainEngine(
+            store: store, git: ports, forges: ["gitlab": ports], projects: [TrainEngineTests.project],
+            clock: { clock.value }, logger: Logger(label: "test"), maxAttempts: 3, retentionDays: 30)
+        for index in 0..<600 {
+            _ = try await engine.accept(
+                Delivery(source: "gitlab", key: "ignored-\(index)", kind: "Job Hook", event: .ignored(kind: "Job Hook"))
+            )
+        }
+        _ = try await engine.accept(TrainEngineTests.comment("/merge"))
+        try await engine.drain()
+        #expect(try await engine.pruneHistory(now: clock.value) == 0, "nothing is 30 days old yet")
+        clock.advance(seconds: 31 * 86_400)
+        let pruned = try await engine.pruneHistory(now: clock.value)
+        #expect(pruned >= 601, "600 ignored deliveries, the comment and the finished actions")
+        #expect(try await store.recentDeliveries(limit: 10).isEmpty)
+        #expect(try await store.train(TrainID(forge: "gitlab", project: "group/app", target: "main")) != nil)
+        try await store.close()
+    }
+}

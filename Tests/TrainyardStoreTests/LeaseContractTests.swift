@@ -59,3 +59,42 @@ struct LeaseContractTests {
         }
     }
 }
+
+/// Pruning the history, the same on both stores.
+struct RetentionContractTests {
+    static let owner = Owner.train(TrainID(forge: "gitlab", project: "group/app", target: "main"))
+
+    @Test(arguments: StoreKind.allCases)
+    func onlyFinishedRowsOlderThanTheCutoffGoInBatches(kind: StoreKind) async throws {
+        try await TestStore.with(kind) { test in
+            let store = test.store
+            for index in 0..<5 {
+                _ = try await store.insert(
+                    StoreContractTests.delivery("old-\(index)"), owner: Self.owner, at: Instant(seconds: 10))
+            }
+            _ = try await store.insert(
+                StoreContractTests.delivery("waiting"), owner: Self.owner, at: Instant(seconds: 10))
+            _ = try await store.insert(
+                StoreContractTests.delivery("recent"), owner: Self.owner, at: Instant(seconds: 10))
+            for id in 1...5 { try await store.finishInbox(Int64(id), outcome: "applied", at: Instant(seconds: 100)) }
+            try await store.finishInbox(7, outcome: "applied", at: Instant(seconds: 5_000))
+            let train = TrainID(forge: "gitlab", project: "group/app", target: "main")
+            try await store.commit(
+                train: train, state: nil, actions: [.comment(change: 1, body: "a"), .comment(change: 1, body: "b")],
+                finishing: nil, at: Instant(seconds: 10))
+            let first = try #require(try await store.nextOutbox(owner: Self.owner, now: Instant(seconds: 10)))
+            try await store.finishOutbox(first.id, at: Instant(seconds: 100))
+
+            #expect(try await store.pruneHistory(before: Instant(seconds: 1_000), limit: 2) == 3, "2 inbox + 1 outbox")
+            #expect(try await store.pruneHistory(before: Instant(seconds: 1_000), limit: 2) == 2)
+            #expect(try await store.pruneHistory(before: Instant(seconds: 1_000), limit: 2) == 1)
+            #expect(try await store.pruneHistory(before: Instant(seconds: 1_000), limit: 2) == 0)
+            let keys = try await store.recentDeliveries(limit: 10).map(\.key)
+            #expect(keys == ["recent", "waiting"], "unfinished and recent rows stay")
+            #expect(
+                try await store.nextOutbox(owner: Self.owner, now: Instant(seconds: 10))?.action
+                    == .comment(
+                        change: 1, body: "b"))
+        }
+    }
+}
