@@ -84,10 +84,15 @@ public struct Lease: Hashable, Sendable {
     public var owner: Owner
     public var holder: String
     public var epoch: Int64
+    /// When the lease was taken over from another holder whose lease ran out (it did not give it
+    /// up): how many milliseconds ago that lease expired. That holder may still have a request on
+    /// its way to the forge, so the new one waits before creating anything there.
+    public var takenOverAfter: Int64?
 
-    public init(owner: Owner, holder: String, epoch: Int64) {
+    public init(owner: Owner, holder: String, epoch: Int64, takenOverAfter: Int64? = nil) {
         self.owner = owner
         self.holder = holder
         self.epoch = epoch
+        self.takenOverAfter = takenOverAfter
     }
 }

@@ -41,12 +41,14 @@ final class RenewalClock: Sendable {
 }
 
 /// A check an adapter makes right before a call that creates something on the forge (a note, a
-/// pipeline), where the forge has no compare-and-swap: with replicas it throws ``FencedError``
-/// when this process may have lost the lease meanwhile (it was paused longer than the lease's
-/// safe part), so a replica that wakes from a pause does not repeat what its successor did.
+/// pipeline), where the forge has no compare-and-swap. With replicas it throws ``FencedError``
+/// when this process may have lost the lease meanwhile (its last renewal is older than half the
+/// lease), so a replica that wakes from a pause does not repeat what its successor did; and a
+/// replica that took a lease over from one whose lease ran out first waits until half a lease has
+/// passed since then, so that a request the old holder sent in its last moments arrives first.
 public enum CreationGuard {
-    @TaskLocal public static var check: (@Sendable () throws -> Void)?
+    @TaskLocal public static var check: (@Sendable () async throws -> Void)?
 
-    /// Runs the check of the task, if any.
-    public static func verify() throws { try check?() }
+    /// Runs the check of the task, if any (it may wait; see ``Lease/takenOverAfter``).
+    public static func verify() async throws { try await check?() }
 }

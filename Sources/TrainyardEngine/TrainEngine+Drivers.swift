@@ -60,15 +60,20 @@ extension TrainEngine {
     /// another replica holds it or it was lost.
     func drive(_ owner: Owner, bell: Doorbell) async {
         var lease: Lease?
+        var quietUntil: ContinuousClock.Instant?
         var failures = 0
         var idle = false
         while !isStopping {
             do {
                 if let replica {
                     guard let held = try await holdLease(owner, lease, replica) else { break }
+                    if held.epoch != lease?.epoch, let ago = held.takenOverAfter {
+                        let quiet = Int64(replica.leaseSeconds) * 500 - ago
+                        if quiet > 0 { quietUntil = .now.advanced(by: .milliseconds(quiet)) }
+                    }
                     lease = held
                 }
-                let stillHeld = leaseCheck(lease)
+                let stillHeld = leaseCheck(lease, quietUntil: quietUntil)
                 let worked = try await DriverLease.$current.withValue(lease) {
                     try await CreationGuard.$check.withValue(stillHeld) { try await work(owner) }
                 }
@@ -107,14 +112,17 @@ extension TrainEngine {
         if let lease { try? await store.releaseLease(lease) }
     }
 
-    /// The check made before a forge call that creates something: the lease was renewed within
-    /// its safe part (two thirds), measured on the monotonic clock, which goes on while the
-    /// process is stopped.
-    private func leaseCheck(_ lease: Lease?) -> (@Sendable () throws -> Void)? {
+    /// The check made before a forge call that creates something (``CreationGuard``): after a
+    /// take-over, wait out `quietUntil`; then the lease must have been renewed within half its
+    /// time, measured on the monotonic clock, which goes on while the process is stopped.
+    private func leaseCheck(
+        _ lease: Lease?, quietUntil: ContinuousClock.Instant?
+    ) -> (@Sendable () async throws -> Void)? {
         guard let lease, let replica else { return nil }
         let renewals = renewals
-        let margin = Duration.milliseconds(replica.leaseSeconds * 1000 * 2 / 3)
+        let margin = Duration.milliseconds(replica.leaseSeconds * 500)
         return {
+            if let quietUntil, ContinuousClock.now < quietUntil { try await Task.sleep(until: quietUntil) }
             guard let renewed = renewals.lastRenewal(of: lease.owner), ContinuousClock.now - renewed < margin else {
                 throw FencedError(lease: lease)
             }

@@ -92,7 +92,7 @@ public final class GitLabClient: ForgePort, Sendable {
             logger.info("pipeline created by an earlier try", metadata: ["ref": "\(ref)", "pipeline": "\(adopted.id)"])
             return (PipelineID(adopted.id), sha)
         }
-        try CreationGuard.verify()
+        try await CreationGuard.verify()
         let body: Body = try decode(
             try await send("POST", "projects/\(id)/pipeline", query: ["ref": ref], creates: true))
         guard let sha = SHA(validating: body.sha) else { throw PermanentError("pipeline \(body.id) has no commit id") }
@@ -140,7 +140,7 @@ public final class GitLabClient: ForgePort, Sendable {
             logger.info("note posted by an earlier try", metadata: ["merge_request": "\(number)", "key": "\(key)"])
             return
         }
-        try CreationGuard.verify()
+        try await CreationGuard.verify()
         _ = try await send(
             "POST", "projects/\(id)/merge_requests/\(number)/notes", json: ["body": body + "\n\n" + marker],
             creates: true)

@@ -9,8 +9,11 @@ extension PostgresStore {
     static let channel = "trainyard_inbox"
 
     public func acquireLease(_ owner: Owner, holder: String, seconds: Int) async throws -> Lease? {
+        // `old` is the row before the statement: a lease that ran out on another holder (one that
+        // gave it up has holder '') tells how long ago it expired.
         let rows = try await rows(
             """
+            WITH old AS (SELECT holder, expires_at FROM leases WHERE owner = \(owner.key))
             INSERT INTO leases AS l (owner, holder, epoch, expires_at)
             VALUES (\(owner.key), \(holder), 1, clock_timestamp() + make_interval(secs => \(Double(seconds))))
             ON CONFLICT (owner) DO UPDATE SET
@@ -18,10 +21,14 @@ extension PostgresStore {
                     THEN l.epoch ELSE l.epoch + 1 END,
                 holder = excluded.holder, expires_at = excluded.expires_at
             WHERE l.expires_at <= clock_timestamp() OR l.holder = excluded.holder
-            RETURNING epoch
+            RETURNING epoch, (
+                SELECT (EXTRACT(EPOCH FROM clock_timestamp() - old.expires_at) * 1000)::bigint FROM old
+                WHERE old.holder <> \(holder) AND old.holder <> ''
+            )
             """)
-        guard let epoch = try rows.first?.decode(Int64.self) else { return nil }
-        return Lease(owner: owner, holder: holder, epoch: epoch)
+        guard let row = rows.first else { return nil }
+        let (epoch, ago) = try row.decode((Int64, Int64?).self)
+        return Lease(owner: owner, holder: holder, epoch: epoch, takenOverAfter: ago)
     }
 
     public func renewLeases(holder: String, seconds: Int) async throws -> [Owner] {
@@ -36,7 +43,7 @@ extension PostgresStore {
     public func releaseLease(_ lease: Lease) async throws {
         try await rows(
             """
-            UPDATE leases SET expires_at = clock_timestamp()
+            UPDATE leases SET expires_at = clock_timestamp(), holder = ''
             WHERE owner = \(lease.owner.key) AND holder = \(lease.holder) AND epoch = \(lease.epoch)
             """)
     }

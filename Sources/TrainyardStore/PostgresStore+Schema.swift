@@ -124,6 +124,10 @@ extension PostgresStore {
         if status.current > status.known { throw StoreError.newerSchema(found: status.current, known: status.known) }
         for migration in Self.migrations where migration.version > status.current {
             let applied = try await transaction { connection -> Bool in
+                // Another replica's migration may hold the lock for a while: wait for it, whatever
+                // the session's lock_timeout.
+                try await connection.query("SET LOCAL lock_timeout = 0", logger: logger)
+                try await connection.query("SET LOCAL idle_in_transaction_session_timeout = 0", logger: logger)
                 try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
                 try await connection.query(PostgresQuery(unsafeSQL: Self.ledger), logger: logger)
                 let done = try await connection.query(

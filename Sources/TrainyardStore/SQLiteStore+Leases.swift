@@ -8,8 +8,11 @@ import TrainyardEngine
 extension SQLiteStore {
     public func acquireLease(_ owner: Owner, holder: String, seconds: Int) async throws -> Lease? {
         let now = Int(Self.nowMilliseconds())
-        let rows = try await transaction { connection in
-            try await connection.query(
+        return try await transaction { connection -> Lease? in
+            let old = try await connection.query(
+                "SELECT holder, expires_at FROM leases WHERE owner = ?", [.text(owner.key)]
+            ).first
+            let rows = try await connection.query(
                 """
                 INSERT INTO leases (owner, holder, epoch, expires_at) VALUES (?, ?, 1, ?)
                 ON CONFLICT (owner) DO UPDATE SET
@@ -19,9 +22,14 @@ extension SQLiteStore {
                 RETURNING epoch
                 """,
                 [.text(owner.key), .text(holder), .integer(now + seconds * 1000), .integer(now), .integer(now)])
+            guard let epoch = rows.first?.column("epoch")?.integer else { return nil }
+            // A lease that ran out on another holder (one that gave it up has holder '').
+            var ago: Int64?
+            if let old, let previous = old.column("holder")?.string, previous != holder, !previous.isEmpty {
+                ago = Int64(now - (old.column("expires_at")?.integer ?? now))
+            }
+            return Lease(owner: owner, holder: holder, epoch: Int64(epoch), takenOverAfter: ago)
         }
-        guard let epoch = rows.first?.column("epoch")?.integer else { return nil }
-        return Lease(owner: owner, holder: holder, epoch: Int64(epoch))
     }
 
     public func renewLeases(holder: String, seconds: Int) async throws -> [Owner] {
@@ -37,7 +45,7 @@ extension SQLiteStore {
     public func releaseLease(_ lease: Lease) async throws {
         try await transaction { connection in
             _ = try await connection.query(
-                "UPDATE leases SET expires_at = 0 WHERE owner = ? AND holder = ? AND epoch = ?",
+                "UPDATE leases SET expires_at = 0, holder = '' WHERE owner = ? AND holder = ? AND epoch = ?",
                 [.text(lease.owner.key), .text(lease.holder), .integer(Int(lease.epoch))])
         }
     }

@@ -23,6 +23,7 @@ struct LeaseContractTests {
             try await store.releaseLease(first)
             let second = try #require(try await store.acquireLease(Self.owner, holder: "b", seconds: 60))
             #expect(second.epoch == 2)
+            #expect(second.takenOverAfter == nil, "a lease given up is not a take-over")
             let other = Owner.train(TrainID(forge: "gitlab", project: "group/app", target: "release"))
             #expect(try await store.acquireLease(other, holder: "a", seconds: 60)?.epoch == 1, "leases are per owner")
         }
@@ -36,6 +37,7 @@ struct LeaseContractTests {
             let stale = try #require(try await store.acquireLease(Self.owner, holder: "a", seconds: 0))
             let fresh = try #require(try await store.acquireLease(Self.owner, holder: "b", seconds: 60))
             #expect(fresh.epoch == stale.epoch + 1)
+            #expect((fresh.takenOverAfter ?? -1) >= 0, "taken over from a holder whose lease ran out")
             #expect(try await store.renewLeases(holder: "a", seconds: 60).isEmpty, "an expired lease is not renewed")
             var train = Train(id: Self.train)
             let actions = train.apply(

@@ -97,6 +97,12 @@ enum ForgeAudit {
         let acknowledged = Set(
             await gitlab.deliveries().filter { $0.statusCode == 202 && (try? $0.json())?.projectPath == project }.map(
                 \.uuid))
+        // Deliveries that came after the last landing (its own hooks) may still be on their way
+        // through the drivers: give them time, then require an outcome for every one.
+        try? await waitUntil(timeout: .seconds(120)) {
+            let outcomes = try await Self.deliveryOutcomes(port: port, token: token)
+            return acknowledged.allSatisfy { (outcomes[$0] ?? nil) != nil }
+        }
         let recorded = try await Self.deliveryOutcomes(port: port, token: token)
         for uuid in acknowledged {
             #expect(recorded[uuid] != nil, "acknowledged delivery \(uuid) is not in the inbox")
