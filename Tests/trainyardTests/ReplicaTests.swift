@@ -15,9 +15,10 @@ import TrainyardTesting
 ///
 /// `TRAINYARD_REPLICA_MERGE_REQUESTS` (default 102, over 3 trains) makes it larger.
 ///
-/// Known issue, recorded with `withKnownIssue` rather than hidden: in about one run in four, one
-/// note (a single outbox row) is posted twice across replicas, though both look for it first and
-/// each checks its lease just before posting. The test prints the requests of such a note.
+/// Known issue, recorded with `withKnownIssue` rather than hidden: before the take-over wait
+/// (ADR 3), one note (a single outbox row) was posted twice across replicas in about one run in
+/// four. Until enough runs show it gone, a repeat is recorded as that issue, with the requests
+/// that made it printed.
 @Suite(.serialized)
 struct ReplicaTests {
     static let secret = "replica-test-webhook-secret"
