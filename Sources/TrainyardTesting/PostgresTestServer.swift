@@ -18,15 +18,9 @@ public enum PostgresTestServer {
     /// Creates a database with a new name and returns its URL.
     public static func newDatabase() async throws -> String {
         let admin = try url()
-        guard var components = URLComponents(string: admin), let host = components.host, let user = components.user
-        else { throw TestSetupError("TRAINYARD_TEST_POSTGRES_URL is not a postgres://user@host:port/db URL") }
+        guard var components = URLComponents(string: admin) else { throw TestSetupError("bad URL \(admin)") }
         let name = "trainyard_test_\(UUID().uuidString.lowercased().replacing("-", with: ""))"
-        var logger = Logger(label: "postgres-test-server")
-        logger.logLevel = .critical
-        let configuration = PostgresClient.Configuration(
-            host: host, port: components.port ?? 5432, username: user, password: components.password,
-            database: String(components.path.dropFirst()), tls: .disable)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let client = try client(admin)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
@@ -47,14 +41,7 @@ extension PostgresTestServer {
     /// Runs `sql` on the database at `url` and returns its rows, each column as text (`NULL` as
     /// `nil`). For checks of what a test's services stored.
     public static func rows(_ url: String, _ sql: String) async throws -> [[String?]] {
-        guard let components = URLComponents(string: url), let host = components.host, let user = components.user
-        else { throw TestSetupError("\(url) is not a postgres://user@host:port/db URL") }
-        var logger = Logger(label: "postgres-test-server")
-        logger.logLevel = .critical
-        let configuration = PostgresClient.Configuration(
-            host: host, port: components.port ?? 5432, username: user, password: components.password,
-            database: String(components.path.dropFirst()), tls: .disable)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let client = try client(url)
         return try await withThrowingTaskGroup(of: [[String?]].self) { group in
             group.addTask {
                 await client.run()
@@ -67,5 +54,19 @@ extension PostgresTestServer {
             group.cancelAll()
             return result
         }
+    }
+}
+
+extension PostgresTestServer {
+    /// A quiet client of the database at `url` (run it before querying).
+    static func client(_ url: String) throws -> PostgresClient {
+        guard let components = URLComponents(string: url), let host = components.host, let user = components.user
+        else { throw TestSetupError("\(url) is not a postgres://user@host:port/db URL") }
+        var logger = Logger(label: "postgres-test-server")
+        logger.logLevel = .critical
+        let configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432, username: user, password: components.password,
+            database: String(components.path.dropFirst()), tls: .disable)
+        return PostgresClient(configuration: configuration, backgroundLogger: logger)
     }
 }
