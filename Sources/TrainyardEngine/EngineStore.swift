@@ -66,9 +66,10 @@ public struct InboxRecord: Hashable, Sendable, Codable {
 /// Rows that cannot be decoded (written by a newer release, or damaged) are moved aside into
 /// the quarantine with their error, and the methods carry on as if they were not there.
 public protocol EngineStore: Sendable {
-    /// Stores a delivery for `owner` (`nil`: the engine routes it later), unless one with the same
-    /// source and key was stored before.
-    func insert(_ delivery: Delivery, owner: Owner?, at: Instant) async throws -> InboxInsert
+    /// Stores deliveries in one transaction (group commit), each unless one with the same source
+    /// and key was stored before (earlier in the same batch included). The results are in the
+    /// order of `entries`.
+    func insert(_ entries: [InboxEntry]) async throws -> [InboxInsert]
     /// The oldest unfinished, due inbox row of `owner` (of any owner, when `nil`; never an
     /// unrouted one).
     func nextInbox(owner: Owner?, now: Instant) async throws -> InboxRow?
@@ -139,6 +140,14 @@ public struct FencedError: Error, CustomStringConvertible, Sendable {
 }
 
 extension EngineStore {
+    /// Stores a delivery for `owner` (`nil`: the engine routes it later), unless one with the same
+    /// source and key was stored before.
+    public func insert(_ delivery: Delivery, owner: Owner?, at: Instant) async throws -> InboxInsert {
+        let results = try await insert([InboxEntry(delivery: delivery, owner: owner, at: at)])
+        guard let result = results.first else { throw PermanentError("the store answered no result for one insert") }
+        return result
+    }
+
     /// A commit that changes no timers.
     public func commit(
         train id: TrainID, state: Train?, actions: [TrainAction], finishing: Finishing?, at: Instant

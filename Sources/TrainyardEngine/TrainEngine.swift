@@ -25,6 +25,8 @@ public actor TrainEngine {
     /// Milliseconds between two looks at a train's running pipelines (the `poll` timer).
     let pollInterval: Int64
     let drivers = DriverRegistry()
+    /// Deliveries on their way into the store, written together when they arrive together.
+    public nonisolated let intake: GroupCommit
     let stopping = Atomic<Bool>(false)
     /// Set when several replicas share the store: owners are then driven under leases.
     let replica: ReplicaSettings?
@@ -42,6 +44,7 @@ public actor TrainEngine {
         self.retentionDays = retentionDays
         self.ciBudget = ciBudget
         self.store = store
+        self.intake = GroupCommit(store: store)
         self.git = git
         self.forges = forges
         self.projects = Dictionary(projects.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
@@ -53,18 +56,17 @@ public actor TrainEngine {
     }
 
     /// Stores a verified delivery durably, routed to its owner, and wakes that owner's driver.
-    /// Safe to call from any task; it does not wait for the driver.
+    /// Safe to call from any task; it does not wait for the driver. Deliveries accepted at the
+    /// same time share one transaction (``GroupCommit``); each returns once it is durable.
     public nonisolated func accept(_ delivery: Delivery) async throws -> InboxInsert {
         let now = clock()
         switch route(delivery) {
         case .owner(let owner):
-            let result = try await store.insert(delivery, owner: owner, at: now)
+            let result = try await intake.write(InboxEntry(delivery: delivery, owner: owner, at: now))
             if case .stored = result { drivers.ring(owner) }
             return result
         case .done(let outcome):
-            let result = try await store.insert(delivery, owner: nil, at: now)
-            if case .stored(let id) = result { try await store.finishInbox(id, outcome: outcome, at: now) }
-            return result
+            return try await intake.write(InboxEntry(delivery: delivery, owner: nil, outcome: outcome, at: now))
         }
     }
 

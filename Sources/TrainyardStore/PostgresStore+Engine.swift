@@ -4,22 +4,43 @@ import TrainyardEngine
 
 /// The engine's queries on PostgreSQL: inbox, trains and outbox.
 extension PostgresStore {
-    public func insert(_ delivery: Delivery, owner: Owner?, at: Instant) async throws -> InboxInsert {
-        let payload = try coder.encode(delivery)
-        // The notification goes out when the insert commits: every replica hears of the new work.
-        let rows = try await rows(
+    public func insert(_ entries: [InboxEntry]) async throws -> [InboxInsert] {
+        let payloads = try entries.map { try coder.encode($0.delivery) }
+        let sources = entries.map(\.delivery.source)
+        let keys = entries.map(\.delivery.key)
+        let kinds = entries.map(\.delivery.kind)
+        let owners = entries.map { $0.owner?.key ?? "" }
+        let times = entries.map { $0.at.milliseconds }
+        let finished = entries.map { $0.outcome != nil }
+        let outcomes = entries.map { $0.outcome ?? "" }
+        // One statement for the whole batch. Within it, a second delivery with the same source and
+        // key finds the first and is skipped. The notifications go out when the insert commits:
+        // every replica hears of the new work.
+        let found = try await rows(
             """
             WITH stored AS (
-                INSERT INTO inbox (source, key, kind, owner, delivery, received_at)
-                VALUES (\(delivery.source), \(delivery.key), \(delivery.kind), \(owner?.key), \(payload),
-                \(at.milliseconds))
-                ON CONFLICT (source, key) DO NOTHING RETURNING id, owner
+                INSERT INTO inbox (source, key, kind, owner, delivery, received_at, finished_at, outcome)
+                SELECT source, key, kind, NULLIF(owner, ''), delivery, received_at,
+                    CASE WHEN finished THEN received_at END, CASE WHEN finished THEN outcome END
+                FROM unnest(\(sources)::text[], \(keys)::text[], \(kinds)::text[], \(owners)::text[],
+                    \(payloads)::text[], \(times)::bigint[], \(finished)::bool[], \(outcomes)::text[])
+                    WITH ORDINALITY AS entry(source, key, kind, owner, delivery, received_at, finished, outcome, position)
+                ORDER BY position
+                ON CONFLICT (source, key) DO NOTHING RETURNING id, source, key, owner
             )
-            SELECT id, pg_notify(\(Self.channel), COALESCE(owner, '')) IS NULL FROM stored
+            SELECT id, source, key, pg_notify(\(Self.channel), COALESCE(owner, '')) IS NULL FROM stored
             """)
-        guard let row = rows.first else { return .duplicate }
-        let (id, _) = try row.decode((Int64, Bool).self)
-        return .stored(id)
+        var stored: [String: [String: Int64]] = [:]
+        for row in found {
+            let (id, source, key, _) = try row.decode((Int64, String, String, Bool).self)
+            stored[source, default: [:]][key] = id
+        }
+        return entries.map { entry in
+            guard let id = stored[entry.delivery.source]?.removeValue(forKey: entry.delivery.key) else {
+                return .duplicate
+            }
+            return .stored(id)
+        }
     }
 
     public func nextInbox(owner: Owner?, now: Instant) async throws -> InboxRow? {

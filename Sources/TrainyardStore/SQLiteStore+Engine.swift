@@ -4,21 +4,28 @@ import TrainyardEngine
 
 /// The engine's queries: inbox, trains and outbox.
 extension SQLiteStore {
-    public func insert(_ delivery: Delivery, owner: Owner?, at: Instant) async throws -> InboxInsert {
-        let payload = SQLiteData.text(try coder.encode(delivery))
+    public func insert(_ entries: [InboxEntry]) async throws -> [InboxInsert] {
+        let payloads = try entries.map { SQLiteData.text(try coder.encode($0.delivery)) }
         return try await transaction { connection in
-            let rows = try await connection.query(
-                """
-                INSERT INTO inbox (source, key, kind, owner, delivery, received_at) VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (source, key) DO NOTHING RETURNING id
-                """,
-                [
-                    .text(delivery.source), .text(delivery.key), .text(delivery.kind),
-                    owner.map { .text($0.key) } ?? .null,
-                    payload, .integer(Int(at.milliseconds)),
-                ])
-            guard let id = rows.first?.column("id")?.integer else { return .duplicate }
-            return .stored(Int64(id))
+            var results: [InboxInsert] = []
+            results.reserveCapacity(entries.count)
+            for (entry, payload) in zip(entries, payloads) {
+                let delivery = entry.delivery
+                let rows = try await connection.query(
+                    """
+                    INSERT INTO inbox (source, key, kind, owner, delivery, received_at, finished_at, outcome)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (source, key) DO NOTHING RETURNING id
+                    """,
+                    [
+                        .text(delivery.source), .text(delivery.key), .text(delivery.kind),
+                        entry.owner.map { .text($0.key) } ?? .null, payload, .integer(Int(entry.at.milliseconds)),
+                        entry.outcome == nil ? .null : .integer(Int(entry.at.milliseconds)),
+                        entry.outcome.map { .text($0) } ?? .null,
+                    ])
+                results.append(rows.first?.column("id")?.integer.map { .stored(Int64($0)) } ?? .duplicate)
+            }
+            return results
         }
     }
 
