@@ -14,7 +14,13 @@ public struct APIError: Error, Sendable {
         self.message = message
     }
 
-    var response: Response { JSONBody.response(status, ["error": ["code": code, "message": message]]) }
+    var response: Response { JSONBody.response(status, data: Data(Self.body(code: code, message: message))) }
+
+    /// The JSON of an error answer.
+    static func body(code: String, message: String) -> [UInt8] {
+        let object = ["error": ["code": code, "message": message]]
+        return Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8))
+    }
 }
 
 /// Small helpers to answer with JSON.

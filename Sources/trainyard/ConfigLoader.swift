@@ -45,7 +45,8 @@ struct ConfigLoader {
         checkKeys(
             map, "",
             [
-                "listen", "storage", "lease_seconds", "retention_days", "git_dir", "mention", "api", "ci_budget",
+                "listen", "storage", "lease_seconds", "retention_days", "max_connections", "git_dir", "mention", "api",
+                "ci_budget",
                 "forges", "projects",
             ])
         if let listen = string(map, "listen", "") { config.listen = parseListen(listen) ?? config.listen }
@@ -70,6 +71,8 @@ struct ConfigLoader {
         config.ciBudget = wholeNumber(map, "ci_budget", "", in: 1...10_000)
         config.leaseSeconds = wholeNumber(map, "lease_seconds", "", in: 3...600) ?? config.leaseSeconds
         config.retentionDays = wholeNumber(map, "retention_days", "", in: 1...3650) ?? config.retentionDays
+        config.connections.maxConnections =
+            wholeNumber(map, "max_connections", "", in: 8...65536) ?? config.connections.maxConnections
         config.forges = parseForges(map["forges"])
         config.projects = parseProjects(map["projects"], forges: config.forges)
         return config

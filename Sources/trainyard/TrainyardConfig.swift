@@ -1,4 +1,5 @@
 import Foundation
+import TrainyardHTTP
 import TrainyardCore
 
 /// Trainyard's configuration, read from YAML (see `docs/configuration.md`).
@@ -53,9 +54,9 @@ struct TrainyardConfig: Sendable, Equatable {
     /// The name people mention to give commands (`@trainyard merge`).
     var mention = "trainyard"
     var apiTokens: [String] = []
-    /// Seconds a client connection may send nothing before the server closes it (not a key of the
-    /// file: 60 s, shorter in tests).
-    var idleConnectionSeconds = 60
+    /// What one client connection is allowed: `max_connections` is a key of the file; the
+    /// deadlines (idle 60 s, headers 10 s, body 30 s) are not, and are shorter in tests.
+    var connections = ConnectionLimits()
     /// The most cars in flight across every train (`ci_budget:`); `nil` for no shared limit.
     var ciBudget: Int?
     var forges: [String: Forge] = [:]

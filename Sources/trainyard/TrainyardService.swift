@@ -79,7 +79,7 @@ struct TrainyardService {
     func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(config.idleConnectionSeconds)))),
+            server: .guardedHTTP1(limits: config.connections),
             configuration: .init(
                 address: .hostname(config.listen.host, port: config.listen.port), serverName: "Trainyard"),
             services: [EngineService(engine: engine)],

@@ -189,6 +189,26 @@ struct ConfigLoaderTests {
         }
     }
 
+    @Test(
+        arguments: [
+            ("", 512),
+            ("max_connections: 2000", 2000),
+            ("max_connections: 4", nil),
+            ("max_connections: 100000", nil),
+            ("max_connections: many", nil),
+        ] as [(String, Int?)])
+    func maxConnections(line: String, expected: Int?) throws {
+        let (config, problems) = Self.parse(Self.valid + "\n" + line)
+        if let expected {
+            #expect(problems.isEmpty, "\(problems)")
+            #expect(try #require(config).connections.maxConnections == expected)
+        } else {
+            #expect(
+                problems.contains { $0.path == "max_connections" && $0.message.contains("from 8 to 65536") },
+                "\(problems)")
+        }
+    }
+
     @Test func brokenForgeGivesOneProblemNotTwo() {
         let text =
             "forges:\n  gl:\n    kind: gitlab\n    url: ftp://x\n    token: t\n    webhook_secret: longenough\nprojects:\n  - forge: gl\n    path: a/b\n    targets: [main]"

@@ -3,6 +3,7 @@ import Logging
 import TrainyardCore
 import TrainyardEngine
 import TrainyardForges
+import TrainyardHTTP
 import TrainyardStore
 import TrainyardTesting
 
@@ -46,7 +47,7 @@ final class ServiceHarness: Sendable {
         files: [String: String] = ["README.md": "hello\n"], maxParallel: Int = 8, planner: PlannerKind = .adaptive,
         plannerSettings: PlannerSettings = PlannerSettings(),
         policy: (@Sendable (FakeCIJob) -> FakePipelineOutcome?)? = nil, otherProjects: [String] = [],
-        idleConnectionSeconds: Int = 60
+        connections: ConnectionLimits = ConnectionLimits()
     ) async throws -> ServiceHarness {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -61,7 +62,7 @@ final class ServiceHarness: Sendable {
             config.listen = .init(host: "127.0.0.1", port: 0)
             config.storage = .sqlite(path: root.appendingPathComponent("trainyard/trainyard.db").path)
             config.apiTokens = [Self.apiToken]
-            config.idleConnectionSeconds = idleConnectionSeconds
+            config.connections = connections
             config.forges = [
                 "gitlab": .init(
                     name: "gitlab", kind: "gitlab", url: gitlab.baseURL, token: token, webhookSecret: Self.webhookSecret
@@ -128,12 +129,13 @@ final class ServiceHarness: Sendable {
     static func run(
         files: [String: String] = ["README.md": "hello\n"], maxParallel: Int = 8, planner: PlannerKind = .adaptive,
         plannerSettings: PlannerSettings = PlannerSettings(),
-        policy: (@Sendable (FakeCIJob) -> FakePipelineOutcome?)? = nil, idleConnectionSeconds: Int = 60,
+        policy: (@Sendable (FakeCIJob) -> FakePipelineOutcome?)? = nil,
+        connections: ConnectionLimits = ConnectionLimits(),
         _ body: (ServiceHarness) async throws -> Void
     ) async throws {
         try await start(
             files: files, maxParallel: maxParallel, planner: planner, plannerSettings: plannerSettings, policy: policy,
-            idleConnectionSeconds: idleConnectionSeconds
+            connections: connections
         ).running(body)
     }
 
