@@ -1,41 +1,70 @@
 import ArgumentParser
 import Foundation
+import Hummingbird
 import Logging
 import ServiceLifecycle
-import TrainyardForges
-
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// `trainyard bench-intake`: measures how fast webhook deliveries are verified, stored durably
-/// (SQLite, `synchronous=FULL`) and acknowledged, over real HTTP on loopback, while the engine runs.
+/// and acknowledged, over real HTTP on loopback, while the engine runs. `--store bare` measures a
+/// Hummingbird route that reads the body and answers 202 without storing anything: the ceiling
+/// of the HTTP stack and the client on this machine.
 struct BenchIntakeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-intake", abstract: "Measure webhook intake latency on loopback (a benchmark, not a test).")
 
-    @Option(help: "Deliveries to send.")
+    enum StoreChoice: String, ExpressibleByArgument, CaseIterable {
+        case bare, sqlite, postgres
+    }
+
+    @Option(help: "Deliveries to send (per in-flight setting).")
     var requests: Int = 2000
 
-    @Option(help: "Deliveries in flight at once.")
-    var concurrency: Int = 8
+    @Option(
+        parsing: .upToNextOption,
+        help: "Deliveries in flight at once; several values measure each in turn (closed loop).")
+    var concurrency: [Int] = [8]
+
+    @Option(help: "Send at this many deliveries a second instead (open loop), whatever is in flight.")
+    var rate: Int?
+
+    @Option(help: "Where deliveries go: bare (answer 202, store nothing), sqlite or postgres.")
+    var store: StoreChoice = .sqlite
+
+    @Option(help: "The PostgreSQL database for --store postgres (postgres://user@host:port/db); it is migrated.")
+    var postgres: String?
+
+    @Flag(help: "Print one Markdown table row per measurement.")
+    var markdown = false
 
     func run() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
-        var config = TrainyardConfig()
-        config.listen = .init(host: "127.0.0.1", port: 0)
-        config.storage = .sqlite(path: root.appendingPathComponent("trainyard.db").path)
-        config.forges = [
-            "gitlab": .init(
-                name: "gitlab", kind: "gitlab", url: URL(string: "http://127.0.0.1:9")!, token: "unused",
-                webhookSecret: "bench-secret")
-        ]
         var logger = Logger(label: "bench")
         logger.logLevel = .error
-        let service = try await TrainyardService(config: config, logger: logger)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = service.application { continuation.yield($0) }
+        let app: any Service
+        var service: TrainyardService?
+        switch store {
+        case .bare:
+            app = Self.bareApplication(logger: logger) { continuation.yield($0) }
+        case .sqlite, .postgres:
+            var config = TrainyardConfig()
+            config.listen = .init(host: "127.0.0.1", port: 0)
+            if store == .postgres {
+                guard let postgres else { throw ValidationError("--store postgres needs --postgres postgres://…") }
+                config.storage = .postgres(url: postgres)
+            } else {
+                config.storage = .sqlite(path: root.appendingPathComponent("trainyard.db").path)
+            }
+            config.forges = [
+                "gitlab": .init(
+                    name: "gitlab", kind: "gitlab", url: URL(string: "http://127.0.0.1:9")!, token: "unused",
+                    webhookSecret: "bench-secret")
+            ]
+            let built = try await TrainyardService(config: config, logger: logger)
+            service = built
+            app = built.application { continuation.yield($0) }
+        }
         // Stopped by a graceful shutdown: cancelling a serving task can crash NIO (apple/swift-nio#3481).
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let server = Task {
@@ -44,67 +73,46 @@ struct BenchIntakeCommand: AsyncParsableCommand {
             try await group.run()
         }
         var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            _ = try? await server.value
-            throw ValidationError("the service did not start")
-        }
-        do {
-            try await measure(port: port)
-        } catch {
-            await group.triggerGracefulShutdown()
-            _ = try? await server.value
-            try? await closeStore(service.store)
-            throw error
+        let port = await iterator.next()
+        var failure: (any Error)?
+        if let port {
+            do {
+                try await measure(port: port)
+            } catch {
+                failure = error
+            }
+        } else {
+            failure = ValidationError("the service did not start")
         }
         await group.triggerGracefulShutdown()
         _ = try? await server.value
-        try? await closeStore(service.store)
+        if let store = service?.store { try? await closeStore(store) }
+        if let failure { throw failure }
+    }
+
+    /// A route that reads the body and answers 202, as intake does, and stores nothing.
+    static func bareApplication(logger: Logger, onRunning: @escaping @Sendable (Int) async -> Void) -> some Service {
+        let router = Router()
+        router.post("/webhooks/:forge") { request, _ -> Response in
+            _ = try await request.body.collect(upTo: 1 << 20)
+            return Response(status: .accepted, body: .init(byteBuffer: ByteBuffer(string: #"{"status":"accepted"}"#)))
+        }
+        return Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "Trainyard"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) }, logger: logger)
     }
 
     /// Sends the deliveries to the service listening on `port` and prints the figures.
     func measure(port: Int) async throws {
-        let url = URL(string: "http://127.0.0.1:\(port)/webhooks/gitlab")!
-        let body = Data(
-            #"{"object_kind":"push","ref":"refs/heads/feature","after":"da1560886d4f094c3e6c9ef40349f7d38b5d27d7","project":{"path_with_namespace":"group/app"}}"#
-                .utf8)
-        let session = URLSession(configuration: .ephemeral)
-        let started = ContinuousClock.now
-        let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
-            let perWorker = requests / max(concurrency, 1)
-            for worker in 0..<max(concurrency, 1) {
-                group.addTask {
-                    var results: [Duration] = []
-                    for index in 0..<perWorker {
-                        var request = URLRequest(url: url)
-                        request.httpMethod = "POST"
-                        request.httpBody = body
-                        request.setValue("Push Hook", forHTTPHeaderField: "X-Gitlab-Event")
-                        request.setValue("bench-secret", forHTTPHeaderField: "X-Gitlab-Token")
-                        request.setValue("bench-\(worker)-\(index)", forHTTPHeaderField: "X-Gitlab-Event-UUID")
-                        let sent = ContinuousClock.now
-                        let (_, response) = try await session.uncancellableData(for: request)
-                        results.append(ContinuousClock.now - sent)
-                        guard (response as? HTTPURLResponse)?.statusCode == 202 else {
-                            throw ValidationError("unexpected answer \(response)")
-                        }
-                    }
-                    return results
-                }
-            }
-            return try await group.reduce(into: []) { $0 += $1 }
+        let load = IntakeLoad(url: URL(string: "http://127.0.0.1:\(port)/webhooks/gitlab")!)
+        if let rate {
+            print(
+                try await load.openLoop(requests: requests, rate: rate).report(label: "\(rate)/s", markdown: markdown))
+            return
         }
-        let elapsed = ContinuousClock.now - started
-        let sorted = latencies.sorted()
-        func percentile(_ p: Double) -> String {
-            let value = sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
-            return String(
-                format: "%.2f ms", Double(value.components.attoseconds) / 1e15 + Double(value.components.seconds) * 1000
-            )
+        for inFlight in concurrency {
+            let result = try await load.closedLoop(requests: requests, concurrency: inFlight)
+            print(result.report(label: "\(inFlight) in flight", markdown: markdown))
         }
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print("deliveries: \(sorted.count), concurrency: \(concurrency), wall: \(String(format: "%.2f", seconds)) s")
-        print("throughput: \(String(format: "%.0f", Double(sorted.count) / seconds)) deliveries/s")
-        print(
-            "latency p50 \(percentile(0.50)), p90 \(percentile(0.90)), p99 \(percentile(0.99)), max \(percentile(1.0))")
     }
 }
