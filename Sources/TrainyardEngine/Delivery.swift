@@ -1,3 +1,4 @@
+import Foundation
 import TrainyardCore
 
 /// A verified, decoded delivery ready to be stored in the inbox.
@@ -40,5 +41,5 @@ public protocol WebhookVerifier: Sendable {
     /// `header` looks a header up case-insensitively.
     func authenticate(header: (String) -> String?) throws(IntakeError)
     /// Decodes an authenticated body. Throws a 400 `IntakeError` naming what is wrong.
-    func decode(header: (String) -> String?, body: [UInt8]) throws(IntakeError) -> Delivery
+    func decode(header: (String) -> String?, body: Data) throws(IntakeError) -> Delivery
 }

@@ -32,11 +32,17 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
         }
     }
 
-    public func decode(header: (String) -> String?, body: [UInt8]) throws(IntakeError) -> Delivery {
+    public func decode(header: (String) -> String?, body: Data) throws(IntakeError) -> Delivery {
         guard let kind = header("X-Gitlab-Event"), !kind.isEmpty else {
             throw IntakeError(
                 status: 400, code: "missing_event",
                 message: "The X-Gitlab-Event header is missing; Trainyard cannot tell what the delivery is.")
+        }
+        guard kind.utf8.count <= 100 else {
+            throw IntakeError(
+                status: 400, code: "invalid_event",
+                message: "The X-Gitlab-Event header is longer than 100 bytes; GitLab's event names are short, "
+                    + "such as `Merge Request Hook`.")
         }
         let key =
             header("Idempotency-Key") ?? header("X-Gitlab-Event-UUID").map { uuid in
@@ -50,8 +56,7 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
         return Delivery(source: forge, key: key, kind: kind, event: event)
     }
 
-    static func event(kind: String, body: [UInt8], forge: String) throws(IntakeError) -> ForgeEvent {
-        let data = Data(body)
+    static func event(kind: String, body data: Data, forge: String) throws(IntakeError) -> ForgeEvent {
         switch kind {
         case "Merge Request Hook":
             let hook = try parse(GitLabPayload.MergeRequestHook.self, data, kind)
@@ -65,10 +70,10 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
         case "Note Hook":
             let hook = try parse(GitLabPayload.NoteHook.self, data, kind)
             guard hook.object_attributes.noteable_type == "MergeRequest", let mergeRequest = hook.merge_request else {
-                return .ignored(kind: "\(kind) on \(hook.object_attributes.noteable_type)")
+                return .ignored(kind: "\(kind) on \(hook.object_attributes.noteable_type.prefix(100))")
             }
             if let action = hook.object_attributes.action, action != "create" {
-                return .ignored(kind: "\(kind) (\(action)): only new comments give commands")
+                return .ignored(kind: "\(kind) (\(action.prefix(100))): only new comments give commands")
             }
             return .comment(
                 CommentEvent(
@@ -77,7 +82,9 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
                     body: hook.object_attributes.note, target: mergeRequest.target_branch))
         case "Push Hook":
             let hook = try parse(GitLabPayload.PushHook.self, data, kind)
-            guard hook.ref.hasPrefix("refs/heads/") else { return .ignored(kind: "\(kind) for \(hook.ref)") }
+            guard hook.ref.hasPrefix("refs/heads/") else {
+                return .ignored(kind: "\(kind) for \(hook.ref.prefix(200))")
+            }
             let after = hook.after.allSatisfy { $0 == "0" } ? nil : try sha(hook.after, "after")
             return .push(
                 PushEvent(
@@ -94,7 +101,7 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
                     sha: try sha(attributes.sha, "object_attributes.sha"), status: attributes.status,
                     source: attributes.source))
         default:
-            guard (try? JSONSerialization.jsonObject(with: data)) != nil else {
+            guard JSONSyntax.isValid(data) else {
                 throw IntakeError(status: 400, code: "malformed_json", message: "The body of the \(kind) is not JSON.")
             }
             return .ignored(kind: kind)
@@ -138,7 +145,7 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
 /// A stable 64-bit FNV-1a fingerprint, used as the delivery key when GitLab sends no delivery id
 /// (before GitLab 14.8): identical bodies are then the same delivery.
 enum Fingerprint {
-    static func hex(of bytes: [UInt8]) -> String {
+    static func hex(of bytes: Data) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             hash ^= UInt64(byte)

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import TrainyardEngine
@@ -35,7 +36,7 @@ struct WebhookEndpoint: Sendable {
         }
         let delivery: Delivery
         do {
-            delivery = try verifier.decode(header: header, body: Array(buffer.readableBytesView))
+            delivery = try verifier.decode(header: header, body: Data(buffer: buffer, byteTransferStrategy: .noCopy))
         } catch {
             throw APIError(.init(code: error.status), error.code, error.message)
         }

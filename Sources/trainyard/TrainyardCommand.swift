@@ -38,6 +38,7 @@ struct Serve: AsyncParsableCommand {
         guard let level = Logger.Level(rawValue: logLevel) else {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
+        MemoryTuning.apply()
         var logger = Logger(label: "trainyard")
         logger.logLevel = level
         let settings = try loadConfig(config)

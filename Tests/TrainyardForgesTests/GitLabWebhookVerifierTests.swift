@@ -18,7 +18,7 @@ struct GitLabWebhookVerifierTests {
     static func decode(_ event: String, _ body: Data, extra: [String: String] = [:]) throws(IntakeError) -> Delivery {
         var values = ["X-Gitlab-Event": event, "X-Gitlab-Event-UUID": "uuid-1"]
         values.merge(extra) { _, new in new }
-        return try verifier.decode(header: headers(values), body: Array(body))
+        return try verifier.decode(header: headers(values), body: body)
     }
 
     @Test(arguments: [("s3cret-token", true), ("s3cret-tokeN", false), ("s3cret", false), ("", false)])
@@ -85,7 +85,7 @@ struct GitLabWebhookVerifierTests {
         #expect(try Self.decode("Other Hook", body, extra: ["Idempotency-Key": "idem"]).key == "idem")
         #expect(try Self.decode("Other Hook", body, extra: ["X-Gitlab-Webhook-UUID": "hook"]).key == "uuid-1/hook")
         let fingerprint = try Self.verifier.decode(
-            header: Self.headers(["X-Gitlab-Event": "Other Hook"]), body: Array(body)
+            header: Self.headers(["X-Gitlab-Event": "Other Hook"]), body: body
         ).key
         #expect(fingerprint.hasPrefix("body-"))
     }
@@ -120,5 +120,21 @@ struct GitLabWebhookVerifierTests {
             #"{"ref":"refs/tags/v1","after":"da1560886d4f094c3e6c9ef40349f7d38b5d27d7","project":{"path_with_namespace":"g/a"}}"#
                 .utf8)
         #expect(try Self.decode("Push Hook", tag).event == .ignored(kind: "Push Hook for refs/tags/v1"))
+    }
+
+    /// A body of a kind Trainyard ignores is checked for JSON without being parsed into objects,
+    /// and what is stored about it is capped.
+    @Test func ignoredKindsAreCheckedNotParsed() throws {
+        let wide = Data(("[" + Array(repeating: "{\"a\":1}", count: 200_000).joined(separator: ",") + "]").utf8)
+        #expect(try Self.decode("Emoji Hook", wide).event == .ignored(kind: "Emoji Hook"))
+        #expect(throws: IntakeError.self) { try Self.decode("Emoji Hook", Data("[1,".utf8)) }
+        let longRef = Data(
+            #"{"ref":"refs/tags/\#(String(repeating: "v", count: 5000))","after":"da1560886d4f094c3e6c9ef40349f7d38b5d27d7","project":{"path_with_namespace":"g/a"}}"#
+                .utf8)
+        guard case .ignored(let kind) = try Self.decode("Push Hook", longRef).event else {
+            Issue.record("expected an ignored push")
+            return
+        }
+        #expect(kind.utf8.count < 300)
     }
 }

@@ -21,7 +21,7 @@ struct RoutesTests {
         let decodes = Mutex(0)
         var maxBodyBytes: Int { inner.maxBodyBytes }
         func authenticate(header: (String) -> String?) throws(IntakeError) { try inner.authenticate(header: header) }
-        func decode(header: (String) -> String?, body: [UInt8]) throws(IntakeError) -> Delivery {
+        func decode(header: (String) -> String?, body: Data) throws(IntakeError) -> Delivery {
             decodes.withLock { $0 += 1 }
             return try inner.decode(header: header, body: body)
         }

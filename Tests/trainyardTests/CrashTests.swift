@@ -117,16 +117,3 @@ struct CrashTests {
                 + "\(deliveries.count) webhook requests, \(lost) unanswered, \(resent) resent")
     }
 }
-
-/// A small seeded generator, so that a failing run can be repeated.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49EB_D311_3B4A
-        return z ^ (z >> 31)
-    }
-}

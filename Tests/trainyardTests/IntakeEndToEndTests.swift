@@ -98,6 +98,9 @@ struct IntakeEndToEndTests {
             "Pipeline Hook", "invalid_field"
         ),
         (Data([0xff, 0xfe, 0x00]), "Push Hook", "malformed_json"),
+        (Data("[{\"a\":1},".utf8), "Emoji Hook", "malformed_json"),
+        (Data(String(repeating: "[", count: 600).utf8), "Feature Flag Hook", "malformed_json"),
+        (Data("{}".utf8), String(repeating: "Hook ", count: 30), "invalid_event"),
     ])
     func malformedBodiesAreRefusedWithTheProblemNamed(body: Data, event: String, code: String) async throws {
         try await ServiceHarness.run { harness in
