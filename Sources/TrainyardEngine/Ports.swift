@@ -41,6 +41,11 @@ public protocol GitPort: Sendable {
     /// `expected`.
     func land(project: ProjectSettings, target: String, commit: SHA, expected: SHA) async throws -> Landing
     func deleteBranch(project: ProjectSettings, branch: String) async throws
+    /// Tidies the project's local repository (never the forge): forgets the fetched heads of
+    /// merge requests not in `keeping` and every fetched car, and packs and prunes what nothing
+    /// refers to any more. Returns how many refs it dropped.
+    @discardableResult
+    func maintain(project: ProjectSettings, keeping changes: Set<Int>) async throws -> Int
 }
 
 public enum CarBuild: Hashable, Sendable {

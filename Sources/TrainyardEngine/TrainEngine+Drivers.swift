@@ -9,6 +9,7 @@ extension TrainEngine {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.recoverUntilDone() }
             if retentionDays != nil { group.addTask { await self.pruneHourly() } }
+            group.addTask { await self.maintainMirrorsDaily() }
             if let replica {
                 group.addTask { await self.keepLeases(replica) }
                 if let stored = store.storedOwners() {
@@ -85,7 +86,7 @@ extension TrainEngine {
                 guard let wake = try await store.nextWake(owner: owner) else {
                     // Nothing waits: the driver ends, and the next delivery starts another.
                     drivers.retire(owner, bell: bell)
-                    if let lease { try? await store.releaseLease(lease) }
+                    if let lease { await release(lease) }
                     lease = nil
                     if try await store.nextWake(owner: owner) != nil { drivers.ring(owner) }
                     return
@@ -109,7 +110,15 @@ extension TrainEngine {
             }
         }
         drivers.retire(owner, bell: bell)
-        if let lease { try? await store.releaseLease(lease) }
+        if let lease { await release(lease) }
+    }
+
+    /// Gives a lease back, also when the driver's task was cancelled (the engine stopping): a task
+    /// of its own is not cancelled with it, so another replica can take the owner over at once
+    /// instead of waiting for the lease to run out.
+    private func release(_ lease: Lease) async {
+        let store = store
+        await Task { try? await store.releaseLease(lease) }.value
     }
 
     /// The check made before a forge call that creates something (``CreationGuard``): after a

@@ -1,7 +1,7 @@
 import TrainyardCore
 
-/// Keeping the history tables small: finished deliveries and actions older than the retention
-/// are deleted every hour, a few hundred rows per transaction.
+/// Keeping what grows small: finished deliveries and actions older than the retention are deleted
+/// every hour, a few hundred rows per transaction, and the git mirrors are tidied once a day.
 extension TrainEngine {
     /// Rows deleted per table and transaction.
     static let pruneBatch = 500
@@ -34,6 +34,41 @@ extension TrainEngine {
                 logger.warning("pruning history failed", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: .seconds(3600))
+        }
+    }
+
+    /// Tidies every configured project's git mirror, keeping the merge requests that are on one
+    /// of its trains (see ``GitPort/maintain(project:keeping:)``). A project that fails is logged
+    /// and the others go on. Returns how many refs were dropped.
+    @discardableResult
+    public func maintainMirrors() async throws -> Int {
+        let trains = try await store.trains()
+        var dropped = 0
+        for project in projects.values.sorted(by: { "\($0.key)" < "\($1.key)" }) where !isStopping {
+            let onTrains = trains.filter { $0.id.forge == project.key.forge && $0.id.project == project.key.path }
+            let keeping = Set(onTrains.flatMap { $0.queue.map(\.number) })
+            do {
+                dropped += try await git.maintain(project: project, keeping: keeping)
+            } catch {
+                if isStopping { break }
+                logger.warning(
+                    "tidying a git mirror failed", metadata: ["project": "\(project.key)", "error": "\(error)"])
+            }
+        }
+        return dropped
+    }
+
+    /// Tidies the mirrors an hour after start, then once a day, while the engine runs.
+    func maintainMirrorsDaily() async {
+        try? await Task.sleep(for: .seconds(3600))
+        while !isStopping {
+            do {
+                try await maintainMirrors()
+            } catch {
+                if isStopping { return }
+                logger.warning("tidying the git mirrors failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .seconds(86_400))
         }
     }
 }

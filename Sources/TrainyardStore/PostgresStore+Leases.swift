@@ -40,11 +40,20 @@ extension PostgresStore {
         ).compactMap { Owner(key: try $0.decode(String.self)) }
     }
 
+    /// Gives the lease up at once. When the owner still has work (a replica stopping), the other
+    /// replicas hear it on the channel and take it over now rather than at their next beat.
     public func releaseLease(_ lease: Lease) async throws {
         try await rows(
             """
-            UPDATE leases SET expires_at = clock_timestamp(), holder = ''
-            WHERE owner = \(lease.owner.key) AND holder = \(lease.holder) AND epoch = \(lease.epoch)
+            WITH released AS (
+                UPDATE leases SET expires_at = clock_timestamp(), holder = ''
+                WHERE owner = \(lease.owner.key) AND holder = \(lease.holder) AND epoch = \(lease.epoch)
+                RETURNING owner
+            )
+            SELECT pg_notify(\(Self.channel), r.owner) FROM released r
+            WHERE EXISTS (SELECT 1 FROM timers t WHERE t.owner = r.owner)
+                OR EXISTS (SELECT 1 FROM outbox o WHERE o.train = r.owner AND o.finished_at IS NULL)
+                OR EXISTS (SELECT 1 FROM inbox i WHERE i.owner = r.owner AND i.finished_at IS NULL)
             """)
     }
 

@@ -102,12 +102,17 @@ extension SQLiteStore {
     }
 
     /// Applies every pending migration; refuses a newer schema.
-    public func migrate() async throws {
+    public func migrate() async throws { try await migrate(through: nil) }
+
+    /// Applies the pending migrations up to `target` (all when nil). Tests step through versions
+    /// with it to check that each one only adds.
+    func migrate(through target: Int?) async throws {
         let status = try await schemaStatus()
         guard status.current <= status.known else {
             throw StoreError.newerSchema(found: status.current, known: status.known)
         }
-        for migration in Self.migrations where migration.version > status.current {
+        for migration in Self.migrations
+        where migration.version > status.current && migration.version <= (target ?? Int.max) {
             try await transaction { connection in
                 for statement in migration.statements {
                     _ = try await connection.query(statement, [])

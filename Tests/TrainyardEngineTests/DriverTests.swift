@@ -169,4 +169,28 @@ struct RetentionEngineTests {
         #expect(try await store.train(TrainID(forge: "gitlab", project: "group/app", target: "main")) != nil)
         try await store.close()
     }
+
+    @Test func mirrorUpkeepKeepsTheMergeRequestsOnTrainsAndGoesOnAfterAFailure() async throws {
+        let other = ProjectSettings(
+            key: ProjectKey(forge: "gitlab", path: "group/lib"), targets: ["main"], gitURL: "file:///nowhere",
+            train: TrainSettings())
+        let ports = RecordingPorts()
+        await ports.setMergeRequest(TrainEngineTests.openRequest(1))
+        await ports.setMergeRequest(TrainEngineTests.openRequest(2))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("upkeep-\(UUID().uuidString)/t.db")
+            .path
+        let store = try await SQLiteStore.open(path: path, logger: Logger(label: "test"))
+        let engine = TrainEngine(
+            store: store, git: ports, forges: ["gitlab": ports], projects: [TrainEngineTests.project, other],
+            clock: { Instant(seconds: 1_700_000_000) }, logger: Logger(label: "test"), maxAttempts: 3)
+        _ = try await engine.accept(TrainEngineTests.comment("/merge", on: 1))
+        _ = try await engine.accept(TrainEngineTests.comment("/merge", on: 2))
+        try await engine.drain()
+        await ports.failNext("maintain", with: [PermanentError("disk full")])
+        try await engine.maintainMirrors()
+        #expect(await ports.calls.filter { $0 == "maintain" }.count == 2, "one project failing does not stop the other")
+        try await engine.maintainMirrors()
+        #expect(await ports.maintained == ["group/app": [1, 2], "group/lib": []])
+        try await store.close()
+    }
 }

@@ -55,6 +55,15 @@ actor RecordingPorts: GitPort, ForgePort {
 
     func deleteBranch(project: ProjectSettings, branch: String) async throws { try record("deleteBranch") }
 
+    /// The changes each `maintain` was told to keep, per project path.
+    var maintained: [String: Set<Int>] = [:]
+
+    func maintain(project: ProjectSettings, keeping changes: Set<Int>) async throws -> Int {
+        try record("maintain")
+        maintained[project.key.path] = changes
+        return 0
+    }
+
     func mergeRequest(project: ProjectSettings, number: Int) async throws -> MergeRequestInfo {
         try record("mergeRequest")
         guard let info = mergeRequests[number] else { throw PermanentError("404 Not found") }

@@ -37,6 +37,7 @@ struct RoutesTests {
             throw Unused()
         }
         func deleteBranch(project: ProjectSettings, branch: String) async throws { throw Unused() }
+        func maintain(project: ProjectSettings, keeping changes: Set<Int>) async throws -> Int { throw Unused() }
         func mergeRequest(project: ProjectSettings, number: Int) async throws -> MergeRequestInfo { throw Unused() }
         func accessLevel(project: ProjectSettings, userID: Int) async throws -> Int { throw Unused() }
         func createPipeline(
