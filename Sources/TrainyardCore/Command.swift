@@ -5,37 +5,18 @@ public enum Command: Hashable, Codable, Sendable {
     /// Take it off.
     case cancel
 
-    /// Reads the commands in a comment. A command stands at the start of a line, as `/merge` or
-    /// `@trainyard merge` (the mention name is configurable); text after it on the line is
-    /// ignored. Anything else, including a command quoted mid-sentence or in a code block, is
-    /// not a command, so Trainyard's own notes never trigger it.
+    /// The comment commands the engine runs today, read with ``CommandGrammar/comment(_:mention:)``:
+    /// `merge` (or `r+`) and `cancel` (or `r-`), in order. The other verbs and malformed commands
+    /// are left out.
     public static func parse(_ text: String, mention: String = "trainyard") -> [Command] {
-        var commands: [Command] = []
-        var inFence = false
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false).prefix(200) {
-            let line = rawLine.trimmingWhitespace()
-            if line.hasPrefix("```") || line.hasPrefix("~~~") {
-                inFence.toggle()
-                continue
-            }
-            guard !inFence else { continue }
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { $0.lowercased() }
-            guard let first = words.first else { continue }
-            let word: String?
-            if first.hasPrefix("/") {
-                word = String(first.dropFirst())
-            } else if first == "@" + mention.lowercased(), words.count > 1 {
-                word = words[1]
-            } else {
-                word = nil
-            }
-            switch word {
-            case "merge": commands.append(.merge)
-            case "cancel": commands.append(.cancel)
-            default: continue
+        CommandGrammar.comment(text, mention: mention).compactMap { result in
+            guard case .success(let invocation) = result else { return nil }
+            switch invocation.verb {
+            case .merge: return .merge
+            case .cancel: return .cancel
+            default: return nil
             }
         }
-        return commands
     }
 }
 

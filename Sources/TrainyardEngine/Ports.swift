@@ -13,10 +13,14 @@ public struct ProjectSettings: Hashable, Sendable {
     /// The least project role (GitLab's access level: 30 Developer, 40 Maintainer) whose members
     /// may give commands in comments.
     public var mergeAccessLevel: Int
+    /// The least role whose members may pause and resume a train and let a change skip the line
+    /// (`merge skip-line`) from a comment: 40, Maintainer, by default.
+    public var controlAccessLevel: Int
 
     public init(
         key: ProjectKey, targets: [String], gitURL: String, train: TrainSettings,
-        changeRef: String = "refs/merge-requests/{number}/head", mergeAccessLevel: Int = 30
+        changeRef: String = "refs/merge-requests/{number}/head", mergeAccessLevel: Int = 30,
+        controlAccessLevel: Int = 40
     ) {
         self.key = key
         self.targets = targets
@@ -24,6 +28,7 @@ public struct ProjectSettings: Hashable, Sendable {
         self.train = train
         self.changeRef = changeRef
         self.mergeAccessLevel = mergeAccessLevel
+        self.controlAccessLevel = controlAccessLevel
     }
 
     /// The ref of change `number`'s head on the forge.

@@ -29,7 +29,7 @@ extension TrainEngine {
             }
         case .comment(let event):
             guard projects[event.project] != nil else { return .done("not managed") }
-            guard !Command.parse(event.body, mention: mention).isEmpty else { return .done("no command") }
+            guard !CommandGrammar.comment(event.body, mention: mention).isEmpty else { return .done("no command") }
             // A comment on a merge request whose target is not managed still gets its refusal.
             guard let target = event.target else { return .owner(.project(event.project)) }
             return .owner(.train(TrainID(forge: event.project.forge, project: event.project.path, target: target)))

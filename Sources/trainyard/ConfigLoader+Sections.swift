@@ -63,7 +63,8 @@ extension ConfigLoader {
             checkKeys(
                 map, path,
                 [
-                    "forge", "path", "targets", "git_url", "max_parallel", "merge_access_level", "planner",
+                    "forge", "path", "targets", "git_url", "max_parallel", "merge_access_level", "control_access_level",
+                    "planner",
                     "pipeline_timeout_minutes", "flake_retries", "planner_settings",
                 ])
             let forge = string(map, "forge", path, required: true)
@@ -96,6 +97,16 @@ extension ConfigLoader {
                     problems.append(
                         ConfigProblem(
                             path: "\(path).merge_access_level", message: "expected developer, maintainer or owner"))
+                }
+            }
+            var controlAccessLevel = 40
+            if let text = string(map, "control_access_level", path) {
+                if let level = Self.accessLevels[text.lowercased()] {
+                    controlAccessLevel = level
+                } else {
+                    problems.append(
+                        ConfigProblem(
+                            path: "\(path).control_access_level", message: "expected developer, maintainer or owner"))
                 }
             }
             var planner = PlannerKind.adaptive
@@ -155,7 +166,8 @@ extension ConfigLoader {
                 projects.append(
                     .init(
                         forge: forge, path: projectPath, targets: targets, gitURL: gitURL, maxParallel: maxParallel,
-                        mergeAccessLevel: mergeAccessLevel, planner: planner, pipelineTimeoutMinutes: timeout,
+                        mergeAccessLevel: mergeAccessLevel, controlAccessLevel: controlAccessLevel, planner: planner,
+                        pipelineTimeoutMinutes: timeout,
                         flakeRetries: flakeRetries, plannerSettings: plannerSettings))
             }
         }

@@ -31,6 +31,8 @@ struct TrainyardConfig: Sendable, Equatable {
         var maxParallel: Int
         /// The least GitLab access level whose members' comment commands are obeyed.
         var mergeAccessLevel: Int = 30
+        /// The least access level whose members may pause, resume and `merge skip-line` in comments.
+        var controlAccessLevel: Int = 40
         /// The policy that chooses cars and blame.
         var planner: PlannerKind = .adaptive
         /// Minutes a pipeline may run before it is restarted once, then its car fails.

@@ -51,7 +51,7 @@ struct TrainyardService {
                     planner: project.planner,
                     pipelineTimeout: Int64(project.pipelineTimeoutMinutes) * 60_000, flakeRetries: project.flakeRetries,
                     plannerSettings: project.plannerSettings),
-                mergeAccessLevel: project.mergeAccessLevel)
+                mergeAccessLevel: project.mergeAccessLevel, controlAccessLevel: project.controlAccessLevel)
         }
         let git = GitMirror(root: config.resolvedGitDirectory, authorization: authorization, logger: logger)
         engine = TrainEngine(

@@ -101,6 +101,10 @@ struct ConfigLoaderTests {
             "projects[0].merge_access_level", "developer, maintainer or owner"
         ),
         (
+            "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    control_access_level: reporter",
+            "projects[0].control_access_level", "developer, maintainer or owner"
+        ),
+        (
             "projects:\n  - forge: gl\n    path: a/b\n    targets: [main]\n    max_parallel: 2.5",
             "projects[0].max_parallel", "whole number"
         ),
@@ -222,7 +226,10 @@ struct ConfigLoaderTests {
         let (config, problems) = Self.parse(text, environment: [:])
         #expect(problems.isEmpty)
         #expect(config?.projects.first?.mergeAccessLevel == 40)
+        #expect(config?.projects.first?.controlAccessLevel == 40, "maintainer is the default control role")
         #expect(config?.projects.first?.planner == .adaptive, "adaptive is the default planner")
+        let owner = Self.parse(text + "\n    control_access_level: owner", environment: [:]).0
+        #expect(owner?.projects.first?.controlAccessLevel == 50)
     }
 
     @Test func readsPlannerSettingsAndTheSharedBudget() throws {

@@ -1,0 +1,140 @@
+import TrainyardCore
+
+/// Carrying out the commands about one merge request, from a comment or the API.
+extension TrainEngine {
+    /// Carries out `commands` (as ``CommandGrammar`` read them) about merge request `number`. The
+    /// forge is asked for the merge request's current state first (a webhook is a hint, the API
+    /// is the truth), and for the role of the person who commented: only members with
+    /// `mergeAccessLevel` or more are obeyed, and `pause`, `resume` and `merge skip-line` take
+    /// `controlAccessLevel`. A command that could not be read gets a reply saying what was wrong.
+    /// Everything the commands lead to is committed in one transaction with the finished inbox row.
+    ///
+    /// Only the driver of the merge request's train carries them out: a row held by any other
+    /// owner (its project's driver, or a train the merge request no longer targets) is routed on
+    /// to that train once the forge has named it. `authorID` is nil for the API, whose token is
+    /// trusted with every command.
+    func obey(
+        _ commands: [Result<CommandInvocation, CommandError>], on number: Int, in project: ProjectSettings, by: String,
+        authorID: Int? = nil, interruptsCars: Bool? = nil, row: InboxRow
+    ) async throws {
+        guard let forge = forges[project.key.forge] else { throw PermanentError("no forge \(project.key.forge)") }
+        let info = try await forge.mergeRequest(project: project, number: number)
+        let train = trainID(project, info.target)
+        guard row.owner == .train(train) else {
+            try await store.route(inbox: row.id, to: .train(train))
+            drivers.ring(.train(train))
+            return
+        }
+        let finishing = Finishing.inbox(row.id, outcome: "applied")
+        let level = try await authorID.asyncMap { try await forge.accessLevel(project: project, userID: $0) }
+        if let refusal = refusal(info, project: project, by: by, level: level, needs: project.mergeAccessLevel) {
+            let reply = TrainAction.comment(change: number, body: refusal)
+            return try await save(train: train, state: nil, actions: [reply], finishing: finishing, at: clock())
+        }
+        var events: [TrainEvent] = []
+        var replies: [String] = []
+        for command in commands {
+            let invocation: CommandInvocation
+            switch command {
+            case .failure(let error):
+                replies.append("\(by): \(error) Comment `@\(mention) help` for the list of commands.")
+                continue
+            case .success(let read): invocation = read
+            }
+            let control = invocation.verb == .pause || invocation.verb == .resume || invocation.skipLine
+            if control, let level, level < project.controlAccessLevel {
+                let what = invocation.skipLine ? "`merge skip-line`" : "`\(invocation.verb.rawValue)`"
+                replies.append(
+                    "\(by) cannot use \(what) in this project: that takes the \(Self.role(project.controlAccessLevel)) "
+                        + "role or higher, and \(by) has the \(Self.role(level)) role. Ask a "
+                        + "\(Self.role(project.controlAccessLevel)) of the project.")
+                continue
+            }
+            switch invocation.verb {
+            case .merge where info.state != "opened":
+                replies.append(
+                    "!\(number) is \(info.state), so it cannot go on the merge train. Only open merge requests can be "
+                        + "merged.")
+            case .merge where info.draft:
+                replies.append("!\(number) is a draft. Mark it as ready, then comment `\(project.train.mergeCommand)`.")
+            case .merge:
+                let change = Change(
+                    number: number, head: info.head, title: info.title, sourceBranch: info.sourceBranch,
+                    requestedBy: by, enqueuedAt: clock(), priority: invocation.priority ?? 0,
+                    skipLine: invocation.skipLine, interruptsCars: interruptsCars)
+                events.append(.changeEnqueued(change))
+            case .cancel:
+                events.append(.changeDequeued(number: number, by: by))
+            case .pause:
+                let reason = invocation.reason ?? "paused from !\(number)"
+                events.append(.trainPaused(reason: reason, by: by))
+                replies.append(
+                    "Paused the merge train of `\(info.target)` (\(reason)): no new cars start until someone comments "
+                        + "`@\(mention) resume`. Cars already testing finish and land.")
+            case .resume:
+                events.append(.trainResumed(by: by))
+                replies.append("Resumed the merge train of `\(info.target)`.")
+            case .help:
+                replies.append(Self.help(mention: mention, control: Self.role(project.controlAccessLevel)))
+            case .retry, .try, .priority, .status:
+                replies.append(
+                    "`\(invocation.verb.rawValue)` is part of Trainyard's command language but this version does not "
+                        + "carry it out yet. Comment `@\(mention) help` for the commands it does.")
+            }
+        }
+        let actions = replies.map { TrainAction.comment(change: number, body: $0) }
+        if events.isEmpty {
+            return try await save(train: train, state: nil, actions: actions, finishing: finishing, at: clock())
+        }
+        try await apply(events, to: train, project: project, also: actions, finishing: finishing)
+    }
+
+    /// The reply to `help`: the commands this version carries out.
+    static func help(mention: String, control: String) -> String {
+        """
+        Trainyard commands (one per line, at the start of the line):
+        - `@\(mention) merge`: put this merge request on the merge train (also `r+`). Options: `p=N` for a \
+        priority from -1000 to 1000 (higher goes first), `skip-line` to go ahead of everything (\(control)).
+        - `@\(mention) cancel`: take it off the train (also `r-`).
+        - `@\(mention) pause [reason]`, `@\(mention) resume`: stop and restart new cars on this merge request's \
+        train (\(control)).
+        - `@\(mention) help`: this list.
+        """
+    }
+
+    /// Why a command about this merge request cannot be obeyed, as the reply to post; `nil` when
+    /// it can. `level` is the commenter's role (nil for the API, which is not role-checked).
+    func refusal(_ info: MergeRequestInfo, project: ProjectSettings, by: String, level: Int?, needs: Int) -> String? {
+        guard project.targets.contains(info.target) else {
+            let managed = project.targets.map { "`\($0)`" }.joined(separator: ", ")
+            return "Trainyard does not run a merge train for `\(info.target)` in this project (it runs one for "
+                + "\(managed)). Change the target branch or add it to `targets` in Trainyard's configuration."
+        }
+        guard let level, level < needs else { return nil }
+        let has = level == 0 ? "is not a member" : "has the \(Self.role(level)) role"
+        return "\(by) cannot give Trainyard commands in this project: that takes the \(Self.role(needs)) role or "
+            + "higher, and \(by) \(has)."
+    }
+
+    /// GitLab's name for an access level.
+    static func role(_ level: Int) -> String {
+        switch level {
+        case ..<1: return "no"
+        case 1..<10: return "Minimal Access"
+        case 10..<15: return "Guest"
+        case 15..<20: return "Planner"
+        case 20..<30: return "Reporter"
+        case 30..<40: return "Developer"
+        case 40..<50: return "Maintainer"
+        default: return "Owner"
+        }
+    }
+}
+
+extension Optional {
+    /// `map` with an asynchronous, throwing transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import TrainyardCore
+import TrainyardEngine
+import TrainyardStore
+
+/// Comment commands in the shared grammar, through the engine with a real SQLite store: options,
+/// the stricter role for train control, and replies to what could not be read.
+struct CommentCommandTests {
+    static let train = TrainID(forge: "gitlab", project: "group/app", target: "main")
+
+    /// Runs one comment by user 77 with access `level`; returns the notes posted and the train.
+    static func comment(_ body: String, level: Int = 30, before: [String] = []) async throws -> ([String], Train?) {
+        let ports = RecordingPorts()
+        await ports.setMergeRequest(TrainEngineTests.openRequest(1))
+        await ports.setAccessLevel(level, for: 77)
+        await ports.setAccessLevel(40, for: 1)
+        let (engine, store) = try await TrainEngineTests.engine(ports, clock: TrainEngineTests.Clock())
+        for earlier in before {
+            _ = try await engine.accept(TrainEngineTests.comment(earlier, authorID: 1))
+            try await engine.drain()
+        }
+        _ = try await engine.accept(TrainEngineTests.comment(body, authorID: 77))
+        try await engine.drain()
+        let notes = await ports.calls.filter { $0.hasPrefix("comment:") }.map { String($0.dropFirst(8)) }
+        let train = try await store.train(Self.train)
+        try await store.close()
+        return (notes, train)
+    }
+
+    @Test(arguments: [
+        ("@trainyard merge p=5", 5, false), ("@trainyard r+ p=-3", -3, false), ("/merge", 0, false),
+        ("@trainyard merge skip-line", 0, true),
+    ])
+    func mergeOptionsReachTheQueue(body: String, priority: Int, skipLine: Bool) async throws {
+        let (_, train) = try await Self.comment(body, level: 40)
+        let change = try #require(train?.queue.first)
+        #expect(change.priority == priority && change.skipLine == skipLine)
+    }
+
+    @Test func skippingTheLineTakesTheControlRole() async throws {
+        let (notes, train) = try await Self.comment("@trainyard merge skip-line", level: 30)
+        #expect(train?.queue.isEmpty ?? true)
+        #expect(
+            notes == [
+                "@alice cannot use `merge skip-line` in this project: that takes the Maintainer role or higher, and "
+                    + "@alice has the Developer role. Ask a Maintainer of the project."
+            ])
+    }
+
+    @Test func aMisspeltCommandGetsTheNearestOne() async throws {
+        let (notes, train) = try await Self.comment("@trainyard mrege")
+        #expect(train?.queue.isEmpty ?? true)
+        #expect(
+            notes == [
+                "@alice: `mrege` is not a Trainyard command. Did you mean `@trainyard merge`? Comment "
+                    + "`@trainyard help` for the list of commands."
+            ])
+    }
+
+    @Test func pauseAndResumeFromAComment() async throws {
+        let (notes, train) = try await Self.comment("@trainyard pause release freeze", level: 40)
+        #expect(train?.pause?.reason == "release freeze" && train?.pause?.by == "@alice")
+        #expect(notes.last?.hasPrefix("Paused the merge train of `main` (release freeze)") == true)
+        let (_, resumed) = try await Self.comment(
+            "@trainyard resume", level: 40, before: ["@trainyard pause freeze"])
+        #expect(resumed != nil && resumed?.pause == nil)
+        let (refused, kept) = try await Self.comment(
+            "@trainyard resume", level: 30, before: ["@trainyard pause freeze"])
+        #expect(kept?.pause?.reason == "freeze")
+        #expect(refused.last?.contains("cannot use `resume`") == true)
+    }
+
+    @Test func helpListsTheCommandsAndUnbuiltVerbsSaySo() async throws {
+        let (help, _) = try await Self.comment("@trainyard help")
+        #expect(help.count == 1 && help[0].contains("`@trainyard merge`") && help[0].contains("skip-line"))
+        let (status, _) = try await Self.comment("@trainyard status")
+        #expect(status.count == 1 && status[0].contains("does not carry it out yet"))
+    }
+
+    @Test func gitLabQuickActionsAreLeftAlone() async throws {
+        let (notes, train) = try await Self.comment("/assign @bob\n/label ~bug")
+        #expect(notes.isEmpty && train == nil)
+    }
+}
