@@ -132,12 +132,16 @@ public struct CommandEvent: Hashable, Codable, Sendable {
     /// For `merge` with a priority or skip-line: whether it may cancel cars to go ahead of the
     /// changes they hold (`nil` means it may).
     public var interruptsCars: Bool?
+    /// The forge username of a chat user who gave the command; their role on the forge is
+    /// checked as a commenter's is. `nil` for the REST API, whose token is trusted.
+    public var forgeUser: String?
 
     public init(
         project: ProjectKey, number: Int, command: Command, by: String, priority: Int = 0, skipLine: Bool = false,
-        interruptsCars: Bool? = nil
+        interruptsCars: Bool? = nil, forgeUser: String? = nil
     ) {
         self.interruptsCars = interruptsCars
+        self.forgeUser = forgeUser
         self.project = project
         self.number = number
         self.command = command
@@ -156,8 +160,11 @@ public struct TrainCommandEvent: Hashable, Codable, Sendable {
     public var target: String
     public var action: Action
     public var by: String
+    /// The forge username of a chat user who gave the command (see ``CommandEvent/forgeUser``).
+    public var forgeUser: String?
 
-    public init(project: ProjectKey, target: String, action: Action, by: String) {
+    public init(project: ProjectKey, target: String, action: Action, by: String, forgeUser: String? = nil) {
+        self.forgeUser = forgeUser
         self.project = project
         self.target = target
         self.action = action

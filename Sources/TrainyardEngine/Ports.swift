@@ -94,6 +94,9 @@ public protocol ForgePort: Sendable {
     func mergeRequest(project: ProjectSettings, number: Int) async throws -> MergeRequestInfo
     /// The user's role in the project as the forge's access level (0 when not a member).
     func accessLevel(project: ProjectSettings, userID: Int) async throws -> Int
+    /// The id of the forge user with `username`, to check the role of a chat user mapped to it;
+    /// nil when there is none.
+    func userID(project: ProjectSettings, username: String) async throws -> Int?
     /// Creates a pipeline for branch `ref` at `commit`. Safe to repeat: a pipeline an earlier try
     /// created (which GitLab may have made before failing to answer) is returned instead.
     func createPipeline(project: ProjectSettings, ref: String, commit: SHA) async throws -> (id: PipelineID, sha: SHA)

@@ -89,6 +89,26 @@ extension TrainEngine {
         try await apply(events, to: train, project: project, also: actions, finishing: finishing)
     }
 
+    /// The forge user id of a chat user's mapped `username`; nil when the forge has no such user.
+    func forgeUserID(_ username: String, in project: ProjectSettings) async throws -> Int? {
+        guard let forge = forges[project.key.forge] else { throw PermanentError("no forge \(project.key.forge)") }
+        return try await forge.userID(project: project, username: username)
+    }
+
+    /// Why a chat user may not pause or resume a train of `project`, nil when they may: it takes
+    /// both `mergeAccessLevel` and `controlAccessLevel`.
+    func trainControlRefusal(_ username: String, by: String, in project: ProjectSettings) async throws -> String? {
+        guard let forge = forges[project.key.forge] else { throw PermanentError("no forge \(project.key.forge)") }
+        guard let id = try await forge.userID(project: project, username: username) else {
+            return "the forge has no user `\(username)`"
+        }
+        let level = try await forge.accessLevel(project: project, userID: id)
+        let needs = max(project.mergeAccessLevel, project.controlAccessLevel)
+        guard level < needs else { return nil }
+        let has = level == 0 ? "is not a member" : "has the \(Self.role(level)) role"
+        return "pausing and resuming take the \(Self.role(needs)) role or higher, and \(by) \(has)"
+    }
+
     /// The reply to `help`: the commands this version carries out.
     static func help(mention: String, control: String) -> String {
         """

@@ -37,12 +37,26 @@ extension TrainEngine {
             }
             let verb: CommandInvocation.Verb = event.command == .merge ? .merge : .cancel
             let invocation = CommandInvocation(verb, priority: event.priority, skipLine: event.skipLine)
+            var authorID: Int?
+            if let username = event.forgeUser {
+                guard let id = try await forgeUserID(username, in: project) else {
+                    return try await store.finishInbox(
+                        row.id, outcome: "refused: the forge has no user `\(username)`", at: clock())
+                }
+                authorID = id
+            }
             try await obey(
-                [.success(invocation)], on: event.number, in: project, by: event.by,
+                [.success(invocation)], on: event.number, in: project, by: event.by, authorID: authorID,
                 interruptsCars: event.interruptsCars, row: row)
         case .trainCommand(let event):
             guard let project = projects[event.project], project.targets.contains(event.target) else {
                 return try await store.finishInbox(row.id, outcome: "not managed", at: clock())
+            }
+            if let username = event.forgeUser,
+                let refusal = try await trainControlRefusal(username, by: event.by, in: project)
+            {
+                logger.notice("refused a chat command", metadata: ["by": "\(event.by)", "reason": "\(refusal)"])
+                return try await store.finishInbox(row.id, outcome: "refused: \(refusal)", at: clock())
             }
             let trainEvent: TrainEvent
             switch event.action {

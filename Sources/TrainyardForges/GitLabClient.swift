@@ -70,6 +70,13 @@ public final class GitLabClient: ForgePort, Sendable {
         }
     }
 
+    /// `GET /users?username=<name>`: the id of the user with that username, nil when none.
+    public func userID(project: ProjectSettings, username: String) async throws -> Int? {
+        struct Body: Decodable { let id: Int }
+        let users: [Body] = try decode(try await send("GET", "users", query: ["username": username]))
+        return users.first?.id
+    }
+
     /// Creates a pipeline for `ref`, unless an earlier try already did: a pipeline Trainyard
     /// created for `ref` at `commit` that has not failed or been cancelled is taken instead.
     public func createPipeline(

@@ -15,11 +15,14 @@ public struct HTTPServices: Sendable {
     public var projects: [ProjectKey]
     /// The largest API request body, in bytes.
     public var maxAPIBodyBytes: Int
+    /// Slack and Mattermost slash commands: secrets and the chat users' forge users.
+    public var chatops: ChatOpsSettings
 
     public init(
         verifiers: [String: any WebhookVerifier], engine: TrainEngine, store: any EngineStore, apiTokens: [String],
-        projects: [ProjectKey], maxAPIBodyBytes: Int = 64 * 1024
+        projects: [ProjectKey], maxAPIBodyBytes: Int = 64 * 1024, chatops: ChatOpsSettings = ChatOpsSettings()
     ) {
+        self.chatops = chatops
         self.verifiers = verifiers
         self.engine = engine
         self.store = store
@@ -45,6 +48,9 @@ public enum TrainyardRoutes {
         router.post("/webhooks/:forge") { request, context in
             try await WebhookEndpoint(services: services).receive(request, context: context)
         }
+        let chat = ChatEndpoint(services: services)
+        router.post("/chatops/slack") { request, _ in try await chat.receive(.slack, request) }
+        router.post("/chatops/mattermost") { request, _ in try await chat.receive(.mattermost, request) }
         let api = APIEndpoints(services: services)
         router.post("/api/v1/projects/:project/merge_requests/:iid/enqueue") { request, context in
             try await api.command(.merge, request, context: context)

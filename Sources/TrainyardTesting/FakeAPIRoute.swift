@@ -16,8 +16,14 @@ enum FakeAPIRoute: Sendable {
     case getPipeline(String, id: Int)
     case cancelPipeline(String, id: Int)
     case getMember(String, userID: Int)
+    /// `GET /users?username=…`.
+    case listUsers
 
     init?(method: String, segments: [String]) {
+        if method == "GET", segments == ["users"] {
+            self = .listUsers
+            return
+        }
         guard segments.count >= 2, segments[0] == "projects" else { return nil }
         let project = segments[1]
         let rest = Array(segments.dropFirst(2))

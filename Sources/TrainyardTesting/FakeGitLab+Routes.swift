@@ -199,6 +199,11 @@ extension FakeGitLab {
             }
             return .json(200, pipelineJSON(pipeline, in: state.project))
 
+        case .listUsers:
+            // Only users the fake has seen exist; an unknown username lists nobody, as GitLab does.
+            guard let username = parameters["username"], users[username] != nil else { return .json(200, []) }
+            return .json(200, [userJSON(username)])
+
         case .getMember(let id, let userID):
             _ = try lookUpProject(id)
             guard let member = users.values.first(where: { $0.id == userID }) else { throw APIError.notFound("") }

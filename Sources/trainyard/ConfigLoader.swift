@@ -46,7 +46,7 @@ struct ConfigLoader {
             map, "",
             [
                 "listen", "storage", "lease_seconds", "retention_days", "max_connections", "git_dir", "mention", "api",
-                "ci_budget",
+                "ci_budget", "chatops",
                 "forges", "projects",
             ])
         if let listen = string(map, "listen", "") { config.listen = parseListen(listen) ?? config.listen }
@@ -75,6 +75,7 @@ struct ConfigLoader {
             wholeNumber(map, "max_connections", "", in: 8...65536) ?? config.connections.maxConnections
         config.forges = parseForges(map["forges"])
         config.projects = parseProjects(map["projects"], forges: config.forges)
+        config.chatops = parseChatOps(map["chatops"], forges: config.forges)
         return config
     }
 

@@ -56,6 +56,8 @@ struct TrainyardConfig: Sendable, Equatable {
     /// The name people mention to give commands (`@trainyard merge`).
     var mention = "trainyard"
     var apiTokens: [String] = []
+    /// Slack and Mattermost slash commands (`chatops`).
+    var chatops = ChatOpsSettings()
     /// What one client connection is allowed: `max_connections` is a key of the file; the
     /// deadlines (idle 60 s, headers 10 s, body 30 s) are not, and are shorter in tests.
     var connections = ConnectionLimits()

@@ -62,7 +62,7 @@ struct TrainyardService {
         router = TrainyardRoutes.router(
             HTTPServices(
                 verifiers: verifiers, engine: engine, store: store, apiTokens: config.apiTokens,
-                projects: projects.map(\.key)))
+                projects: projects.map(\.key), chatops: config.chatops))
     }
 
     /// With PostgreSQL, several replicas may share the database: this one drives a train only

@@ -83,3 +83,35 @@ struct CommentCommandTests {
         #expect(notes.isEmpty && train == nil)
     }
 }
+
+/// Commands from chat carry the mapped forge username; its role is read from the forge.
+struct ChatCommandEngineTests {
+    @Test func aChatUserWithoutAForgeUserIsRefusedAndAPauseNeedsTheControlRole() async throws {
+        let ports = RecordingPorts()
+        await ports.setMergeRequest(TrainEngineTests.openRequest(1))
+        await ports.setUserID(7, for: "dev")
+        await ports.setAccessLevel(30, for: 7)
+        let (engine, store) = try await TrainEngineTests.engine(ports, clock: TrainEngineTests.Clock())
+        let project = TrainEngineTests.project.key
+        let ghost = CommandEvent(project: project, number: 1, command: .merge, by: "@ghost (Slack)", forgeUser: "ghost")
+        _ = try await engine.accept(Delivery(source: "slack", key: "1", kind: "Slack merge", event: .command(ghost)))
+        let pause = TrainCommandEvent(
+            project: project, target: "main", action: .pause(reason: "freeze"), by: "@dev (Slack)", forgeUser: "dev")
+        _ = try await engine.accept(
+            Delivery(source: "slack", key: "2", kind: "Slack pause", event: .trainCommand(pause)))
+        let merge = CommandEvent(project: project, number: 1, command: .merge, by: "@dev (Slack)", forgeUser: "dev")
+        _ = try await engine.accept(Delivery(source: "slack", key: "3", kind: "Slack merge", event: .command(merge)))
+        try await engine.drain()
+        let outcomes = Dictionary(
+            uniqueKeysWithValues: try await store.recentDeliveries(limit: 5).map { ($0.key, $0.outcome ?? "") })
+        #expect(outcomes["1"] == "refused: the forge has no user `ghost`")
+        #expect(
+            outcomes["2"]
+                == "refused: pausing and resuming take the Maintainer role or higher, and @dev (Slack) has the Developer role"
+        )
+        #expect(outcomes["3"] == "applied")
+        let train = try await store.train(CommentCommandTests.train)
+        #expect(train?.pause == nil && train?.queue.map(\.number) == [1])
+        try await store.close()
+    }
+}

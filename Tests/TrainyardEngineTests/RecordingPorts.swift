@@ -64,6 +64,15 @@ actor RecordingPorts: GitPort, ForgePort {
         return 0
     }
 
+    /// Forge user ids by username, for chat users.
+    var userIDs: [String: Int] = [:]
+    func setUserID(_ id: Int, for username: String) { userIDs[username] = id }
+
+    func userID(project: ProjectSettings, username: String) async throws -> Int? {
+        try record("userID")
+        return userIDs[username]
+    }
+
     func mergeRequest(project: ProjectSettings, number: Int) async throws -> MergeRequestInfo {
         try record("mergeRequest")
         guard let info = mergeRequests[number] else { throw PermanentError("404 Not found") }

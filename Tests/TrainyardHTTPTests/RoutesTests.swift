@@ -40,6 +40,7 @@ struct RoutesTests {
         func maintain(project: ProjectSettings, keeping changes: Set<Int>) async throws -> Int { throw Unused() }
         func mergeRequest(project: ProjectSettings, number: Int) async throws -> MergeRequestInfo { throw Unused() }
         func accessLevel(project: ProjectSettings, userID: Int) async throws -> Int { throw Unused() }
+        func userID(project: ProjectSettings, username: String) async throws -> Int? { throw Unused() }
         func createPipeline(
             project: ProjectSettings, ref: String, commit: SHA
         ) async throws -> (id: PipelineID, sha: SHA) {

@@ -47,7 +47,7 @@ final class ServiceHarness: Sendable {
         files: [String: String] = ["README.md": "hello\n"], maxParallel: Int = 8, planner: PlannerKind = .adaptive,
         plannerSettings: PlannerSettings = PlannerSettings(),
         policy: (@Sendable (FakeCIJob) -> FakePipelineOutcome?)? = nil, otherProjects: [String] = [],
-        connections: ConnectionLimits = ConnectionLimits()
+        connections: ConnectionLimits = ConnectionLimits(), chatops: ChatOpsSettings = ChatOpsSettings()
     ) async throws -> ServiceHarness {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -63,6 +63,7 @@ final class ServiceHarness: Sendable {
             config.storage = .sqlite(path: root.appendingPathComponent("trainyard/trainyard.db").path)
             config.apiTokens = [Self.apiToken]
             config.connections = connections
+            config.chatops = chatops
             config.forges = [
                 "gitlab": .init(
                     name: "gitlab", kind: "gitlab", url: gitlab.baseURL, token: token, webhookSecret: Self.webhookSecret

@@ -1,0 +1,163 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TrainyardCore
+import TrainyardEngine
+
+/// `POST /chatops/slack` and `POST /chatops/mattermost`: slash commands in the shared command
+/// language (`/train merge group/app!12`). The request is verified (Slack's signature and
+/// timestamp, Mattermost's token), its chat user mapped to a forge user, its text read with
+/// ``CommandGrammar``. What changes a train is stored as a delivery, like a webhook, and carried
+/// out by the train's driver with the forge user's role checked; the answer, within the chat
+/// service's deadline, says what was asked. Everything else (help, what could not be read, an
+/// unmapped user) is answered at once, to the person alone, and stores nothing.
+struct ChatEndpoint: Sendable {
+    enum Source: String, Sendable {
+        case slack, mattermost
+        var name: String { self == .slack ? "Slack" : "Mattermost" }
+    }
+
+    let services: HTTPServices
+
+    func receive(_ source: Source, _ request: Request) async throws -> Response {
+        let settings = services.chatops
+        let body: Data
+        switch source {
+        case .slack:
+            guard let secret = settings.slackSigningSecret else {
+                throw Self.disabled(source, key: "slack.signing_secret")
+            }
+            body = try await APIBody.collect(request, limit: settings.maxBodyBytes)
+            try SlackSignature.verify(
+                secret: secret, timestamp: request.headers[.slackTimestamp],
+                signature: request.headers[.slackSignature],
+                body: body, now: Date(), maxSkew: settings.maxClockSkew)
+        case .mattermost:
+            guard let token = settings.mattermostToken else { throw Self.disabled(source, key: "mattermost.token") }
+            body = try await APIBody.collect(request, limit: settings.maxBodyBytes)
+            let sent = request.headers[.authorization].flatMap {
+                $0.hasPrefix("Token ") ? String($0.dropFirst(6)) : nil
+            }
+            let form = try? FormBody(body)
+            guard let given = sent ?? form?["token"] else {
+                throw APIError(
+                    .unauthorized, "missing_token",
+                    "Mattermost sends the command's token as `Authorization: Token <token>` or a `token` field; "
+                        + "this request has neither.")
+            }
+            guard ConstantTimeEquality.equals(given, token) else {
+                throw APIError(
+                    .unauthorized, "invalid_token", "The token is not the command's: check `chatops.mattermost.token`.")
+            }
+        }
+        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/x-www-form-urlencoded") {
+            throw APIError(
+                .badRequest, "invalid_form",
+                "Slash commands are sent as `application/x-www-form-urlencoded`, not `\(type)`.")
+        }
+        let form = try FormBody(body)
+        guard let userID = form["user_id"], !userID.isEmpty else {
+            throw APIError(.badRequest, "invalid_form", "The form has no `user_id`: it is not a slash command.")
+        }
+        let command = form["command"].flatMap { $0.isEmpty ? nil : $0 } ?? "/train"
+        guard let user = settings.users.first(where: { (source == .slack ? $0.slack : $0.mattermost) == userID }) else {
+            return Self.reply(
+                "Trainyard does not know who you are on the forge. Ask whoever runs Trainyard to add you under "
+                    + "`chatops.users` with your forge username and `\(source.rawValue): \(userID)`.")
+        }
+        switch CommandGrammar.chat(form["text"] ?? "") {
+        case .failure(let error):
+            return Self.reply("\(error) Try `\(command) help`.")
+        case .success(let (invocation, subject)):
+            return try await act(
+                invocation, on: subject, source: source, user: user, command: command, form: form, body: body)
+        }
+    }
+
+    /// Stores what changes a train, or answers what does not.
+    func act(
+        _ invocation: CommandInvocation, on subject: CommandSubject?, source: Source, user: ChatOpsSettings.User,
+        command: String, form: FormBody, body: Data
+    ) async throws -> Response {
+        let by = "@\(user.username) (\(source.name))"
+        let project: ProjectKey
+        switch subject {
+        case nil:
+            return Self.reply(Self.help(command))
+        case .mergeRequest(let path, _), .project(let path), .train(let path, _):
+            guard let known = services.projects.first(where: { $0.forge == user.forge && $0.path == path }) else {
+                return Self.reply("Trainyard manages no project `\(path)` on `\(user.forge)`.")
+            }
+            project = known
+        }
+        let event: ForgeEvent
+        let asked: String
+        switch (invocation.verb, subject) {
+        case (.merge, .mergeRequest(_, let number)), (.cancel, .mergeRequest(_, let number)):
+            event = .command(
+                CommandEvent(
+                    project: project, number: number, command: invocation.verb == .merge ? .merge : .cancel, by: by,
+                    priority: invocation.priority ?? 0, skipLine: invocation.skipLine, forgeUser: user.username))
+            asked =
+                "\(by) asked Trainyard to `\(invocation.written)` \(project.path)!\(number); the answer follows on the merge request."
+        case (.pause, .train(_, let target)), (.resume, .train(_, let target)):
+            let reason = invocation.reason ?? "paused from \(source.name) by \(by)"
+            event = .trainCommand(
+                TrainCommandEvent(
+                    project: project, target: target,
+                    action: invocation.verb == .pause ? .pause(reason: reason) : .resume,
+                    by: by, forgeUser: user.username))
+            asked =
+                "\(by) asked Trainyard to \(invocation.verb.rawValue) the merge train of `\(target)` in \(project.path)"
+                + (invocation.verb == .pause ? " (\(reason))." : ".")
+        default:
+            return Self.reply(
+                "`\(invocation.verb.rawValue)` is part of Trainyard's command language but this version does not carry it "
+                    + "out from chat yet. Try `\(command) help`.")
+        }
+        let key = Self.deliveryKey(source, form: form, body: body)
+        let delivery = Delivery(
+            source: source.rawValue, key: key, kind: "\(source.name) \(invocation.verb.rawValue)", event: event)
+        switch try await services.engine.accept(delivery) {
+        case .stored: return Self.reply(asked, everyone: true)
+        case .duplicate: return Self.reply("This command was received before; nothing more was done.")
+        }
+    }
+
+    /// Slack's `(team_id, trigger_id)`; else a hash of the body (Mattermost signs nothing, and a
+    /// resent request is byte for byte the same).
+    static func deliveryKey(_ source: Source, form: FormBody, body: Data) -> String {
+        if source == .slack, let trigger = form["trigger_id"], !trigger.isEmpty {
+            return String("\(form["team_id"] ?? "")/\(trigger)".prefix(200))
+        }
+        return "body-" + SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// An answer in the shape both Slack and Mattermost read: to the person alone (`ephemeral`)
+    /// or to the channel (`in_channel`).
+    static func reply(_ text: String, everyone: Bool = false) -> Response {
+        JSONBody.response(.ok, ["response_type": everyone ? "in_channel" : "ephemeral", "text": text])
+    }
+
+    static func help(_ command: String) -> String {
+        """
+        Trainyard commands:
+        `\(command) merge group/app!12 [p=N] [skip-line]` put a merge request on its merge train (also `r+`; \
+        the merge request's web address works too)
+        `\(command) cancel group/app!12` take it off (also `r-`)
+        `\(command) pause group/app main [reason]`, `\(command) resume group/app main` stop and restart new cars
+        `\(command) help` this list
+        """
+    }
+
+    static func disabled(_ source: Source, key: String) -> APIError {
+        APIError(
+            .notFound, "chatops_disabled", "\(source.name) commands are off: set `chatops.\(key)` to turn them on.")
+    }
+}
+
+extension HTTPField.Name {
+    static let slackTimestamp = HTTPField.Name("X-Slack-Request-Timestamp")!
+    static let slackSignature = HTTPField.Name("X-Slack-Signature")!
+}

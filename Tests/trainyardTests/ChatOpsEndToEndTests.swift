@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import TrainyardTesting
+
+@testable import TrainyardHTTP
+
+/// Slack and Mattermost slash commands against the running service and the fake GitLab: a
+/// mapped Developer's `/train merge` lands the merge request, a Reporter is refused on the merge
+/// request, and a Maintainer pauses and resumes the train from Mattermost.
+struct ChatOpsEndToEndTests {
+    static let secret = "slack-signing-secret-for-tests"
+    static let token = "mattermost-token-for-tests"
+    static let chatops = ChatOpsSettings(
+        slackSigningSecret: secret, mattermostToken: token,
+        users: [
+            .init(forge: "gitlab", username: "alice", slack: "UALICE"),
+            .init(forge: "gitlab", username: "rita", slack: "URITA"),
+            .init(forge: "gitlab", username: "maya", mattermost: "mm-maya"),
+        ])
+
+    static func slack(_ harness: ServiceHarness, user: String, text: String) async throws -> (Int, [String: Any]) {
+        let encoded = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let body = Data(
+            "team_id=T1&user_id=\(user)&command=%2Ftrain&text=\(encoded)&trigger_id=\(UUID().uuidString)".utf8)
+        let timestamp = String(Int(Date().timeIntervalSince1970))
+        return try await harness.request(
+            "POST", "chatops/slack",
+            headers: [
+                "Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": timestamp,
+                "X-Slack-Signature": SlackSignature.sign(secret: secret, timestamp: timestamp, body: body),
+            ], body: body)
+    }
+
+    static func mattermost(_ harness: ServiceHarness, text: String) async throws -> (Int, [String: Any]) {
+        let encoded = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return try await harness.request(
+            "POST", "chatops/mattermost",
+            headers: ["Content-Type": "application/x-www-form-urlencoded", "Authorization": "Token \(token)"],
+            body: Data("user_id=mm-maya&command=%2Ftrain&text=\(encoded)".utf8))
+    }
+
+    @Test func chatCommandsDriveTheTrainWithTheForgeUsersRoles() async throws {
+        let harness = try await ServiceHarness.start(chatops: Self.chatops)
+        try await harness.running { harness in
+            await harness.gitlab.setAccessLevel(username: "alice", level: 30)
+            await harness.gitlab.setAccessLevel(username: "rita", level: 20)
+            await harness.gitlab.setAccessLevel(username: "maya", level: 40)
+            let first = try await harness.openMergeRequest("chat-one", ["one.txt": "1\n"])
+            let second = try await harness.openMergeRequest("chat-two", ["two.txt": "2\n"])
+
+            let (status, answer) = try await Self.slack(harness, user: "UALICE", text: "merge group/app!\(first)")
+            #expect(status == 200 && answer["response_type"] as? String == "in_channel")
+            try await harness.waitFor(first, state: "merged")
+            try await harness.waitForNote(first, containing: "Merged !\(first) into `main`")
+
+            _ = try await Self.slack(harness, user: "URITA", text: "r+ group/app!\(second)")
+            try await harness.waitForNote(second, containing: "@rita (Slack) cannot give Trainyard commands")
+            #expect(await harness.mergeRequest(second)?.state == "opened")
+
+            let (_, paused) = try await Self.mattermost(harness, text: "pause group/app main release freeze")
+            #expect((paused["text"] as? String)?.contains("pause the merge train of `main`") == true)
+            try await waitUntil {
+                let (_, trains) = try await harness.request(
+                    "GET", "api/v1/trains", headers: ["Authorization": "Bearer \(ServiceHarness.apiToken)"])
+                let list = trains["trains"] as? [[String: Any]] ?? []
+                return list.contains { ($0["paused"] as? [String: Any])?["reason"] as? String == "release freeze" }
+            }
+            _ = try await Self.slack(harness, user: "UALICE", text: "merge group/app!\(second)")
+            try await harness.waitForNote(second, containing: "Added !\(second)")
+            _ = try await Self.mattermost(harness, text: "resume group/app main")
+            try await harness.waitFor(second, state: "merged")
+        }
+    }
+}
