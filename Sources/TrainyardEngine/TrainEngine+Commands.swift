@@ -76,7 +76,11 @@ extension TrainEngine {
                 replies.append("Resumed the merge train of `\(info.target)`.")
             case .help:
                 replies.append(Self.help(mention: mention, control: Self.role(project.controlAccessLevel)))
-            case .retry, .try, .priority, .status:
+            case .status:
+                let current = try await store.train(train)
+                replies.append(
+                    current?.statusText(of: number) ?? "!\(number) is not on the merge train of `\(info.target)`.")
+            case .retry, .try, .priority:
                 replies.append(
                     "`\(invocation.verb.rawValue)` is part of Trainyard's command language but this version does not "
                         + "carry it out yet. Comment `@\(mention) help` for the commands it does.")
@@ -118,6 +122,7 @@ extension TrainEngine {
         - `@\(mention) cancel`: take it off the train (also `r-`).
         - `@\(mention) pause [reason]`, `@\(mention) resume`: stop and restart new cars on this merge request's \
         train (\(control)).
+        - `@\(mention) status`: where this merge request is on its train.
         - `@\(mention) help`: this list.
         """
     }

@@ -71,11 +71,15 @@ struct CommentCommandTests {
         #expect(refused.last?.contains("cannot use `resume`") == true)
     }
 
-    @Test func helpListsTheCommandsAndUnbuiltVerbsSaySo() async throws {
+    @Test func helpStatusAndUnbuiltVerbs() async throws {
         let (help, _) = try await Self.comment("@trainyard help")
         #expect(help.count == 1 && help[0].contains("`@trainyard merge`") && help[0].contains("skip-line"))
-        let (status, _) = try await Self.comment("@trainyard status")
-        #expect(status.count == 1 && status[0].contains("does not carry it out yet"))
+        let (retry, _) = try await Self.comment("@trainyard retry")
+        #expect(retry.count == 1 && retry[0].contains("does not carry it out yet"))
+        let (status, _) = try await Self.comment("@trainyard status", before: ["@trainyard merge"])
+        #expect(status.last?.hasPrefix("!1: ") == true && status.last?.contains("position 1 of 1 on main") == true)
+        let (alone, _) = try await Self.comment("@trainyard status")
+        #expect(alone == ["!1 is not on the merge train of `main`."])
     }
 
     @Test func gitLabQuickActionsAreLeftAlone() async throws {

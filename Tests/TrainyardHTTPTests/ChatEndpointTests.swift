@@ -149,7 +149,10 @@ struct ChatEndpointTests {
         ("merge other/app!3", "Trainyard manages no project `other/app` on `gitlab`."),
         ("help", "`/train merge group/app!12 [p=N] [skip-line]`"),
         ("", "`/train cancel group/app!12`"),
-        ("status group/app!12", "does not carry it out from chat yet"),
+        ("status group/app!12", "group/app!12 is not on a merge train."),
+        ("status group/app", "group/app: no merge train has run yet."),
+        ("status group/app main", "group/app `main`: nothing queued."),
+        ("retry group/app!12", "does not carry it out from chat yet"),
     ])
     func answersWithoutStoring(text: String, expected: String) async throws {
         try await Self.withApp { client, store in

@@ -67,6 +67,9 @@ struct ChatOpsEndToEndTests {
             }
             _ = try await Self.slack(harness, user: "UALICE", text: "merge group/app!\(second)")
             try await harness.waitForNote(second, containing: "Added !\(second)")
+            let (_, standing) = try await Self.slack(harness, user: "URITA", text: "status group/app!\(second)")
+            let text = standing["text"] as? String ?? ""
+            #expect(text.hasPrefix("group/app!\(second): ") && text.contains("The train is paused (release freeze"))
             _ = try await Self.mattermost(harness, text: "resume group/app main")
             try await harness.waitFor(second, state: "merged")
         }

@@ -91,6 +91,9 @@ struct ChatEndpoint: Sendable {
             }
             project = known
         }
+        if invocation.verb == .status, let subject {
+            return Self.reply(try await statusText(subject, project: project))
+        }
         let event: ForgeEvent
         let asked: String
         switch (invocation.verb, subject) {
@@ -125,6 +128,27 @@ struct ChatEndpoint: Sendable {
         }
     }
 
+    /// The answer to `status`, read from the store: nothing is stored or changed.
+    func statusText(_ subject: CommandSubject, project: ProjectKey) async throws -> String {
+        let trains = try await services.store.trains()
+            .filter { $0.id.forge == project.forge && $0.id.project == project.path }
+            .sorted { $0.id < $1.id }
+        switch subject {
+        case .mergeRequest(_, let number):
+            let holding =
+                trains.first { $0.queue.contains { $0.number == number } }
+                ?? trains.first { $0.recentlyLanded.contains { $0.number == number } }
+            guard let holding else { return "\(project.path)!\(number) is not on a merge train." }
+            return project.path + holding.statusText(of: number)
+        case .project:
+            guard !trains.isEmpty else { return "\(project.path): no merge train has run yet." }
+            return "\(project.path):\n" + trains.map(\.summaryText).joined(separator: "\n")
+        case .train(_, let target):
+            let summary = trains.first { $0.id.target == target }?.summaryText ?? "`\(target)`: nothing queued."
+            return "\(project.path) \(summary)"
+        }
+    }
+
     /// Slack's `(team_id, trigger_id)`; else a hash of the body (Mattermost signs nothing, and a
     /// resent request is byte for byte the same).
     static func deliveryKey(_ source: Source, form: FormBody, body: Data) -> String {
@@ -147,6 +171,7 @@ struct ChatEndpoint: Sendable {
         the merge request's web address works too)
         `\(command) cancel group/app!12` take it off (also `r-`)
         `\(command) pause group/app main [reason]`, `\(command) resume group/app main` stop and restart new cars
+        `\(command) status group/app!12`, `\(command) status group/app [main]` where a merge request or the trains are
         `\(command) help` this list
         """
     }
