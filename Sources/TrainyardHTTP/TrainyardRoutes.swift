@@ -34,39 +34,62 @@ public struct HTTPServices: Sendable {
 
 /// Builds the router of Trainyard's HTTP surface.
 public enum TrainyardRoutes {
+    /// Every route, as `METHOD /path` with `{name}` parameters, as `docs/openapi.yaml` lists
+    /// them. The router registers nothing else (a route missing here stops it at once), and a
+    /// test holds this list, the OpenAPI document and the live router to each other.
+    public static let endpoints: Set<String> = [
+        "GET /healthz", "HEAD /healthz", "GET /readyz", "HEAD /readyz",
+        "POST /webhooks/{forge}", "POST /chatops/slack", "POST /chatops/mattermost",
+        "POST /api/v1/projects/{project}/merge_requests/{iid}/enqueue",
+        "DELETE /api/v1/projects/{project}/merge_requests/{iid}/enqueue",
+        "POST /api/v1/projects/{project}/targets/{target}/pause",
+        "DELETE /api/v1/projects/{project}/targets/{target}/pause",
+        "GET /api/v1/trains", "GET /api/v1/deliveries", "GET /api/v1/quarantine",
+    ]
+
     public static func router(_ services: HTTPServices) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: APIErrorMiddleware())
+        /// Registers a documented route; `path` uses `{name}` as the documents do.
+        func on(
+            _ method: HTTPRequest.Method, _ path: String,
+            _ handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response
+        ) {
+            precondition(
+                endpoints.contains("\(method) \(path)"), "\(method) \(path) is not in TrainyardRoutes.endpoints")
+            let pattern = path.replacing(#/\{(\w+)\}/#) { ":\($0.output.1)" }
+            router.on(RouterPath(pattern), method: method, use: handler)
+        }
         // HEAD answers as GET does (load balancers probe with either).
         for method in [HTTPRequest.Method.get, .head] {
-            router.on("/healthz", method: method) { _, _ in JSONBody.response(.ok, ["status": "ok"]) }
-            router.on("/readyz", method: method) { _, _ in
+            on(method, "/healthz") { _, _ in JSONBody.response(.ok, ["status": "ok"]) }
+            on(method, "/readyz") { _, _ in
                 _ = try await services.store.recentDeliveries(limit: 1)
                 return JSONBody.response(.ok, ["status": "ready"])
             }
         }
-        router.post("/webhooks/:forge") { request, context in
+        on(.post, "/webhooks/{forge}") { request, context in
             try await WebhookEndpoint(services: services).receive(request, context: context)
         }
         let chat = ChatEndpoint(services: services)
-        router.post("/chatops/slack") { request, _ in try await chat.receive(.slack, request) }
-        router.post("/chatops/mattermost") { request, _ in try await chat.receive(.mattermost, request) }
+        on(.post, "/chatops/slack") { request, _ in try await chat.receive(.slack, request) }
+        on(.post, "/chatops/mattermost") { request, _ in try await chat.receive(.mattermost, request) }
         let api = APIEndpoints(services: services)
-        router.post("/api/v1/projects/:project/merge_requests/:iid/enqueue") { request, context in
+        on(.post, "/api/v1/projects/{project}/merge_requests/{iid}/enqueue") { request, context in
             try await api.command(.merge, request, context: context)
         }
-        router.delete("/api/v1/projects/:project/merge_requests/:iid/enqueue") { request, context in
+        on(.delete, "/api/v1/projects/{project}/merge_requests/{iid}/enqueue") { request, context in
             try await api.command(.cancel, request, context: context)
         }
-        router.post("/api/v1/projects/:project/targets/:target/pause") { request, context in
+        on(.post, "/api/v1/projects/{project}/targets/{target}/pause") { request, context in
             try await api.pause(true, request, context: context)
         }
-        router.delete("/api/v1/projects/:project/targets/:target/pause") { request, context in
+        on(.delete, "/api/v1/projects/{project}/targets/{target}/pause") { request, context in
             try await api.pause(false, request, context: context)
         }
-        router.get("/api/v1/trains") { request, context in try await api.trains(request, context: context) }
-        router.get("/api/v1/deliveries") { request, context in try await api.deliveries(request, context: context) }
-        router.get("/api/v1/quarantine") { request, context in try await api.quarantine(request, context: context) }
+        on(.get, "/api/v1/trains") { request, context in try await api.trains(request, context: context) }
+        on(.get, "/api/v1/deliveries") { request, context in try await api.deliveries(request, context: context) }
+        on(.get, "/api/v1/quarantine") { request, context in try await api.quarantine(request, context: context) }
         return router
     }
 }
