@@ -20,6 +20,9 @@ public enum TrainAction: Hashable, Codable, Sendable {
     case setStatus(change: Int, head: SHA, state: CommitState, description: String)
     /// Post a comment on a change.
     case comment(change: Int, body: String)
+    /// Answer a chat command later, through the reply address (Slack's and Mattermost's
+    /// `response_url`) that came with it. The engine adds these; the train never does.
+    case chatReply(url: String, text: String)
 }
 
 /// The commit status states Trainyard posts; GitLab and GitHub both know these.

@@ -135,13 +135,16 @@ public struct CommandEvent: Hashable, Codable, Sendable {
     /// The forge username of a chat user who gave the command; their role on the forge is
     /// checked as a commenter's is. `nil` for the REST API, whose token is trusted.
     public var forgeUser: String?
+    /// Where the outcome is answered later for a chat command (its `response_url`).
+    public var replyURL: String?
 
     public init(
         project: ProjectKey, number: Int, command: Command, by: String, priority: Int = 0, skipLine: Bool = false,
-        interruptsCars: Bool? = nil, forgeUser: String? = nil
+        interruptsCars: Bool? = nil, forgeUser: String? = nil, replyURL: String? = nil
     ) {
         self.interruptsCars = interruptsCars
         self.forgeUser = forgeUser
+        self.replyURL = replyURL
         self.project = project
         self.number = number
         self.command = command
@@ -162,9 +165,15 @@ public struct TrainCommandEvent: Hashable, Codable, Sendable {
     public var by: String
     /// The forge username of a chat user who gave the command (see ``CommandEvent/forgeUser``).
     public var forgeUser: String?
+    /// Where the outcome is answered later for a chat command (its `response_url`).
+    public var replyURL: String?
 
-    public init(project: ProjectKey, target: String, action: Action, by: String, forgeUser: String? = nil) {
+    public init(
+        project: ProjectKey, target: String, action: Action, by: String, forgeUser: String? = nil,
+        replyURL: String? = nil
+    ) {
         self.forgeUser = forgeUser
+        self.replyURL = replyURL
         self.project = project
         self.target = target
         self.action = action

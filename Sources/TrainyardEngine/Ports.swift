@@ -109,6 +109,40 @@ public protocol ForgePort: Sendable {
     func comment(project: ProjectSettings, number: Int, body: String, key: String) async throws
 }
 
+/// What the engine needs of chat services: answering a slash command later, at the reply
+/// address that came with it.
+public protocol ChatPort: Sendable {
+    /// Posts `text` to `url` (a Slack or Mattermost `response_url`), seen by the person alone.
+    /// Throws ``PermanentError`` when the address refuses for good (expired, used up).
+    func reply(url: String, text: String) async throws
+}
+
+/// Where the results of a chat command go: its reply address, and the merge request whose notes
+/// are repeated there (nil for a train command).
+public struct ChatReplyTarget: Hashable, Codable, Sendable {
+    public var url: String
+    public var change: Int?
+
+    public init(url: String, change: Int?) {
+        self.url = url
+        self.change = change
+    }
+
+    /// Slack allows 5 posts to one `response_url` in 30 minutes; one command never sends more
+    /// than this many.
+    public static let maxReplies = 4
+
+    /// `actions` with a ``TrainAction/chatReply(url:text:)`` added for each comment on the
+    /// command's merge request (at most ``maxReplies``).
+    public func mirrored(_ actions: [TrainAction]) -> [TrainAction] {
+        let texts = actions.compactMap { action -> String? in
+            guard case .comment(let number, let body) = action, change == nil || change == number else { return nil }
+            return body
+        }
+        return actions + texts.prefix(Self.maxReplies).map { .chatReply(url: url, text: $0) }
+    }
+}
+
 /// An error an adapter knows will not go away by retrying (a 4xx from the forge, a refused ref).
 public struct PermanentError: Error, CustomStringConvertible, Sendable {
     public var description: String

@@ -15,7 +15,8 @@ extension TrainEngine {
     /// trusted with every command.
     func obey(
         _ commands: [Result<CommandInvocation, CommandError>], on number: Int, in project: ProjectSettings, by: String,
-        authorID: Int? = nil, interruptsCars: Bool? = nil, row: InboxRow
+        authorID: Int? = nil, forgeUser: String? = nil, interruptsCars: Bool? = nil, replyTo: ChatReplyTarget? = nil,
+        row: InboxRow
     ) async throws {
         guard let forge = forges[project.key.forge] else { throw PermanentError("no forge \(project.key.forge)") }
         let info = try await forge.mergeRequest(project: project, number: number)
@@ -26,10 +27,25 @@ extension TrainEngine {
             return
         }
         let finishing = Finishing.inbox(row.id, outcome: "applied")
+        var authorID = authorID
+        if let forgeUser {
+            guard let id = try await forge.userID(project: project, username: forgeUser) else {
+                let refusal =
+                    "\(by) is mapped to the forge user `\(forgeUser)` in `chatops.users`, and the forge has no such "
+                    + "user. Ask whoever runs Trainyard to correct the mapping."
+                let actions = [TrainAction.comment(change: number, body: refusal)]
+                return try await save(
+                    train: train, state: nil, actions: replyTo?.mirrored(actions) ?? actions,
+                    finishing: .inbox(row.id, outcome: "refused: the forge has no user `\(forgeUser)`"), at: clock())
+            }
+            authorID = id
+        }
         let level = try await authorID.asyncMap { try await forge.accessLevel(project: project, userID: $0) }
         if let refusal = refusal(info, project: project, by: by, level: level, needs: project.mergeAccessLevel) {
-            let reply = TrainAction.comment(change: number, body: refusal)
-            return try await save(train: train, state: nil, actions: [reply], finishing: finishing, at: clock())
+            let actions = [TrainAction.comment(change: number, body: refusal)]
+            return try await save(
+                train: train, state: nil, actions: replyTo?.mirrored(actions) ?? actions, finishing: finishing,
+                at: clock())
         }
         var events: [TrainEvent] = []
         var replies: [String] = []
@@ -88,15 +104,11 @@ extension TrainEngine {
         }
         let actions = replies.map { TrainAction.comment(change: number, body: $0) }
         if events.isEmpty {
-            return try await save(train: train, state: nil, actions: actions, finishing: finishing, at: clock())
+            return try await save(
+                train: train, state: nil, actions: replyTo?.mirrored(actions) ?? actions, finishing: finishing,
+                at: clock())
         }
-        try await apply(events, to: train, project: project, also: actions, finishing: finishing)
-    }
-
-    /// The forge user id of a chat user's mapped `username`; nil when the forge has no such user.
-    func forgeUserID(_ username: String, in project: ProjectSettings) async throws -> Int? {
-        guard let forge = forges[project.key.forge] else { throw PermanentError("no forge \(project.key.forge)") }
-        return try await forge.userID(project: project, username: username)
+        try await apply(events, to: train, project: project, also: actions, finishing: finishing, replyTo: replyTo)
     }
 
     /// Why a chat user may not pause or resume a train of `project`, nil when they may: it takes

@@ -37,34 +37,39 @@ extension TrainEngine {
             }
             let verb: CommandInvocation.Verb = event.command == .merge ? .merge : .cancel
             let invocation = CommandInvocation(verb, priority: event.priority, skipLine: event.skipLine)
-            var authorID: Int?
-            if let username = event.forgeUser {
-                guard let id = try await forgeUserID(username, in: project) else {
-                    return try await store.finishInbox(
-                        row.id, outcome: "refused: the forge has no user `\(username)`", at: clock())
-                }
-                authorID = id
-            }
             try await obey(
-                [.success(invocation)], on: event.number, in: project, by: event.by, authorID: authorID,
-                interruptsCars: event.interruptsCars, row: row)
+                [.success(invocation)], on: event.number, in: project, by: event.by, forgeUser: event.forgeUser,
+                interruptsCars: event.interruptsCars,
+                replyTo: event.replyURL.map { ChatReplyTarget(url: $0, change: event.number) },
+                row: row)
         case .trainCommand(let event):
             guard let project = projects[event.project], project.targets.contains(event.target) else {
                 return try await store.finishInbox(row.id, outcome: "not managed", at: clock())
+            }
+            let train = trainID(project, event.target)
+            let replies = event.replyURL.map { url in
+                { (text: String) in [TrainAction.chatReply(url: url, text: text)] }
             }
             if let username = event.forgeUser,
                 let refusal = try await trainControlRefusal(username, by: event.by, in: project)
             {
                 logger.notice("refused a chat command", metadata: ["by": "\(event.by)", "reason": "\(refusal)"])
-                return try await store.finishInbox(row.id, outcome: "refused: \(refusal)", at: clock())
+                return try await save(
+                    train: train, state: nil, actions: replies?("Refused: \(refusal).") ?? [],
+                    finishing: finishing("refused: \(refusal)"), at: clock())
             }
             let trainEvent: TrainEvent
+            let done: String
             switch event.action {
-            case .pause(let reason): trainEvent = .trainPaused(reason: reason, by: event.by)
-            case .resume: trainEvent = .trainResumed(by: event.by)
+            case .pause(let reason):
+                trainEvent = .trainPaused(reason: reason, by: event.by)
+                done = "Paused the merge train of `\(event.target)` in \(project.key.path) (\(reason))."
+            case .resume:
+                trainEvent = .trainResumed(by: event.by)
+                done = "Resumed the merge train of `\(event.target)` in \(project.key.path)."
             }
             try await apply(
-                [trainEvent], to: trainID(project, event.target), project: project, finishing: finishing("applied"))
+                [trainEvent], to: train, project: project, also: replies?(done) ?? [], finishing: finishing("applied"))
         case .push(let event):
             guard let project = projects[event.project], project.targets.contains(event.branch),
                 let head = event.after

@@ -73,6 +73,13 @@ extension TrainEngine {
         case .comment(let change, let body):
             try await forge.comment(project: project, number: change, body: body, key: key)
             return nil
+        case .chatReply(let url, let text):
+            guard let chat else {
+                logger.notice("no chat client: a chat reply is dropped", metadata: ["train": "\(train)"])
+                return nil
+            }
+            try await chat.reply(url: url, text: text)
+            return nil
         }
     }
 
@@ -83,7 +90,7 @@ extension TrainEngine {
         case .buildCar(let car, _, _, _): return .carBuildFailed(car: car, change: nil, message: message)
         case .startPipeline(let car, _, _): return .pipelineCreationFailed(car: car, message: message)
         case .land(let car, _, _): return .landingRejected(car: car, message: message)
-        case .fetchTarget, .cancelPipeline, .refreshPipeline, .deleteRef, .setStatus, .comment: return nil
+        case .fetchTarget, .cancelPipeline, .refreshPipeline, .deleteRef, .setStatus, .comment, .chatReply: return nil
         }
     }
 

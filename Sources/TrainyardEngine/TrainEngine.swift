@@ -14,6 +14,8 @@ public actor TrainEngine {
     let store: any EngineStore
     let git: any GitPort
     let forges: [String: any ForgePort]
+    /// Answers chat commands later (Slack's and Mattermost's `response_url`); nil drops them.
+    let chat: (any ChatPort)?
     let projects: [ProjectKey: ProjectSettings]
     let clock: @Sendable () -> Instant
     let logger: Logger
@@ -38,8 +40,9 @@ public actor TrainEngine {
         store: any EngineStore, git: any GitPort, forges: [String: any ForgePort], projects: [ProjectSettings],
         clock: @escaping @Sendable () -> Instant, logger: Logger, mention: String = "trainyard", maxAttempts: Int = 5,
         ciBudget: CIBudget? = nil, pollInterval: Int64 = 30_000, replica: ReplicaSettings? = nil,
-        retentionDays: Int? = nil
+        retentionDays: Int? = nil, chat: (any ChatPort)? = nil
     ) {
+        self.chat = chat
         self.replica = replica
         self.retentionDays = retentionDays
         self.ciBudget = ciBudget
@@ -133,7 +136,7 @@ public actor TrainEngine {
     /// timers. `firing` are the timers that led to the events.
     func apply(
         _ events: [TrainEvent], to id: TrainID, project: ProjectSettings, also extra: [TrainAction] = [],
-        firing: [DueTimer] = [], finishing: Finishing?
+        firing: [DueTimer] = [], finishing: Finishing?, replyTo: ChatReplyTarget? = nil
     ) async throws {
         var train = try await store.train(id) ?? Train(id: id, settings: project.train)
         train.settings = project.train
@@ -147,6 +150,7 @@ public actor TrainEngine {
                 "train event", metadata: ["train": "\(id)", "event": "\(event)", "actions": "\(produced.count)"])
             actions += produced
         }
+        if let replyTo { actions = replyTo.mirrored(actions) }
         let now = clock()
         let me = Owner.train(id)
         var timers = firing.map { TimerChange(owner: $0.owner, name: $0.name, .fired($0.due)) }

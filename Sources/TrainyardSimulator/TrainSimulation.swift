@@ -170,7 +170,7 @@ struct TrainSimulation {
             case .failed, .canceled: ledger.resolve(change, landed: false, at: clock)
             case .pending, .running: break
             }
-        case .refreshPipeline, .deleteRef, .comment:
+        case .refreshPipeline, .deleteRef, .comment, .chatReply:
             break
         }
     }

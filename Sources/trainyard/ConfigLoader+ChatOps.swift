@@ -11,7 +11,15 @@ extension ConfigLoader {
                 ConfigProblem(path: "chatops", message: "expected a mapping with `slack`, `mattermost`, `users`"))
             return settings
         }
-        checkKeys(map, "chatops", ["slack", "mattermost", "users"])
+        checkKeys(map, "chatops", ["slack", "mattermost", "users", "reply_hosts"])
+        if let hosts = strings(map, "reply_hosts", "chatops") {
+            for (index, host) in hosts.enumerated() where host.isEmpty || host.contains("/") || host.contains(":") {
+                problems.append(
+                    ConfigProblem(
+                        path: "chatops.reply_hosts[\(index)]", message: "expected a host name such as hooks.slack.com"))
+            }
+            settings.replyHosts = hosts
+        }
         settings.slackSigningSecret = secret(map["slack"], "chatops.slack", key: "signing_secret")
         settings.mattermostToken = secret(map["mattermost"], "chatops.mattermost", key: "token")
         guard let users = map["users"] else { return settings }

@@ -58,7 +58,7 @@ struct TrainyardService {
             store: store, git: git, forges: forges, projects: projects,
             clock: { Instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)) }, logger: logger,
             mention: config.mention, ciBudget: config.ciBudget.map(CIBudget.init(limit:)),
-            replica: replica, retentionDays: config.retentionDays)
+            replica: replica, retentionDays: config.retentionDays, chat: ChatReplier())
         router = TrainyardRoutes.router(
             HTTPServices(
                 verifiers: verifiers, engine: engine, store: store, apiTokens: config.apiTokens,

@@ -124,7 +124,7 @@ struct TrainWorld {
             break
         case .setStatus(let change, _, let state, _):
             if state == .success || state == .failed || state == .canceled { finalStatus[change] = state }
-        case .comment:
+        case .comment, .chatReply:
             break
         }
     }

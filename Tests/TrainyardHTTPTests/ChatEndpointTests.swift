@@ -141,6 +141,26 @@ struct ChatEndpointTests {
                 return
             }
             #expect(event.forgeUser == "alice" && event.number == 12 && event.priority == 2 && event.command == .merge)
+            #expect(event.replyURL == "https://hooks.slack.com/commands/1")
+        }
+    }
+
+    @Test(arguments: [
+        "http://169.254.169.254/latest/meta-data", "https://hooks.slack.com.evil.example/x", "file:///etc/passwd",
+        "not a url",
+    ])
+    func laterAnswersGoOnlyToAllowedHosts(address: String) async throws {
+        try await Self.withApp { client, store in
+            let encoded = address.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let body = "user_id=U2CERLKJA&text=cancel+group%2Fapp%2112&trigger_id=t&response_url=\(encoded)"
+            let answer = Self.json(try await Self.slack(client, body))
+            #expect((answer["text"] as? String)?.hasSuffix("the answer follows on the merge request.") == true)
+            let row = try #require(try await store.nextInbox(owner: nil, now: Instant(seconds: 2)))
+            guard case .command(let event) = row.delivery.event else {
+                Issue.record("stored \(row.delivery.event)")
+                return
+            }
+            #expect(event.replyURL == nil)
         }
     }
 

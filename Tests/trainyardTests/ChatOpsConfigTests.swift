@@ -18,6 +18,10 @@ struct ChatOpsConfigTests {
         #expect(problems.isEmpty, "\(problems)")
         let chatops = try #require(config?.chatops)
         #expect(chatops.slackSigningSecret == "8f742231b10e8888" && chatops.mattermostToken == "mm-token-123")
+        #expect(chatops.replyHosts == ["hooks.slack.com"], "Slack's host by default")
+        let hosts = ConfigLoaderTests.parse(Self.forges + "chatops:\n  reply_hosts: [hooks.slack.com, mm.example.com]")
+            .0
+        #expect(hosts?.chatops.replyHosts == ["hooks.slack.com", "mm.example.com"])
         #expect(
             chatops.users == [
                 .init(
@@ -31,6 +35,7 @@ struct ChatOpsConfigTests {
         ("chatops:\n  slack:\n    signing_secret: short", "chatops.slack.signing_secret", "too short"),
         ("chatops:\n  slack:\n    secret: 12345678901", "chatops.slack.secret", "unknown key"),
         ("chatops:\n  teams: {}", "chatops.teams", "unknown key"),
+        ("chatops:\n  reply_hosts: [\"https://mm.example.com\"]", "chatops.reply_hosts[0]", "host name"),
         (
             "chatops:\n  users:\n    - forge: github\n      username: a\n      slack: U1", "chatops.users[0].forge",
             "no forge"

@@ -4,9 +4,10 @@ import TrainyardTesting
 
 @testable import TrainyardHTTP
 
-/// Slack and Mattermost slash commands against the running service and the fake GitLab: a
-/// mapped Developer's `/train merge` lands the merge request, a Reporter is refused on the merge
-/// request, and a Maintainer pauses and resumes the train from Mattermost.
+/// Slack and Mattermost slash commands against the running service, the fake GitLab and a fake
+/// `response_url` server: a mapped Developer's `/train merge` lands the merge request, a Reporter
+/// is refused on the merge request, a Developer may not pause, and a Maintainer pauses and
+/// resumes the train from Mattermost; the later answers arrive at each command's address.
 struct ChatOpsEndToEndTests {
     static let secret = "slack-signing-secret-for-tests"
     static let token = "mattermost-token-for-tests"
@@ -16,12 +17,16 @@ struct ChatOpsEndToEndTests {
             .init(forge: "gitlab", username: "alice", slack: "UALICE"),
             .init(forge: "gitlab", username: "rita", slack: "URITA"),
             .init(forge: "gitlab", username: "maya", mattermost: "mm-maya"),
-        ])
+        ], replyHosts: ["127.0.0.1"])
 
-    static func slack(_ harness: ServiceHarness, user: String, text: String) async throws -> (Int, [String: Any]) {
+    static func slack(
+        _ harness: ServiceHarness, user: String, text: String, replyTo: String = ""
+    ) async throws -> (Int, [String: Any]) {
         let encoded = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let reply = replyTo.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         let body = Data(
-            "team_id=T1&user_id=\(user)&command=%2Ftrain&text=\(encoded)&trigger_id=\(UUID().uuidString)".utf8)
+            "team_id=T1&user_id=\(user)&command=%2Ftrain&text=\(encoded)&trigger_id=\(UUID().uuidString)&response_url=\(reply)"
+                .utf8)
         let timestamp = String(Int(Date().timeIntervalSince1970))
         return try await harness.request(
             "POST", "chatops/slack",
@@ -31,33 +36,53 @@ struct ChatOpsEndToEndTests {
             ], body: body)
     }
 
-    static func mattermost(_ harness: ServiceHarness, text: String) async throws -> (Int, [String: Any]) {
+    static func mattermost(
+        _ harness: ServiceHarness, text: String, replyTo: String = ""
+    ) async throws -> (Int, [String: Any]) {
         let encoded = text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let reply = replyTo.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         return try await harness.request(
             "POST", "chatops/mattermost",
             headers: ["Content-Type": "application/x-www-form-urlencoded", "Authorization": "Token \(token)"],
-            body: Data("user_id=mm-maya&command=%2Ftrain&text=\(encoded)".utf8))
+            body: Data("user_id=mm-maya&command=%2Ftrain&text=\(encoded)&response_url=\(reply)".utf8))
     }
 
     @Test func chatCommandsDriveTheTrainWithTheForgeUsersRoles() async throws {
+        let chat = FakeChatServer()
+        try await chat.start()
+        defer { Task { await chat.stop() } }
         let harness = try await ServiceHarness.start(chatops: Self.chatops)
         try await harness.running { harness in
+            /// Waits for a later answer at `path` that contains `text`.
+            func answered(_ path: String, _ text: String) async throws {
+                try await waitUntil { await chat.posts.contains { $0.path == path && $0.text.contains(text) } }
+            }
             await harness.gitlab.setAccessLevel(username: "alice", level: 30)
             await harness.gitlab.setAccessLevel(username: "rita", level: 20)
             await harness.gitlab.setAccessLevel(username: "maya", level: 40)
             let first = try await harness.openMergeRequest("chat-one", ["one.txt": "1\n"])
             let second = try await harness.openMergeRequest("chat-two", ["two.txt": "2\n"])
 
-            let (status, answer) = try await Self.slack(harness, user: "UALICE", text: "merge group/app!\(first)")
+            let (status, answer) = try await Self.slack(
+                harness, user: "UALICE", text: "merge group/app!\(first)", replyTo: await chat.url("/commands/1"))
             #expect(status == 200 && answer["response_type"] as? String == "in_channel")
+            #expect((answer["text"] as? String)?.hasSuffix("the answer follows on the merge request and here.") == true)
+            try await answered("/commands/1", "Added !\(first) to the merge train of `main`")
             try await harness.waitFor(first, state: "merged")
             try await harness.waitForNote(first, containing: "Merged !\(first) into `main`")
 
-            _ = try await Self.slack(harness, user: "URITA", text: "r+ group/app!\(second)")
+            _ = try await Self.slack(
+                harness, user: "URITA", text: "r+ group/app!\(second)", replyTo: await chat.url("/commands/2"))
             try await harness.waitForNote(second, containing: "@rita (Slack) cannot give Trainyard commands")
+            try await answered("/commands/2", "@rita (Slack) cannot give Trainyard commands")
+            _ = try await Self.slack(
+                harness, user: "UALICE", text: "pause group/app main", replyTo: await chat.url("/commands/3"))
+            try await answered("/commands/3", "Refused: pausing and resuming take the Maintainer role or higher")
             #expect(await harness.mergeRequest(second)?.state == "opened")
 
-            let (_, paused) = try await Self.mattermost(harness, text: "pause group/app main release freeze")
+            let (_, paused) = try await Self.mattermost(
+                harness, text: "pause group/app main release freeze", replyTo: await chat.url("/hooks/commands/4"))
+            try await answered("/hooks/commands/4", "Paused the merge train of `main` in group/app (release freeze).")
             #expect((paused["text"] as? String)?.contains("pause the merge train of `main`") == true)
             try await waitUntil {
                 let (_, trains) = try await harness.request(

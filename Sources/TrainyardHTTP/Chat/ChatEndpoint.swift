@@ -96,21 +96,24 @@ struct ChatEndpoint: Sendable {
         }
         let event: ForgeEvent
         let asked: String
+        let replyURL = replyAddress(form["response_url"])
         switch (invocation.verb, subject) {
         case (.merge, .mergeRequest(_, let number)), (.cancel, .mergeRequest(_, let number)):
             event = .command(
                 CommandEvent(
                     project: project, number: number, command: invocation.verb == .merge ? .merge : .cancel, by: by,
-                    priority: invocation.priority ?? 0, skipLine: invocation.skipLine, forgeUser: user.username))
+                    priority: invocation.priority ?? 0, skipLine: invocation.skipLine, forgeUser: user.username,
+                    replyURL: replyURL))
             asked =
-                "\(by) asked Trainyard to `\(invocation.written)` \(project.path)!\(number); the answer follows on the merge request."
+                "\(by) asked Trainyard to `\(invocation.written)` \(project.path)!\(number); the answer follows on the "
+                + "merge request\(replyURL == nil ? "" : " and here")."
         case (.pause, .train(_, let target)), (.resume, .train(_, let target)):
             let reason = invocation.reason ?? "paused from \(source.name) by \(by)"
             event = .trainCommand(
                 TrainCommandEvent(
                     project: project, target: target,
                     action: invocation.verb == .pause ? .pause(reason: reason) : .resume,
-                    by: by, forgeUser: user.username))
+                    by: by, forgeUser: user.username, replyURL: replyURL))
             asked =
                 "\(by) asked Trainyard to \(invocation.verb.rawValue) the merge train of `\(target)` in \(project.path)"
                 + (invocation.verb == .pause ? " (\(reason))." : ".")
@@ -126,6 +129,16 @@ struct ChatEndpoint: Sendable {
         case .stored: return Self.reply(asked, everyone: true)
         case .duplicate: return Self.reply("This command was received before; nothing more was done.")
         }
+    }
+
+    /// The command's `response_url` when later answers may go there: an `http(s)` address on one
+    /// of ``ChatOpsSettings/replyHosts``; nil otherwise (the first answer is then the only one).
+    func replyAddress(_ text: String?) -> String? {
+        guard let text, text.utf8.count <= 2000, let url = URL(string: text), let scheme = url.scheme?.lowercased(),
+            scheme == "https" || scheme == "http", let host = url.host?.lowercased(),
+            services.chatops.replyHosts.contains(where: { $0.lowercased() == host })
+        else { return nil }
+        return text
     }
 
     /// The answer to `status`, read from the store: nothing is stored or changed.

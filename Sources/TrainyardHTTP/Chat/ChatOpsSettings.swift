@@ -27,11 +27,16 @@ public struct ChatOpsSettings: Hashable, Sendable {
     public var maxBodyBytes: Int
     /// How far a Slack request's timestamp may be from now, in seconds (Slack's own advice: 5 min).
     public var maxClockSkew: Double
+    /// The hosts a command's `response_url` may point to for the later answers (Slack's
+    /// `hooks.slack.com`, and the Mattermost server's host); any other address gets only the
+    /// first answer, so a request cannot make Trainyard post elsewhere.
+    public var replyHosts: [String]
 
     public init(
         slackSigningSecret: String? = nil, mattermostToken: String? = nil, users: [User] = [],
-        maxBodyBytes: Int = 16 * 1024, maxClockSkew: Double = 300
+        maxBodyBytes: Int = 16 * 1024, maxClockSkew: Double = 300, replyHosts: [String] = ["hooks.slack.com"]
     ) {
+        self.replyHosts = replyHosts
         self.slackSigningSecret = slackSigningSecret
         self.mattermostToken = mattermostToken
         self.users = users
