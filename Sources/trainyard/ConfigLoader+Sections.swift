@@ -89,26 +89,8 @@ extension ConfigLoader {
                     ConfigProblem(
                         path: "\(path).targets[\(position)]", message: "`\(target)` is not a valid branch name"))
             }
-            var mergeAccessLevel = 30
-            if let text = string(map, "merge_access_level", path) {
-                if let level = Self.accessLevels[text.lowercased()] {
-                    mergeAccessLevel = level
-                } else {
-                    problems.append(
-                        ConfigProblem(
-                            path: "\(path).merge_access_level", message: "expected developer, maintainer or owner"))
-                }
-            }
-            var controlAccessLevel = 40
-            if let text = string(map, "control_access_level", path) {
-                if let level = Self.accessLevels[text.lowercased()] {
-                    controlAccessLevel = level
-                } else {
-                    problems.append(
-                        ConfigProblem(
-                            path: "\(path).control_access_level", message: "expected developer, maintainer or owner"))
-                }
-            }
+            let mergeAccessLevel = accessLevel(map, "merge_access_level", path) ?? 30
+            let controlAccessLevel = accessLevel(map, "control_access_level", path) ?? 40
             var planner = PlannerKind.adaptive
             var plannerKnown = true
             if let text = string(map, "planner", path) {
@@ -172,6 +154,17 @@ extension ConfigLoader {
             }
         }
         return projects
+    }
+
+    /// A GitLab role name under `key` as its access level; nil (and a problem when it is not a
+    /// role) otherwise.
+    mutating func accessLevel(_ map: [String: Any], _ key: String, _ path: String) -> Int? {
+        guard let text = string(map, key, path) else { return nil }
+        guard let level = Self.accessLevels[text.lowercased()] else {
+            problems.append(ConfigProblem(path: "\(path).\(key)", message: "expected developer, maintainer or owner"))
+            return nil
+        }
+        return level
     }
 
     /// The rules the git adapter enforces, checked at start-up, plus: `trainyard/` is Trainyard's own.
