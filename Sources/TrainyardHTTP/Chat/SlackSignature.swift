@@ -5,9 +5,9 @@ import Foundation
 /// keyed with the app's signing secret, of `v0:<X-Slack-Request-Timestamp>:<raw body>`. A
 /// timestamp more than ``ChatOpsSettings/maxClockSkew`` from now is refused, so a captured
 /// request cannot be replayed later.
-enum SlackSignature {
+public enum SlackSignature {
     /// The signature Slack sends for `body` at `timestamp`.
-    static func sign(secret: String, timestamp: String, body: Data) -> String {
+    public static func sign(secret: String, timestamp: String, body: Data) -> String {
         var message = Data("v0:\(timestamp):".utf8)
         message.append(body)
         let mac = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(secret.utf8)))
