@@ -244,6 +244,16 @@ struct ChatEndpointTests {
         }
     }
 
+    @Test func slacksCertificateCheckGetsA200AndStoresNothing() async throws {
+        try await Self.withApp { client, store in
+            let response = try await client.execute(
+                uri: "/chatops/slack", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "ssl_check=1&token=deprecated"))
+            #expect(response.status == .ok)
+            #expect(try await store.recentDeliveries(limit: 5).isEmpty)
+        }
+    }
+
     @Test func unconfiguredChatServicesAreOff() async throws {
         try await Self.withApp(chatops: ChatOpsSettings()) { client, _ in
             for path in ["/chatops/slack", "/chatops/mattermost"] {

@@ -29,6 +29,11 @@ struct ChatEndpoint: Sendable {
                 throw Self.disabled(source, key: "slack.signing_secret")
             }
             body = try await APIBody.collect(request, limit: settings.maxBodyBytes)
+            // Slack checks the certificate of a slash command's URL now and then with a form of
+            // `ssl_check=1` and no command; it wants a 200 and nothing else.
+            if let form = try? FormBody(body), form["ssl_check"] == "1", form["user_id"] == nil {
+                return JSONBody.response(.ok, ["status": "ok"])
+            }
             try SlackSignature.verify(
                 secret: secret, timestamp: request.headers[.slackTimestamp],
                 signature: request.headers[.slackSignature],
