@@ -61,7 +61,7 @@ extension CommandGrammar {
             else { return .failure(missingMergeRequest(verb, rest)) }
             var others = rest
             others.remove(at: index)
-            return options(verb, implied: implied, others, strict: true).map { ($0, subject) }
+            return about(subject, options(verb, implied: implied, others, strict: true))
         case .status:
             guard let word = rest.first else {
                 return .failure(
@@ -69,13 +69,13 @@ extension CommandGrammar {
                         "`status` needs a merge request or a project: `status group/app!12` or `status group/app`."))
             }
             if let subject = mergeRequest(word) {
-                return options(verb, implied: nil, rest.dropFirst(), strict: true).map { ($0, subject) }
+                return about(subject, options(verb, implied: nil, rest.dropFirst(), strict: true))
             }
             guard let project = project(word) else { return .failure(notAnObject(word, verb)) }
             if let target = rest.dropFirst().first {
-                return options(verb, implied: nil, rest.dropFirst(2), strict: true).map {
-                    ($0, .train(project: project, target: String(target)))
-                }
+                return about(
+                    .train(project: project, target: String(target)),
+                    options(verb, implied: nil, rest.dropFirst(2), strict: true))
             }
             return .success((CommandInvocation(.status), .project(project)))
         case .pause, .resume:
@@ -90,9 +90,24 @@ extension CommandGrammar {
                         "`\(verb.rawValue)` needs the target branch after the project.",
                         suggestion: "\(verb.rawValue) \(project) main"))
             }
-            return options(verb, implied: nil, rest.dropFirst(2), strict: true).map {
-                ($0, .train(project: project, target: String(target)))
+            return about(
+                .train(project: project, target: String(target)),
+                options(verb, implied: nil, rest.dropFirst(2), strict: true))
+        }
+    }
+
+    /// A command read about `subject`; a suggestion in an error gets the subject after its verb,
+    /// so it can be written as it is: `merge group/app!12 p=2`.
+    static func about(
+        _ subject: CommandSubject, _ read: Result<CommandInvocation, CommandError>
+    ) -> Result<(CommandInvocation, CommandSubject?), CommandError> {
+        read.map { ($0, subject) }.mapError { error in
+            var error = error
+            error.suggestion = error.suggestion.map { suggestion in
+                let words = suggestion.split(separator: " ", maxSplits: 1).map(String.init)
+                return ([words[0], subject.description] + words.dropFirst()).joined(separator: " ")
             }
+            return error
         }
     }
 

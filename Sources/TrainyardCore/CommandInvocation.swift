@@ -13,7 +13,7 @@ public struct CommandInvocation: Hashable, Sendable {
         case `try`
         /// Change the change's priority (`p=N`).
         case priority
-        /// Where the change or the train is: position, car, pipeline, ETA.
+        /// Where the change or the train is: position, car, pipeline, what is ahead.
         case status
         /// Stop starting new cars on a train.
         case pause

@@ -19,7 +19,20 @@ extension TrainEngine {
         row: InboxRow
     ) async throws {
         guard let forge = forges[project.key.forge] else { throw PermanentError("no forge \(project.key.forge)") }
-        let info = try await forge.mergeRequest(project: project, number: number)
+        let info: MergeRequestInfo
+        do {
+            info = try await forge.mergeRequest(project: project, number: number)
+        } catch let error as PermanentError {
+            // A chat user was told the answer follows: say why none will (no such merge request).
+            guard let replyTo, let target = project.targets.first else { throw error }
+            let train = trainID(project, target)
+            try await save(
+                train: train, state: nil,
+                actions: [.chatReply(url: replyTo.url, text: "\(project.key.path)!\(number) cannot be read: \(error)")],
+                finishing: .inbox(row.id, outcome: "failed: \(error)"), at: clock())
+            drivers.ring(.train(train))
+            return
+        }
         let train = trainID(project, info.target)
         guard row.owner == .train(train) else {
             try await store.route(inbox: row.id, to: .train(train))
@@ -27,28 +40,34 @@ extension TrainEngine {
             return
         }
         let finishing = Finishing.inbox(row.id, outcome: "applied")
+        /// A refusal goes where the command came from: a note on the merge request for a comment,
+        /// the chat user alone for a chat command (so chat cannot be used to fill merge requests
+        /// with notes).
+        func refused(_ text: String) -> [TrainAction] {
+            guard forgeUser != nil else { return [.comment(change: number, body: text)] }
+            return replyTo.map { [.chatReply(url: $0.url, text: text)] } ?? []
+        }
         var authorID = authorID
         if let forgeUser {
             guard let id = try await forge.userID(project: project, username: forgeUser) else {
                 let refusal =
                     "\(by) is mapped to the forge user `\(forgeUser)` in `chatops.users`, and the forge has no such "
                     + "user. Ask whoever runs Trainyard to correct the mapping."
-                let actions = [TrainAction.comment(change: number, body: refusal)]
                 return try await save(
-                    train: train, state: nil, actions: replyTo?.mirrored(actions) ?? actions,
+                    train: train, state: nil, actions: refused(refusal),
                     finishing: .inbox(row.id, outcome: "refused: the forge has no user `\(forgeUser)`"), at: clock())
             }
             authorID = id
         }
         let level = try await authorID.asyncMap { try await forge.accessLevel(project: project, userID: $0) }
         if let refusal = refusal(info, project: project, by: by, level: level, needs: project.mergeAccessLevel) {
-            let actions = [TrainAction.comment(change: number, body: refusal)]
             return try await save(
-                train: train, state: nil, actions: replyTo?.mirrored(actions) ?? actions, finishing: finishing,
+                train: train, state: nil, actions: refused(refusal), finishing: .inbox(row.id, outcome: "refused"),
                 at: clock())
         }
         var events: [TrainEvent] = []
         var replies: [String] = []
+        var refusals: [TrainAction] = []
         for command in commands {
             let invocation: CommandInvocation
             switch command {
@@ -60,7 +79,7 @@ extension TrainEngine {
             let control = invocation.verb == .pause || invocation.verb == .resume || invocation.skipLine
             if control, let level, level < project.controlAccessLevel {
                 let what = invocation.skipLine ? "`merge skip-line`" : "`\(invocation.verb.rawValue)`"
-                replies.append(
+                refusals += refused(
                     "\(by) cannot use \(what) in this project: that takes the \(Self.role(project.controlAccessLevel)) "
                         + "role or higher, and \(by) has the \(Self.role(level)) role. Ask a "
                         + "\(Self.role(project.controlAccessLevel)) of the project.")
@@ -102,7 +121,7 @@ extension TrainEngine {
                         + "carry it out yet. Comment `@\(mention) help` for the commands it does.")
             }
         }
-        let actions = replies.map { TrainAction.comment(change: number, body: $0) }
+        let actions = replies.map { TrainAction.comment(change: number, body: $0) } + refusals
         if events.isEmpty {
             return try await save(
                 train: train, state: nil, actions: replyTo?.mirrored(actions) ?? actions, finishing: finishing,

@@ -22,7 +22,7 @@ extension TrainEngine {
             let permanent = error is PermanentError || row.attempts + 1 >= maxAttempts
             logger.warning(
                 permanent ? "action failed" : "action will be retried",
-                metadata: ["train": "\(row.train)", "action": "\(row.action)", "error": "\(error)"])
+                metadata: ["train": "\(row.train)", "action": "\(Self.loggable(row.action))", "error": "\(error)"])
             if permanent, let failure = Self.failure(of: row.action, message: "\(error)") {
                 try await apply([failure], to: row.train, project: project, finishing: .outbox(row.id))
             } else if permanent, !Self.mustSucceed(row.action) {
@@ -92,6 +92,13 @@ extension TrainEngine {
         case .land(let car, _, _): return .landingRejected(car: car, message: message)
         case .fetchTarget, .cancelPipeline, .refreshPipeline, .deleteRef, .setStatus, .comment, .chatReply: return nil
         }
+    }
+
+    /// An action as the log may show it: a chat reply's address lets anyone post to the chat
+    /// for a while, so it is left out.
+    static func loggable(_ action: TrainAction) -> String {
+        if case .chatReply = action { return "chatReply" }
+        return "\(action)"
     }
 
     /// Actions that are retried (with capped backoff) for as long as they fail, because the train

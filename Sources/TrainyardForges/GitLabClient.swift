@@ -70,11 +70,17 @@ public final class GitLabClient: ForgePort, Sendable {
         }
     }
 
-    /// `GET /users?username=<name>`: the id of the user with that username, nil when none.
+    /// `GET /users?username=<name>`: the id of the active user with that username; nil when
+    /// there is none, or when the user is blocked or deactivated (who keeps their memberships on
+    /// GitLab, but must not keep acting through chat).
     public func userID(project: ProjectSettings, username: String) async throws -> Int? {
-        struct Body: Decodable { let id: Int }
+        struct Body: Decodable {
+            let id: Int
+            let state: String?
+        }
         let users: [Body] = try decode(try await send("GET", "users", query: ["username": username]))
-        return users.first?.id
+        guard let user = users.first, user.state == nil || user.state == "active" else { return nil }
+        return user.id
     }
 
     /// Creates a pipeline for `ref`, unless an earlier try already did: a pipeline Trainyard

@@ -17,12 +17,17 @@ public struct HTTPServices: Sendable {
     public var maxAPIBodyBytes: Int
     /// Slack and Mattermost slash commands: secrets and the chat users' forge users.
     public var chatops: ChatOpsSettings
+    /// The target branches with a merge train, per project (chat answers a branch without one
+    /// at once).
+    public var targets: [ProjectKey: [String]]
 
     public init(
         verifiers: [String: any WebhookVerifier], engine: TrainEngine, store: any EngineStore, apiTokens: [String],
-        projects: [ProjectKey], maxAPIBodyBytes: Int = 64 * 1024, chatops: ChatOpsSettings = ChatOpsSettings()
+        projects: [ProjectKey], maxAPIBodyBytes: Int = 64 * 1024, chatops: ChatOpsSettings = ChatOpsSettings(),
+        targets: [ProjectKey: [String]] = [:]
     ) {
         self.chatops = chatops
+        self.targets = targets
         self.verifiers = verifiers
         self.engine = engine
         self.store = store

@@ -62,7 +62,8 @@ struct TrainyardService {
         router = TrainyardRoutes.router(
             HTTPServices(
                 verifiers: verifiers, engine: engine, store: store, apiTokens: config.apiTokens,
-                projects: projects.map(\.key), chatops: config.chatops))
+                projects: projects.map(\.key), chatops: config.chatops,
+                targets: Dictionary(projects.map { ($0.key, $0.targets) }, uniquingKeysWith: { first, _ in first })))
     }
 
     /// With PostgreSQL, several replicas may share the database: this one drives a train only

@@ -117,9 +117,15 @@ struct CommandGrammarTests {
             "merge group/app!0",
             "error: `merge` needs a merge request: `merge group/app!12` or the merge request's web address."
         ),
-        ("merge group/app!12 please", "error: `please` means nothing after `merge`. Did you mean `merge`?"),
-        ("merge group/app!12 p=2 now", "error: `now` means nothing after `merge`. Did you mean `merge p=2`?"),
-        ("cancel group/app!12 p=2", "error: `p=2` means nothing after `cancel`. Did you mean `cancel`?"),
+        (
+            "merge group/app!12 please",
+            "error: `please` means nothing after `merge`. Did you mean `merge group/app!12`?"
+        ),
+        (
+            "merge group/app!12 p=2 now",
+            "error: `now` means nothing after `merge`. Did you mean `merge group/app!12 p=2`?"
+        ),
+        ("cancel group/app!12 p=2", "error: `p=2` means nothing after `cancel`. Did you mean `cancel group/app!12`?"),
         ("priority group/app!12", "error: `priority` needs the new priority, a whole number: `priority 2` or `p=2`."),
         (
             "priority group/app!12 9999",
@@ -135,7 +141,10 @@ struct CommandGrammarTests {
             "pause group/app",
             "error: `pause` needs the target branch after the project. Did you mean `pause group/app main`?"
         ),
-        ("resume group/app main now", "error: `now` means nothing after `resume`. Did you mean `resume`?"),
+        (
+            "resume group/app main now",
+            "error: `now` means nothing after `resume`. Did you mean `resume group/app main`?"
+        ),
         (
             "merge group/../app!12",
             "error: `merge` needs a merge request: `merge group/app!12` or the merge request's web address."

@@ -7,8 +7,13 @@ import TrainyardForges
 /// Webhook verification and decoding, against GitLab's published sample payloads.
 struct GitLabWebhookVerifierTests {
     static let verifier = GitLabWebhookVerifier(forge: "gitlab", secret: "s3cret-token")
-    static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/webhooks/gitlab")
+    /// The published samples (`../shared/webhooks/gitlab` beside the checkout, else under `/work/shared`).
+    static let samples: URL = {
+        let beside = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/webhooks/gitlab")
+        let fixed = URL(fileURLWithPath: "/work/shared/webhooks/gitlab")
+        return FileManager.default.fileExists(atPath: beside.path) ? beside : fixed
+    }()
     static var samplesAvailable: Bool { FileManager.default.fileExists(atPath: samples.path) }
 
     static func headers(_ values: [String: String]) -> (String) -> String? {

@@ -6,7 +6,7 @@ import TrainyardTesting
 
 /// Slack and Mattermost slash commands against the running service, the fake GitLab and a fake
 /// `response_url` server: a mapped Developer's `/train merge` lands the merge request, a Reporter
-/// is refused on the merge request, a Developer may not pause, and a Maintainer pauses and
+/// is refused in chat alone, a Developer may not pause, and a Maintainer pauses and
 /// resumes the train from Mattermost; the later answers arrive at each command's address.
 struct ChatOpsEndToEndTests {
     static let secret = "slack-signing-secret-for-tests"
@@ -73,8 +73,9 @@ struct ChatOpsEndToEndTests {
 
             _ = try await Self.slack(
                 harness, user: "URITA", text: "r+ group/app!\(second)", replyTo: await chat.url("/commands/2"))
-            try await harness.waitForNote(second, containing: "@rita (Slack) cannot give Trainyard commands")
             try await answered("/commands/2", "@rita (Slack) cannot give Trainyard commands")
+            let notes = await harness.mergeRequest(second)?.notes ?? []
+            #expect(!notes.contains { $0.contains("cannot give") }, "a chat refusal is not posted on the merge request")
             _ = try await Self.slack(
                 harness, user: "UALICE", text: "pause group/app main", replyTo: await chat.url("/commands/3"))
             try await answered("/commands/3", "Refused: pausing and resuming take the Maintainer role or higher")

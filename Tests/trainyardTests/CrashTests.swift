@@ -37,7 +37,7 @@ struct CrashTests {
         let gitlab = FakeGitLab(root: root.appendingPathComponent("gitlab"))
         try await gitlab.start()
         let repository = try await gitlab.createProject(path: Self.project, files: ["README.md": "hello\n"])
-        let port = Int.random(in: 20_000..<60_000)
+        let port = FreePort.pick()
         let location: String
         switch storage {
         case .sqlite: location = "sqlite:\(root.path)/trainyard/trainyard.db"

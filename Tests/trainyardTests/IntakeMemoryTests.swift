@@ -48,7 +48,7 @@ struct IntakeMemoryTests {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-memory-\(UUID())")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
-        let port = Int.random(in: 20_000..<60_000)
+        let port = FreePort.pick()
         let config = root.appendingPathComponent("trainyard.yml").path
         try """
         listen: 127.0.0.1:\(port)

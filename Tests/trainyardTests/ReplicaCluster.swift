@@ -51,7 +51,7 @@ final class ReplicaCluster {
                 .absoluteString
         }
         let database = try await PostgresTestServer.newDatabase()
-        let base = Int.random(in: 20_000..<50_000)
+        let base = FreePort.pick(count: 3)
         let ports = [base, base + 1, base + 2]
         var configs: [String] = []
         for (index, port) in ports.enumerated() {

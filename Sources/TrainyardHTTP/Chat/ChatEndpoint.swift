@@ -96,6 +96,11 @@ struct ChatEndpoint: Sendable {
             }
             project = known
         }
+        if case .train(_, let target)? = subject, let known = services.targets[project], !known.contains(target) {
+            let runs = known.map { "`\($0)`" }.joined(separator: ", ")
+            return Self.reply(
+                "Trainyard runs no merge train for `\(target)` in \(project.path); it runs one for \(runs).")
+        }
         if invocation.verb == .status, let subject {
             return Self.reply(try await statusText(subject, project: project))
         }
