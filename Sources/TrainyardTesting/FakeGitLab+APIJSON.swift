@@ -55,7 +55,7 @@ extension FakeGitLab {
             "id": .int(user.id),
             "username": .string(user.username),
             "name": .string(user.name),
-            "state": "active",
+            "state": .string(blocked.contains(username) ? "blocked" : "active"),
             "locked": false,
             "avatar_url": nil,
             "web_url": .string("\(base)/\(user.username)"),

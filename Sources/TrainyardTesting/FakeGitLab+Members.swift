@@ -7,6 +7,12 @@ extension FakeGitLab {
         accessLevels[username] = level
     }
 
+    /// Blocks `username`, as a GitLab administrator can: the user keeps their memberships.
+    public func block(username: String) {
+        _ = user(username)
+        blocked.insert(username)
+    }
+
     /// Marks a merge request as a draft, or ready.
     public func setDraft(project: String, iid: Int, _ draft: Bool = true) {
         guard let id = projectID(path: project) else { return }

@@ -37,6 +37,8 @@ public actor FakeGitLab {
     /// Project access levels by username (GitLab's numbers: 30 Developer, 40 Maintainer); a user
     /// not listed is a Developer, as the fake's default.
     var accessLevels: [String: Int] = [:]
+    /// Users blocked by an administrator: listed with `state: blocked`, memberships kept.
+    var blocked: Set<String> = []
     /// Merge requests marked as drafts, by project id and iid.
     var drafts: Set<[Int]> = []
     var commitCache: [String: GitCommit] = [:]

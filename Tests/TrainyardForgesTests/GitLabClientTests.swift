@@ -158,6 +158,21 @@ struct GitLabClientTests {
         }
     }
 
+    @Test func findsActiveUsersByNameOnly() async throws {
+        try await Self.withGitLab { gitlab, client, project in
+            await gitlab.setAccessLevel(username: "alice", level: 30)
+            await gitlab.setAccessLevel(username: "mallory", level: 40)
+            await gitlab.block(username: "mallory")
+            let alice = await gitlab.userID("alice")
+            let found = try await client.userID(project: project, username: "alice")
+            let blocked = try await client.userID(project: project, username: "mallory")
+            let ghost = try await client.userID(project: project, username: "ghost")
+            #expect(found == alice)
+            #expect(blocked == nil, "a blocked user")
+            #expect(ghost == nil)
+        }
+    }
+
     @Test(arguments: [
         (#"{"message":{"base":["Reference not found"]}}"#, "Reference not found"),
         (#"{"message":{"ref":["is invalid"],"base":["x"]}}"#, "x; ref: is invalid"),
