@@ -4,6 +4,8 @@ public enum Command: Hashable, Codable, Sendable {
     case merge
     /// Take it off.
     case cancel
+    /// Give it a new priority (the event's `priority`); from chat and comments.
+    case priority
 
     /// The comment commands the engine runs today, read with ``CommandGrammar/comment(_:mention:)``:
     /// `merge` (or `r+`) and `cancel` (or `r-`), in order. The other verbs and malformed commands

@@ -70,6 +70,35 @@ extension Train {
         remove(number, state: .canceled, reason: "Removed from the merge train of `\(id.target)` by \(by).", &actions)
     }
 
+    /// Moves a queued change to the place its new priority gives it. Only a change no car holds
+    /// moves, and never ahead of a change a car holds, so no car is interrupted; a change in a
+    /// car keeps its place (taking it off and queueing it again with `p=N` moves it).
+    mutating func changeReprioritized(_ number: Int, priority: Int, by: String, _ actions: inout [TrainAction]) {
+        guard let index = queue.firstIndex(where: { $0.number == number }) else {
+            actions.append(.comment(change: number, body: "!\(number) is not on the merge train of `\(id.target)`."))
+            return
+        }
+        if let car = cars.first(where: { $0.changes.contains { $0.number == number } }) {
+            actions.append(
+                .comment(
+                    change: number,
+                    body: "!\(number) is already in car \(car.id), so its place on the merge train of `\(id.target)` "
+                        + "stays as it is. To move it, take it off and queue it again with `merge p=\(priority)`."))
+            return
+        }
+        var change = queue.remove(at: index)
+        change.priority = priority
+        change.interruptsCars = false
+        let place = insertionIndex(for: change)
+        queue.insert(change, at: place)
+        actions.append(
+            .comment(
+                change: number,
+                body:
+                    "\(by) gave !\(number) priority \(priority): it is now at position \(place + 1) of \(queue.count) "
+                    + "on the merge train of `\(id.target)` (it was at \(index + 1))."))
+    }
+
     mutating func changeUpdated(_ number: Int, head: SHA, _ actions: inout [TrainAction]) {
         guard let index = queue.firstIndex(where: { $0.number == number }), queue[index].head != head,
             !isLanding(number)

@@ -99,6 +99,8 @@ public struct Train: Hashable, Codable, Sendable {
         switch event {
         case .changeEnqueued(let change): changeEnqueued(change, &actions)
         case .changeDequeued(let number, let by): changeDequeued(number, by: by, &actions)
+        case .changeReprioritized(let number, let priority, let by):
+            changeReprioritized(number, priority: priority, by: by, &actions)
         case .changeUpdated(let number, let head): changeUpdated(number, head: head, &actions)
         case .changeClosed(let number): changeClosed(number, &actions)
         case .changeMerged(let number): changeMerged(number, &actions)

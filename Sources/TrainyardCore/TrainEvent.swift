@@ -5,6 +5,8 @@ public enum TrainEvent: Hashable, Codable, Sendable {
     case changeEnqueued(Change)
     /// Somebody took a change off the train (`/cancel`, `DELETE`); `by` names them.
     case changeDequeued(number: Int, by: String)
+    /// Somebody gave a queued change a new priority (`priority N`); `by` names them.
+    case changeReprioritized(number: Int, priority: Int, by: String)
     /// The change's source branch now points at `head` (a push, or a webhook telling us so).
     case changeUpdated(number: Int, head: SHA)
     /// The merge request was closed without merging.

@@ -115,7 +115,9 @@ extension TrainEngine {
                 let current = try await store.train(train)
                 replies.append(
                     current?.statusText(of: number) ?? "!\(number) is not on the merge train of `\(info.target)`.")
-            case .retry, .try, .priority:
+            case .priority:
+                events.append(.changeReprioritized(number: number, priority: invocation.priority ?? 0, by: by))
+            case .retry, .try:
                 replies.append(
                     "`\(invocation.verb.rawValue)` is part of Trainyard's command language but this version does not "
                         + "carry it out yet. Comment `@\(mention) help` for the commands it does.")
@@ -151,6 +153,7 @@ extension TrainEngine {
         - `@\(mention) merge`: put this merge request on the merge train (also `r+`). Options: `p=N` for a \
         priority from -1000 to 1000 (higher goes first), `skip-line` to go ahead of everything (\(control)).
         - `@\(mention) cancel`: take it off the train (also `r-`).
+        - `@\(mention) priority N` (also `p=N`): move it to the place priority N gives it, if no car holds it yet.
         - `@\(mention) pause [reason]`, `@\(mention) resume`: stop and restart new cars on this merge request's \
         train (\(control)).
         - `@\(mention) status`: where this merge request is on its train.

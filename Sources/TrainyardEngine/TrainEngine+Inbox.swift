@@ -35,7 +35,12 @@ extension TrainEngine {
             guard let project = projects[event.project] else {
                 return try await store.finishInbox(row.id, outcome: "not managed", at: clock())
             }
-            let verb: CommandInvocation.Verb = event.command == .merge ? .merge : .cancel
+            let verb: CommandInvocation.Verb
+            switch event.command {
+            case .merge: verb = .merge
+            case .cancel: verb = .cancel
+            case .priority: verb = .priority
+            }
             let invocation = CommandInvocation(verb, priority: event.priority, skipLine: event.skipLine)
             try await obey(
                 [.success(invocation)], on: event.number, in: project, by: event.by, forgeUser: event.forgeUser,

@@ -74,6 +74,11 @@ struct CommentCommandTests {
     @Test func helpStatusAndUnbuiltVerbs() async throws {
         let (help, _) = try await Self.comment("@trainyard help")
         #expect(help.count == 1 && help[0].contains("`@trainyard merge`") && help[0].contains("skip-line"))
+        let (moved, reprioritized) = try await Self.comment("@trainyard p=3", before: ["@trainyard merge"])
+        #expect(
+            moved.last?.hasPrefix("@alice gave !1 priority 3") == true || moved.last?.contains("already in car") == true
+        )
+        #expect(reprioritized?.queue.map(\.number) == [1])
         let (retry, _) = try await Self.comment("@trainyard retry")
         #expect(retry.count == 1 && retry[0].contains("does not carry it out yet"))
         let (status, _) = try await Self.comment("@trainyard status", before: ["@trainyard merge"])

@@ -154,6 +154,19 @@ struct ChatEndpointTests {
         }
     }
 
+    @Test func aPriorityChangeIsStoredForTheTrain() async throws {
+        try await Self.withApp { client, store in
+            let answer = Self.json(try await Self.slack(client, Self.slackForm("p=7 group/app!12")))
+            #expect((answer["text"] as? String)?.contains("asked Trainyard to `priority 7` group/app!12") == true)
+            let row = try #require(try await store.nextInbox(owner: nil, now: Instant(seconds: 2)))
+            guard case .command(let event) = row.delivery.event else {
+                Issue.record("stored \(row.delivery.event)")
+                return
+            }
+            #expect(event.command == .priority && event.priority == 7 && row.delivery.kind == "Slack priority")
+        }
+    }
+
     @Test(arguments: [
         "http://169.254.169.254/latest/meta-data", "https://hooks.slack.com.evil.example/x", "file:///etc/passwd",
         "not a url",

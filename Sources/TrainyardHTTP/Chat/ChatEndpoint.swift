@@ -108,10 +108,12 @@ struct ChatEndpoint: Sendable {
         let asked: String
         let replyURL = replyAddress(form["response_url"])
         switch (invocation.verb, subject) {
-        case (.merge, .mergeRequest(_, let number)), (.cancel, .mergeRequest(_, let number)):
+        case (.merge, .mergeRequest(_, let number)), (.cancel, .mergeRequest(_, let number)),
+            (.priority, .mergeRequest(_, let number)):
+            let commands: [CommandInvocation.Verb: Command] = [.merge: .merge, .cancel: .cancel, .priority: .priority]
             event = .command(
                 CommandEvent(
-                    project: project, number: number, command: invocation.verb == .merge ? .merge : .cancel, by: by,
+                    project: project, number: number, command: commands[invocation.verb] ?? .merge, by: by,
                     priority: invocation.priority ?? 0, skipLine: invocation.skipLine, forgeUser: user.username,
                     replyURL: replyURL))
             asked =
@@ -193,6 +195,7 @@ struct ChatEndpoint: Sendable {
         `\(command) merge group/app!12 [p=N] [skip-line]` put a merge request on its merge train (also `r+`; \
         the merge request's web address works too)
         `\(command) cancel group/app!12` take it off (also `r-`)
+        `\(command) priority group/app!12 N` (also `p=N`) move it to the place priority N gives it
         `\(command) pause group/app main [reason]`, `\(command) resume group/app main` stop and restart new cars
         `\(command) status group/app!12`, `\(command) status group/app [main]` where a merge request or the trains are
         `\(command) help` this list
