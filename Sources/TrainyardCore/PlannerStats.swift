@@ -23,12 +23,48 @@ public struct PlannerStats: Hashable, Codable, Sendable {
     /// to their pass, waiting for a runner included: how long a pipeline takes.
     public var timedPipelines: Int = 0
     public var pipelineMillis: Int64 = 0
+    /// The time from a car's build to its pass on its first pipeline, weighted towards the
+    /// latest (every planner; each new pipeline counts a fifth): the ETA's pipeline duration.
+    /// `nil` until a pipeline passed.
+    public var recentPipelineMillis: Int64?
+    /// The time between landings while changes waited for a car (the train was saturated) and the
+    /// changes those landings brought, each sum decaying by a tenth per landing so that the latest
+    /// count most; and when the last landing in that state was. Their ratio is the ETA's pace for
+    /// changes no car holds yet (``saturatedGapMillis``).
+    public var saturatedMillis: Double?
+    public var saturatedLanded: Double?
+    public var lastSaturatedLanding: Int64?
 
     public init() {}
 
+    /// Counts a car that passed on its first pipeline `millis` after it was built.
+    public mutating func notePipeline(millis: Int64) {
+        guard let recent = recentPipelineMillis else {
+            recentPipelineMillis = millis
+            return
+        }
+        recentPipelineMillis = recent + (millis - recent) / 5
+    }
+
+    /// Counts `count` changes landed at `millis`; `saturated` when changes were waiting for a car.
+    public mutating func noteLanding(of count: Int, at millis: Int64, saturated: Bool) {
+        defer { lastSaturatedLanding = saturated ? millis : nil }
+        guard saturated, let last = lastSaturatedLanding, millis >= last, count > 0 else { return }
+        saturatedMillis = (saturatedMillis ?? 0) * 0.9 + Double(millis - last)
+        saturatedLanded = (saturatedLanded ?? 0) * 0.9 + Double(count)
+    }
+
+    /// Milliseconds per change landed while changes waited for a car; `nil` until two landings
+    /// in that state were seen.
+    public var saturatedGapMillis: Double? {
+        guard let time = saturatedMillis, let landed = saturatedLanded, landed > 0 else { return nil }
+        return time / landed
+    }
+
     private enum CodingKeys: String, CodingKey {
         case landed, blamed, retried, retriedPassed, provenFlakes, passedRuns, arrivals, firstArrival, lastArrival
-        case timedPipelines, pipelineMillis
+        case timedPipelines, pipelineMillis, recentPipelineMillis, saturatedMillis, saturatedLanded
+        case lastSaturatedLanding
     }
 
     /// Decodes stats stored before a field existed with that field at zero.
@@ -45,6 +81,10 @@ public struct PlannerStats: Hashable, Codable, Sendable {
         lastArrival = try container.decodeIfPresent(Int64.self, forKey: .lastArrival)
         timedPipelines = try container.decodeIfPresent(Int.self, forKey: .timedPipelines) ?? 0
         pipelineMillis = try container.decodeIfPresent(Int64.self, forKey: .pipelineMillis) ?? 0
+        recentPipelineMillis = try container.decodeIfPresent(Int64.self, forKey: .recentPipelineMillis)
+        saturatedMillis = try container.decodeIfPresent(Double.self, forKey: .saturatedMillis)
+        saturatedLanded = try container.decodeIfPresent(Double.self, forKey: .saturatedLanded)
+        lastSaturatedLanding = try container.decodeIfPresent(Int64.self, forKey: .lastSaturatedLanding)
     }
 
     /// Counts a change queued at `milliseconds`.

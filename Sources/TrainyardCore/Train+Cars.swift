@@ -108,11 +108,14 @@ extension Train {
             overruleProbes(of: cars[index])
             stats = stats ?? PlannerStats()
             stats?.passedRuns += 1
-            if settings.planner == .adaptive, cars[index].reruns == 0, cars[index].restarts == 0,
-                let built = cars[index].builtAt, let passed = now, passed.milliseconds >= built.milliseconds
+            if cars[index].reruns == 0, cars[index].restarts == 0, let built = cars[index].builtAt, let passed = now,
+                passed.milliseconds >= built.milliseconds
             {
-                stats?.timedPipelines += 1
-                stats?.pipelineMillis += passed.milliseconds - built.milliseconds
+                stats?.notePipeline(millis: passed.milliseconds - built.milliseconds)
+                if settings.planner == .adaptive {
+                    stats?.timedPipelines += 1
+                    stats?.pipelineMillis += passed.milliseconds - built.milliseconds
+                }
             }
             if cars[index].reruns > 0 { stats?.retriedPassed += 1 }
         case .failed:
@@ -199,10 +202,15 @@ extension Train {
         if recentlyLanded.count > Self.landedMemory {
             recentlyLanded.removeFirst(recentlyLanded.count - Self.landedMemory)
         }
+        // Saturated: a queued change no car held was waiting for one.
+        var held = Set<Int>()
+        for car in cars where car.status != .failed { held.formUnion(car.changes.lazy.map(\.number)) }
+        let saturated = queue.contains { !held.contains($0.number) }
         queue.removeAll { landedNumbers.contains($0.number) }
         cars = survivors
         stats = stats ?? PlannerStats()
         stats?.landed += count
+        if let now { stats?.noteLanding(of: count, at: now.milliseconds, saturated: saturated) }
         // A probe that failed in CI while its change was good (the change just landed) was a flake.
         let flakedProbes = (probes ?? []).count {
             $0.status == .failed && $0.pipeline != nil && landedNumbers.contains($0.newest.number)

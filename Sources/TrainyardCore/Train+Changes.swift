@@ -1,6 +1,9 @@
 /// Events about the changes on a train: queued, taken off, updated, closed, merged elsewhere.
 extension Train {
-    mutating func changeEnqueued(_ change: Change, _ actions: inout [TrainAction]) {
+    /// Queues a change; returns the index in `actions` of the note that says so, for its ETA once
+    /// the cars are planned (`nil` when the change was not newly queued).
+    @discardableResult
+    mutating func changeEnqueued(_ change: Change, _ actions: inout [TrainAction]) -> Int? {
         if let index = queue.firstIndex(where: { $0.number == change.number }) {
             let queued = queue[index]
             if queued.head == change.head {
@@ -9,11 +12,11 @@ extension Train {
                         change: change.number,
                         body: "\(change.reference) is already on the merge train of `\(id.target)` "
                             + "at position \(index + 1) of \(queue.count)."))
-                return
+                return nil
             }
             if isLanding(change.number) {
                 actions.append(.comment(change: change.number, body: tooLateMessage(change.number)))
-                return
+                return nil
             }
             queue[index].head = change.head
             actions.append(
@@ -21,7 +24,7 @@ extension Train {
                     change: change.number,
                     body: "\(change.reference) stays at position \(index + 1) of \(queue.count) on the merge train "
                         + "of `\(id.target)` with its new head \(change.head.short); its cars are rebuilt."))
-            return
+            return nil
         }
         if let landed = recentlyLanded.last(where: { $0.number == change.number }) {
             actions.append(
@@ -29,7 +32,7 @@ extension Train {
                     change: change.number,
                     body: "\(change.reference) already landed in `\(id.target)` as \(landed.commit.short); there is "
                         + "nothing to merge."))
-            return
+            return nil
         }
         let index = insertionIndex(for: change)
         queue.insert(change, at: index)
@@ -49,6 +52,7 @@ extension Train {
         } else {
             ahead = ""
         }
+        let note = actions.count
         actions.append(
             .comment(
                 change: change.number,
@@ -56,6 +60,14 @@ extension Train {
                     + "\(queue.count). Trainyard tests it merged on top of the changes ahead of it and merges "
                     + "exactly the tested commit when its pipeline passes.\(ahead)\(paused)"))
         if targetHead == nil { requestTarget(&actions) }
+        return note
+    }
+
+    /// Ends the note that queued a change with its ETA, worked out after the cars were planned.
+    mutating func addETA(toNote index: Int, _ actions: inout [TrainAction]) {
+        guard actions.indices.contains(index), case .comment(let number, let body) = actions[index] else { return }
+        let sentence = ETAText.sentence(eta(of: number), paused: pause != nil)
+        actions[index] = .comment(change: number, body: body + " " + sentence)
     }
 
     mutating func changeDequeued(_ number: Int, by: String, _ actions: inout [TrainAction]) {

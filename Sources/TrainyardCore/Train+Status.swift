@@ -2,8 +2,9 @@
 extension Train {
     /// Where change `number` stands, in a sentence: its position, the shortest car holding it
     /// and what that car is doing, and what waits ahead of it; or that it landed or is not on
-    /// this train. Read-only: nothing about the train changes.
-    public func statusText(of number: Int) -> String {
+    /// this train; and when it is expected to land (see ``eta(of:at:)``), as of `now` (the
+    /// train's latest time when `nil`). Read-only: nothing about the train changes.
+    public func statusText(of number: Int, at now: Instant? = nil) -> String {
         guard let index = queue.firstIndex(where: { $0.number == number }) else {
             if let landed = recentlyLanded.last(where: { $0.number == number }) {
                 return "!\(number) landed in `\(id.target)` as \(landed.commit.short)."
@@ -16,8 +17,8 @@ extension Train {
         let ahead = queue[..<index].map { "!\($0.number)" }
         if !ahead.isEmpty { text += "; ahead of it: \(ahead.prefix(10).joined(separator: ", "))" }
         if ahead.count > 10 { text += " and \(ahead.count - 10) more" }
-        if let pause { text += ". The train is paused (\(pause.reason), by \(pause.by))" }
-        return text + "."
+        if let pause { return text + ". The train is paused (\(pause.reason), by \(pause.by))." }
+        return text + ". " + ETAText.sentence(eta(of: number, at: now), paused: false)
     }
 
     /// How the train is doing, in a sentence: queued changes, cars and their states, a pause.

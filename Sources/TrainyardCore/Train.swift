@@ -96,8 +96,9 @@ public struct Train: Hashable, Codable, Sendable {
         // After a car's step, the statuses move only if the state the car shows did (building and
         // starting are both pending; testing is running).
         let shown = skip ? event.car.flatMap(carIndex).map { Self.state(of: cars[$0]) } : nil
+        var note: Int?
         switch event {
-        case .changeEnqueued(let change): changeEnqueued(change, &actions)
+        case .changeEnqueued(let change): note = changeEnqueued(change, &actions)
         case .changeDequeued(let number, let by): changeDequeued(number, by: by, &actions)
         case .changeReprioritized(let number, let priority, let by):
             changeReprioritized(number, priority: priority, by: by, &actions)
@@ -126,6 +127,7 @@ public struct Train: Hashable, Codable, Sendable {
         } else if shown == nil || shown != event.car.flatMap(carIndex).map({ Self.state(of: cars[$0]) }) {
             reportPositions(&actions)
         }
+        if let note { addETA(toNote: note, &actions) }
         return actions
     }
 

@@ -114,7 +114,8 @@ extension TrainEngine {
             case .status:
                 let current = try await store.train(train)
                 replies.append(
-                    current?.statusText(of: number) ?? "!\(number) is not on the merge train of `\(info.target)`.")
+                    current?.statusText(of: number, at: clock())
+                        ?? "!\(number) is not on the merge train of `\(info.target)`.")
             case .priority:
                 events.append(.changeReprioritized(number: number, priority: invocation.priority ?? 0, by: by))
             case .retry, .try:

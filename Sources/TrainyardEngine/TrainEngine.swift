@@ -142,6 +142,10 @@ public actor TrainEngine {
         train.settings = project.train
         let budget = try await budgetSnapshot(for: id)
         train.sharedBudget = budget?.shared
+        // The train has no clock: it learns the time with every event, so that the durations it
+        // learns (and the ETAs it gives) are measured in wall-clock time, not in ticks.
+        let now = clock()
+        if train.now.map({ $0 < now }) ?? true { train.now = now }
         let before = train.settings.planner.demand(of: train)
         var actions: [TrainAction] = extra
         for event in events {
@@ -151,7 +155,6 @@ public actor TrainEngine {
             actions += produced
         }
         if let replyTo { actions = replyTo.mirrored(actions) }
-        let now = clock()
         let me = Owner.train(id)
         var timers = firing.map { TimerChange(owner: $0.owner, name: $0.name, .fired($0.due)) }
         timers.append(TimerChange(owner: me, name: TrainTimer.wake, train.wakeAt.map { .set($0) } ?? .clear))

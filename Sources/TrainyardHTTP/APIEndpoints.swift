@@ -79,7 +79,8 @@ struct APIEndpoints: Sendable {
     /// `GET /api/v1/trains`: every train with its queue and cars.
     func trains(_ request: Request, context: BasicRequestContext) async throws -> Response {
         try authenticate(request)
-        let trains = try await services.store.trains().map(TrainView.init)
+        let now = Date()
+        let trains = try await services.store.trains().map { TrainView($0, now: now) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return JSONBody.response(.ok, data: try encoder.encode(["trains": trains]))

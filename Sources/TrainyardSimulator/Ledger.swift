@@ -7,6 +7,9 @@ struct Ledger {
     /// When each change (by index) was merged or removed; `nil` while unresolved.
     var resolvedAt: [Int64?]
     var landed: [Bool]
+    /// The ETA each change (by index) was told when it was queued (milliseconds after its
+    /// arrival); `nil` when none was told.
+    var predicted: [Int64?]
     var runsStarted = 0
     var ciMillis: Int64 = 0
     var wastedMillis: Int64 = 0
@@ -19,6 +22,7 @@ struct Ledger {
         self.changes = changes
         resolvedAt = Array(repeating: nil, count: changes.count)
         landed = Array(repeating: false, count: changes.count)
+        predicted = Array(repeating: nil, count: changes.count)
     }
 
     /// Records a change as merged or removed; only the first verdict counts.
@@ -41,6 +45,8 @@ struct Ledger {
         var ttm: [Double] = []
         var reject: [Double] = []
         var mergedAll = 0
+        var etaErrors: [Double] = []
+        var etaSigned: [Double] = []
         var landedInWindow = 0
         var lastResolution: Int64 = 0
         for (index, change) in changes.enumerated() {
@@ -55,6 +61,11 @@ struct Ledger {
             case (false, true, _):
                 m.merged += 1
                 ttm.append(minutes)
+                if let told = predicted[index] {
+                    let error = minutes - Double(told) / 60_000
+                    etaSigned.append(error)
+                    etaErrors.append(abs(error))
+                }
             case (false, false, true):
                 m.falseRejections += 1
             case (true, true, _):
@@ -93,6 +104,14 @@ struct Ledger {
         m.stable = !stoppedEarly && !queue.growing
         let good = m.merged - m.escapedBad + m.falseRejections
         m.falseRejectionRate = good > 0 ? Double(m.falseRejections) / Double(good) : 0
+        if !etaErrors.isEmpty {
+            etaErrors.sort()
+            etaSigned.sort()
+            m.etaErrorP50 = Self.percentile(etaErrors, 0.50)
+            m.etaErrorP90 = Self.percentile(etaErrors, 0.90)
+            m.etaBiasP50 = Self.percentile(etaSigned, 0.50)
+            m.etaPredictions = etaErrors.count
+        }
         return m
     }
 

@@ -35,6 +35,14 @@ public struct Metrics: Hashable, Codable, Sendable {
     /// `ttmP50` and `ttmP95` divided by those of oracle O1 with flake re-runs (0 when unknown).
     public var p50VsO1: Double
     public var p95VsO1: Double
+    /// The ETA a good change was told when it was queued against its actual time to merge
+    /// (minutes): the median and 90th percentile of the absolute error, the median of the signed
+    /// error (positive: it landed later than told), and how many changes were told one; `nil`
+    /// for the oracles, which tell none.
+    public var etaErrorP50: Double?
+    public var etaErrorP90: Double?
+    public var etaBiasP50: Double?
+    public var etaPredictions: Int?
 
     public init() {
         stable = true
@@ -82,6 +90,10 @@ public struct Metrics: Hashable, Codable, Sendable {
         case drainMinutes = "drain_min"
         case p50VsO1 = "p50_vs_o1"
         case p95VsO1 = "p95_vs_o1"
+        case etaErrorP50 = "eta_abs_error_p50_min"
+        case etaErrorP90 = "eta_abs_error_p90_min"
+        case etaBiasP50 = "eta_signed_error_p50_min"
+        case etaPredictions = "eta_predictions"
     }
 }
 

@@ -120,6 +120,14 @@ public struct Simulator: Sendable {
         m.wastedFraction = avg(\.wastedFraction)
         m.meanQueue = avg(\.meanQueue)
         m.drainMinutes = avg(\.drainMinutes)
+        let told = runs.filter { $0.etaErrorP50 != nil }
+        if !told.isEmpty {
+            let k = Double(told.count)
+            m.etaErrorP50 = told.compactMap(\.etaErrorP50).reduce(0, +) / k
+            m.etaErrorP90 = told.compactMap(\.etaErrorP90).reduce(0, +) / k
+            m.etaBiasP50 = told.compactMap(\.etaBiasP50).reduce(0, +) / k
+            m.etaPredictions = told.compactMap(\.etaPredictions).reduce(0, +)
+        }
         let good = m.merged - m.escapedBad + m.falseRejections
         m.falseRejectionRate = good > 0 ? Double(m.falseRejections) / Double(good) : 0
         return m

@@ -9,7 +9,7 @@ public enum TableReport {
             out += "\(scenario.seedCount) seed(s)\n"
             let header = [
                 "planner", "stable", "merged/h", "ttm mean", "p50", "p95", "p99", "max", "reject p50", "CI min/merge",
-                "runs/merge", "wasted", "false rej", "escaped", "max queue", "p95/O1",
+                "runs/merge", "wasted", "false rej", "escaped", "max queue", "p95/O1", "ETA err p50", "p90", "bias",
             ]
             var rows: [[String]] = []
             let oracleKeys = ["O1", "O1_reruns", "O2", "O2_reruns", "OB", "OB_reruns"]
@@ -21,7 +21,9 @@ public enum TableReport {
         }
         out += sweepSummaries(report)
         out += "Times in minutes; p95 and CI min/merge show the mean over seeds and [lowest–highest seed]; "
-        out += "counts are summed over seeds.\n"
+        out += "counts are summed over seeds; ETA err: absolute error of the ETA told at enqueue against the "
+        out +=
+            "time to merge of good changes (median, p90; bias: the median signed error, + when changes landed later than told), the mean over seeds.\n"
         return out
     }
 
@@ -38,6 +40,8 @@ public enum TableReport {
             number(m.runsPerMerge, 2), number(m.wastedFraction * 100, 0) + "%",
             "\(m.falseRejections) (\(number(m.falseRejectionRate * 100, 2))%)", "\(m.escapedBad)", "\(m.maxQueue)",
             m.p95VsO1 > 0 ? number(m.p95VsO1, 2) + "×" : "–",
+            m.etaErrorP50.map { number($0, 1) } ?? "–", m.etaErrorP90.map { number($0, 1) } ?? "–",
+            m.etaBiasP50.map { ($0 > 0 ? "+" : "") + number($0, 1) } ?? "–",
         ]
     }
 

@@ -94,6 +94,7 @@ struct TrainSimulation {
             number: change.number, head: Self.sha(prefix: "a", change.number),
             enqueuedAt: Instant(milliseconds: change.arrival))
         apply(.changeEnqueued(queued))
+        ledger.predicted[index] = train.eta(of: change.number)
     }
 
     private mutating func deliver(_ event: TrainEvent) {

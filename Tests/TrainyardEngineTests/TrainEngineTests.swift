@@ -68,7 +68,7 @@ struct TrainEngineTests {
         #expect(
             calls.prefix(2) == [
                 "mergeRequest",
-                "comment:Added !1 to the merge train of `main` at position 1 of 1. Trainyard tests it merged on top of the changes ahead of it and merges exactly the tested commit when its pipeline passes.",
+                "comment:Added !1 to the merge train of `main` at position 1 of 1. Trainyard tests it merged on top of the changes ahead of it and merges exactly the tested commit when its pipeline passes. An ETA is given once a pipeline of this train has passed.",
             ])
         #expect(calls.contains("targetHead") && calls.contains("buildCar") && calls.contains("createPipeline"))
         let train = try #require(try await store.train(TrainID(forge: "gitlab", project: "group/app", target: "main")))

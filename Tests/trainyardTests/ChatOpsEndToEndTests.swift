@@ -100,4 +100,45 @@ struct ChatOpsEndToEndTests {
             try await harness.waitFor(second, state: "merged")
         }
     }
+
+    /// Once a pipeline of the train passed, the merge note, `status` in chat and
+    /// `GET /api/v1/trains` all give a queued change's ETA.
+    @Test func mergeNotesStatusAndTheAPIGiveTheETA() async throws {
+        let slow: @Sendable (FakeCIJob) -> FakePipelineOutcome? = { job in
+            job.file("slow.txt") != nil ? .success(after: .seconds(3_600)) : .success(after: .milliseconds(500))
+        }
+        let harness = try await ServiceHarness.start(policy: slow, chatops: Self.chatops)
+        try await harness.running { harness in
+            await harness.gitlab.setAccessLevel(username: "alice", level: 30)
+            let first = try await harness.openMergeRequest("eta-one", ["one.txt": "1\n"])
+            _ = try await Self.slack(harness, user: "UALICE", text: "merge group/app!\(first)")
+            try await harness.waitForNote(
+                first, containing: "An ETA is given once a pipeline of this train has passed.")
+            try await harness.waitFor(first, state: "merged")
+
+            let second = try await harness.openMergeRequest("eta-two", ["slow.txt": "2\n"])
+            _ = try await Self.slack(harness, user: "UALICE", text: "merge group/app!\(second)")
+            try await harness.waitForNote(second, containing: "Expected to land in")
+            let (_, standing) = try await Self.slack(harness, user: "UALICE", text: "status group/app!\(second)")
+            #expect((standing["text"] as? String)?.contains("Expected to land in") == true)
+            let (_, trains) = try await harness.request(
+                "GET", "api/v1/trains", headers: ["Authorization": "Bearer \(ServiceHarness.apiToken)"])
+            let queue = (trains["trains"] as? [[String: Any]])?.first?["queue"] as? [[String: Any]] ?? []
+            let change = try #require(queue.first { $0["number"] as? Int == second })
+            #expect((change["etaSeconds"] as? Int).map { $0 >= 0 } == true)
+            #expect((change["eta"] as? String)?.hasSuffix("Z") == true)
+
+            // The car's pipeline runs for an hour unless it is finished here.
+            @Sendable func carPipelines() async -> [FakePipeline] {
+                await harness.gitlab.pipelines(project: ServiceHarness.project).filter {
+                    $0.ref.hasPrefix("trainyard/") && ($0.status == "running" || $0.status == "pending")
+                }
+            }
+            try await waitUntil { await !carPipelines().isEmpty }
+            for pipeline in await carPipelines() {
+                await harness.gitlab.finishPipeline(project: ServiceHarness.project, id: pipeline.id, status: "success")
+            }
+            try await harness.waitFor(second, state: "merged")
+        }
+    }
 }

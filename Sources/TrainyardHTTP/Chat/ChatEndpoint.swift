@@ -164,7 +164,7 @@ struct ChatEndpoint: Sendable {
                 trains.first { $0.queue.contains { $0.number == number } }
                 ?? trains.first { $0.recentlyLanded.contains { $0.number == number } }
             guard let holding else { return "\(project.path)!\(number) is not on a merge train." }
-            return project.path + holding.statusText(of: number)
+            return project.path + holding.statusText(of: number, at: Instant(Date()))
         case .project:
             guard !trains.isEmpty else { return "\(project.path): no merge train has run yet." }
             return "\(project.path):\n" + trains.map(\.summaryText).joined(separator: "\n")
