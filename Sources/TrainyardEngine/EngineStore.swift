@@ -81,11 +81,11 @@ public protocol EngineStore: Sendable {
     func retryInbox(_ id: Int64, error: String, notBefore: Instant) async throws
     func train(_ id: TrainID) async throws -> Train?
     func trains() async throws -> [Train]
-    /// Saves a train's new state (when given), its new actions and timer changes, and finishes the
-    /// row that led to them, in one transaction.
+    /// Saves a train's new state (when given), its new actions, its decisions (the decision log)
+    /// and timer changes, and finishes the row that led to them, in one transaction.
     func commit(
-        train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
-        at: Instant
+        train id: TrainID, state: Train?, actions: [TrainAction], decisions: [Decision], timers: [TimerChange],
+        finishing: Finishing?, at: Instant
     ) async throws
     /// The oldest unfinished outbox row of `owner` when it is due (of any owner whose older rows
     /// are all done, when `nil`): the actions of one train run in order.
@@ -114,15 +114,17 @@ public protocol EngineStore: Sendable {
     func renewLeases(holder: String, seconds: Int) async throws -> [Owner]
     /// Gives a lease up at once (its epoch stays, so a later holder gets the next one).
     func releaseLease(_ lease: Lease) async throws
-    /// Like ``commit(train:state:actions:timers:finishing:at:)``, but only while `fence` is still
-    /// the owner's live lease, checked in the same transaction; otherwise throws
+    /// Like ``commit(train:state:actions:decisions:timers:finishing:at:)``, but only while `fence`
+    /// is still the owner's live lease, checked in the same transaction; otherwise throws
     /// ``FencedError`` and writes nothing.
     func commit(
-        train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
-        at: Instant, fence: Lease
+        train id: TrainID, state: Train?, actions: [TrainAction], decisions: [Decision], timers: [TimerChange],
+        finishing: Finishing?, at: Instant, fence: Lease
     ) async throws
-    /// Deletes up to `limit` finished inbox rows, finished outbox rows and quarantined rows each
-    /// whose time is before `before` (the history a retention setting keeps); returns how many rows
+    /// Decision log entries of one project, newest first (see ``DecisionQuery``).
+    func decisions(_ query: DecisionQuery) async throws -> [DecisionRecord]
+    /// Deletes up to `limit` finished inbox rows, finished outbox rows, quarantined rows and
+    /// decision log entries each whose time is before `before` (the history a retention setting keeps); returns how many rows
     /// went. Unfinished rows are never deleted.
     func pruneHistory(before: Instant, limit: Int) async throws -> Int
     /// Owners whose deliveries were stored by any process, as they are stored (PostgreSQL's
@@ -148,10 +150,30 @@ extension EngineStore {
         return result
     }
 
-    /// A commit that changes no timers.
+    /// A commit that changes no timers and logs no decisions.
     public func commit(
         train id: TrainID, state: Train?, actions: [TrainAction], finishing: Finishing?, at: Instant
     ) async throws {
-        try await commit(train: id, state: state, actions: actions, timers: [], finishing: finishing, at: at)
+        try await commit(
+            train: id, state: state, actions: actions, decisions: [], timers: [], finishing: finishing, at: at)
+    }
+
+    /// A commit that logs no decisions.
+    public func commit(
+        train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
+        at: Instant
+    ) async throws {
+        try await commit(
+            train: id, state: state, actions: actions, decisions: [], timers: timers, finishing: finishing, at: at)
+    }
+
+    /// A fenced commit that logs no decisions.
+    public func commit(
+        train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
+        at: Instant, fence: Lease
+    ) async throws {
+        try await commit(
+            train: id, state: state, actions: actions, decisions: [], timers: timers, finishing: finishing, at: at,
+            fence: fence)
     }
 }

@@ -113,9 +113,13 @@ extension TrainEngine {
                 replies.append(Self.help(mention: mention, control: Self.role(project.controlAccessLevel)))
             case .status:
                 let current = try await store.train(train)
-                replies.append(
+                let recent = try await store.decisions(
+                    DecisionQuery(
+                        forge: train.forge, project: train.project, change: number, limit: DecisionRecord.statusLines))
+                let standing =
                     current?.statusText(of: number, at: clock())
-                        ?? "!\(number) is not on the merge train of `\(info.target)`.")
+                    ?? "!\(number) is not on the merge train of `\(info.target)`."
+                replies.append(standing + DecisionRecord.lines(recent))
             case .priority:
                 events.append(.changeReprioritized(number: number, priority: invocation.priority ?? 0, by: by))
             case .retry, .try:

@@ -148,8 +148,11 @@ public actor TrainEngine {
         if train.now.map({ $0 < now }) ?? true { train.now = now }
         let before = train.settings.planner.demand(of: train)
         var actions: [TrainAction] = extra
+        var decisions: [Decision] = []
         for event in events {
+            let before = train
             let produced = train.apply(event)
+            decisions += train.decisions(for: event, before: before, actions: produced)
             logger.debug(
                 "train event", metadata: ["train": "\(id)", "event": "\(event)", "actions": "\(produced.count)"])
             actions += produced
@@ -169,22 +172,26 @@ public actor TrainEngine {
             woken = budget.waiting
             timers += woken.map { TimerChange(owner: .train($0), name: TrainTimer.budget, .earliest(now)) }
         }
-        try await save(train: id, state: train, actions: actions, timers: timers, finishing: finishing, at: now)
+        try await save(
+            train: id, state: train, actions: actions, decisions: decisions, timers: timers, finishing: finishing,
+            at: now)
         for other in woken { drivers.ring(.train(other)) }
     }
 
     /// Commits a train's new state, actions and timers, fenced by the driver's lease when there is
     /// one (a replica that lost the lease gets ``FencedError`` and writes nothing).
     func save(
-        train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange] = [], finishing: Finishing?,
-        at: Instant
+        train id: TrainID, state: Train?, actions: [TrainAction], decisions: [Decision] = [],
+        timers: [TimerChange] = [], finishing: Finishing?, at: Instant
     ) async throws {
         if let lease = DriverLease.current {
             try await store.commit(
-                train: id, state: state, actions: actions, timers: timers, finishing: finishing, at: at, fence: lease)
+                train: id, state: state, actions: actions, decisions: decisions, timers: timers, finishing: finishing,
+                at: at, fence: lease)
         } else {
             try await store.commit(
-                train: id, state: state, actions: actions, timers: timers, finishing: finishing, at: at)
+                train: id, state: state, actions: actions, decisions: decisions, timers: timers, finishing: finishing,
+                at: at)
         }
     }
 

@@ -49,7 +49,8 @@ public enum TrainyardRoutes {
         "DELETE /api/v1/projects/{project}/merge_requests/{iid}/enqueue",
         "POST /api/v1/projects/{project}/targets/{target}/pause",
         "DELETE /api/v1/projects/{project}/targets/{target}/pause",
-        "GET /api/v1/trains", "GET /api/v1/deliveries", "GET /api/v1/quarantine",
+        "GET /api/v1/projects/{project}/events", "GET /api/v1/trains", "GET /api/v1/deliveries",
+        "GET /api/v1/quarantine",
     ]
 
     public static func router(_ services: HTTPServices) -> Router<BasicRequestContext> {
@@ -91,6 +92,9 @@ public enum TrainyardRoutes {
         }
         on(.delete, "/api/v1/projects/{project}/targets/{target}/pause") { request, context in
             try await api.pause(false, request, context: context)
+        }
+        on(.get, "/api/v1/projects/{project}/events") { request, context in
+            try await api.events(request, context: context)
         }
         on(.get, "/api/v1/trains") { request, context in try await api.trains(request, context: context) }
         on(.get, "/api/v1/deliveries") { request, context in try await api.deliveries(request, context: context) }

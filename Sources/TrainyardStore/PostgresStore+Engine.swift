@@ -144,28 +144,31 @@ extension PostgresStore {
     }
 
     public func commit(
-        train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
-        at: Instant
+        train id: TrainID, state: Train?, actions: [TrainAction], decisions: [Decision], timers: [TimerChange],
+        finishing: Finishing?, at: Instant
     ) async throws {
         try await write(
-            train: id, state: state, actions: actions, timers: timers, finishing: finishing, at: at, fence: nil)
+            train: id, state: state, actions: actions, decisions: decisions, timers: timers, finishing: finishing,
+            at: at, fence: nil)
     }
 
     public func commit(
-        train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
-        at: Instant, fence: Lease
+        train id: TrainID, state: Train?, actions: [TrainAction], decisions: [Decision], timers: [TimerChange],
+        finishing: Finishing?, at: Instant, fence: Lease
     ) async throws {
         try await write(
-            train: id, state: state, actions: actions, timers: timers, finishing: finishing, at: at, fence: fence)
+            train: id, state: state, actions: actions, decisions: decisions, timers: timers, finishing: finishing,
+            at: at, fence: fence)
     }
 
     private func write(
-        train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
-        at: Instant, fence: Lease?
+        train id: TrainID, state: Train?, actions: [TrainAction], decisions: [Decision], timers: [TimerChange],
+        finishing: Finishing?, at: Instant, fence: Lease?
     ) async throws {
         let stateJSON = try state.map { try coder.encode($0) }
         let trainJSON = try coder.encode(id)
         let actionJSON = try actions.map { try coder.encode($0) }
+        let decisionJSON = try decisions.map { (DecisionQuery.stored($0.changes), try coder.encode($0)) }
         let now = at.milliseconds
         let name = id.description
         let epoch = fence?.epoch ?? 0
@@ -198,6 +201,13 @@ extension PostgresStore {
                     """
                     INSERT INTO outbox (train, train_id, action, created_at)
                     VALUES (\(name), \(trainJSON), \(action), \(now))
+                    """, logger: logger)
+            }
+            for (changes, decision) in decisionJSON {
+                try await connection.query(
+                    """
+                    INSERT INTO decisions (forge, project, target, changes, decision, at)
+                    VALUES (\(id.forge), \(id.project), \(id.target), \(changes), \(decision), \(now))
                     """, logger: logger)
             }
             try await Self.apply(timers, on: connection, logger: logger)

@@ -25,6 +25,11 @@ extension PostgresStore {
                     SELECT id FROM quarantine WHERE moved_at < \(cutoff) LIMIT \(batch)
                 ) RETURNING id
                 """,
+                """
+                DELETE FROM decisions WHERE id IN (
+                    SELECT id FROM decisions WHERE at < \(cutoff) LIMIT \(batch)
+                ) RETURNING id
+                """,
             ] {
                 deleted += try await connection.query(query, logger: logger).collect().count
             }

@@ -84,7 +84,24 @@ extension PostgresStore {
                     expires_at timestamptz NOT NULL
                 )
                 """,
-            ])
+            ]),
+        StoreMigration(
+            version: 2, name: "decision log",
+            statements: [
+                """
+                CREATE TABLE decisions (
+                    id bigserial PRIMARY KEY,
+                    forge text NOT NULL,
+                    project text NOT NULL,
+                    target text NOT NULL,
+                    changes text NOT NULL,
+                    decision text NOT NULL,
+                    at bigint NOT NULL
+                )
+                """,
+                "CREATE INDEX decisions_project ON decisions (forge, project, id)",
+                "CREATE INDEX decisions_at ON decisions (at)",
+            ]),
     ]
 
     static let ledger = """

@@ -147,28 +147,31 @@ extension SQLiteStore {
     }
 
     public func commit(
-        train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
-        at: Instant
+        train id: TrainID, state: Train?, actions: [TrainAction], decisions: [Decision], timers: [TimerChange],
+        finishing: Finishing?, at: Instant
     ) async throws {
         try await write(
-            train: id, state: state, actions: actions, timers: timers, finishing: finishing, at: at, fence: nil)
+            train: id, state: state, actions: actions, decisions: decisions, timers: timers, finishing: finishing,
+            at: at, fence: nil)
     }
 
     public func commit(
-        train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
-        at: Instant, fence: Lease
+        train id: TrainID, state: Train?, actions: [TrainAction], decisions: [Decision], timers: [TimerChange],
+        finishing: Finishing?, at: Instant, fence: Lease
     ) async throws {
         try await write(
-            train: id, state: state, actions: actions, timers: timers, finishing: finishing, at: at, fence: fence)
+            train: id, state: state, actions: actions, decisions: decisions, timers: timers, finishing: finishing,
+            at: at, fence: fence)
     }
 
     private func write(
-        train id: TrainID, state: Train?, actions: [TrainAction], timers: [TimerChange], finishing: Finishing?,
-        at: Instant, fence: Lease?
+        train id: TrainID, state: Train?, actions: [TrainAction], decisions: [Decision], timers: [TimerChange],
+        finishing: Finishing?, at: Instant, fence: Lease?
     ) async throws {
         let stateJSON = try state.map { SQLiteData.text(try coder.encode($0)) }
         let trainJSON = SQLiteData.text(try coder.encode(id))
         let actionJSON = try actions.map { SQLiteData.text(try coder.encode($0)) }
+        let decisionJSON = try decisions.map { (DecisionQuery.stored($0.changes), try coder.encode($0)) }
         let now = SQLiteData.integer(Int(at.milliseconds))
         let epoch = SQLiteData.integer(Int(fence?.epoch ?? 0))
         try await transaction { connection in
@@ -195,6 +198,11 @@ extension SQLiteStore {
                 _ = try await connection.query(
                     "INSERT INTO outbox (train, train_id, action, created_at) VALUES (?, ?, ?, ?)",
                     [.text(id.description), trainJSON, action, now])
+            }
+            for (changes, decision) in decisionJSON {
+                _ = try await connection.query(
+                    "INSERT INTO decisions (forge, project, target, changes, decision, at) VALUES (?, ?, ?, ?, ?, ?)",
+                    [.text(id.forge), .text(id.project), .text(id.target), .text(changes), .text(decision), now])
             }
             try await Self.apply(timers, on: connection)
             switch finishing {

@@ -8,7 +8,9 @@ extension SQLiteStore {
         let cutoff = SQLiteData.integer(Int(before.milliseconds))
         return try await transaction { connection in
             var deleted = 0
-            for (table, column) in [("inbox", "finished_at"), ("outbox", "finished_at"), ("quarantine", "moved_at")] {
+            for (table, column) in [
+                ("inbox", "finished_at"), ("outbox", "finished_at"), ("quarantine", "moved_at"), ("decisions", "at"),
+            ] {
                 let rows = try await connection.query(
                     """
                     DELETE FROM \(table) WHERE id IN (

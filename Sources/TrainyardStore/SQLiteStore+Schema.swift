@@ -85,6 +85,23 @@ extension SQLiteStore {
                 "CREATE INDEX inbox_finished ON inbox (finished_at) WHERE finished_at IS NOT NULL",
                 "CREATE INDEX outbox_finished ON outbox (finished_at) WHERE finished_at IS NOT NULL",
             ]),
+        StoreMigration(
+            version: 3, name: "decision log",
+            statements: [
+                """
+                CREATE TABLE decisions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    forge TEXT NOT NULL,
+                    project TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    changes TEXT NOT NULL,
+                    decision TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                )
+                """,
+                "CREATE INDEX decisions_project ON decisions (forge, project, id)",
+                "CREATE INDEX decisions_at ON decisions (at)",
+            ]),
     ]
 
     /// The version the database holds.

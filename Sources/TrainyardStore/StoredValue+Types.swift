@@ -18,3 +18,7 @@ extension TrainAction: StoredValue {
 extension TrainID: StoredValue {
     public static var storedFormat: Int { 1 }
 }
+
+extension Decision: StoredValue {
+    public static var storedFormat: Int { 1 }
+}

@@ -120,7 +120,11 @@ struct ChatOpsEndToEndTests {
             _ = try await Self.slack(harness, user: "UALICE", text: "merge group/app!\(second)")
             try await harness.waitForNote(second, containing: "Expected to land in")
             let (_, standing) = try await Self.slack(harness, user: "UALICE", text: "status group/app!\(second)")
-            #expect((standing["text"] as? String)?.contains("Expected to land in") == true)
+            let standingText = standing["text"] as? String ?? ""
+            #expect(standingText.contains("Expected to land in"))
+            #expect(
+                standingText.contains("\nLast decisions:\n- ")
+                    && standingText.contains("UTC queued: Queued at position 1"))
             let (_, trains) = try await harness.request(
                 "GET", "api/v1/trains", headers: ["Authorization": "Bearer \(ServiceHarness.apiToken)"])
             let queue = (trains["trains"] as? [[String: Any]])?.first?["queue"] as? [[String: Any]] ?? []

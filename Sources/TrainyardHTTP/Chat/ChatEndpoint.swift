@@ -163,8 +163,13 @@ struct ChatEndpoint: Sendable {
             let holding =
                 trains.first { $0.queue.contains { $0.number == number } }
                 ?? trains.first { $0.recentlyLanded.contains { $0.number == number } }
-            guard let holding else { return "\(project.path)!\(number) is not on a merge train." }
-            return project.path + holding.statusText(of: number, at: Instant(Date()))
+            let recent = try await services.store.decisions(
+                DecisionQuery(
+                    forge: project.forge, project: project.path, change: number, limit: DecisionRecord.statusLines))
+            guard let holding else {
+                return "\(project.path)!\(number) is not on a merge train." + DecisionRecord.lines(recent)
+            }
+            return project.path + holding.statusText(of: number, at: Instant(Date())) + DecisionRecord.lines(recent)
         case .project:
             guard !trains.isEmpty else { return "\(project.path): no merge train has run yet." }
             return "\(project.path):\n" + trains.map(\.summaryText).joined(separator: "\n")
