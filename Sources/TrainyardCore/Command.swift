@@ -6,6 +6,8 @@ public enum Command: Hashable, Codable, Sendable {
     case cancel
     /// Give it a new priority (the event's `priority`); from chat and comments.
     case priority
+    /// Run the failed car of the merge request again, or queue it again after its car failed.
+    case retry
 
     /// The comment commands the engine runs today, read with ``CommandGrammar/comment(_:mention:)``:
     /// `merge` (or `r+`) and `cancel` (or `r-`), in order. The other verbs and malformed commands

@@ -16,6 +16,8 @@ public struct Decision: Hashable, Codable, Sendable {
         case paused
         case resumed
         case reprioritized
+        /// A failed car was run again because somebody asked (`retry`).
+        case retried
     }
 
     public var kind: Kind

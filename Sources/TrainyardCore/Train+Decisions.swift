@@ -83,6 +83,18 @@ extension Train {
         case .trainResumed(let by):
             guard before.pause != nil, pause == nil else { return [] }
             return [Decision(kind: .resumed, reason: "Resumed.", by: by)]
+        case .carRetried(let number, let by):
+            guard
+                let car = cars.first(where: { old in
+                    before.cars.contains { $0.id == old.id && $0.status == .failed } && old.status == .starting
+                        && old.changes.contains { $0.number == number }
+                })
+            else { return [] }
+            return [
+                Decision(
+                    kind: .retried, changes: car.changes.map(\.number), car: car.id.value,
+                    reason: "Car \(car.id) runs its pipeline again.", by: by)
+            ]
         default:
             return []
         }
@@ -102,7 +114,7 @@ extension TrainEvent {
     var askedBy: String? {
         switch self {
         case .changeDequeued(_, let by), .changeReprioritized(_, _, let by), .trainPaused(_, let by),
-            .trainResumed(let by):
+            .trainResumed(let by), .carRetried(_, let by):
             return by
         case .changeEnqueued(let change): return change.requestedBy
         default: return nil

@@ -41,6 +41,7 @@ extension Train {
         let held = queue.count { holder[$0.number] != nil }
         let slots = max(held, pause == nil ? Self.minimumSlots(settings) : 0, 1)
         let failure = (stats ?? PlannerStats()).failureRate
+        let batching = [.adaptive, .trunk, .mergify, .bors].contains(settings.planner)
         let retries = settings.flakeRetries > 0 || settings.planner == .adaptive
         let own = Double(duration) * (retries ? 1 + (stats ?? PlannerStats()).flakeRate : 1)
         // When slots free, in the order changes leave the train: the free ones now, then the
@@ -64,12 +65,22 @@ extension Train {
                 if let gap = stats?.saturatedGapMillis { finish = max(finish, lastHeld + Double(waiting) * gap) }
             }
             // Failures among the changes tested together with this one cost it a run again.
-            finish += Double(min(index, slots)) * failure * Double(duration) / 2
+            finish += Self.failuresAhead(min(index, slots), rate: failure, batching: batching) * Double(duration) / 2
             latest = max(latest, finish)
             if holder[change.number] == nil { frees.append(latest) }
             result.append(Int64(latest.rounded()))
         }
         return result
+    }
+
+    /// The failures ahead that cost a change a run again: each one of the `ahead` changes tested
+    /// with it that fails, for the planners that restart the cars behind a failure; for the
+    /// batching ones, whose bisection finds the failures of one round together, whether any fails.
+    static func failuresAhead(_ ahead: Int, rate: Double, batching: Bool) -> Double {
+        guard batching else { return Double(ahead) * rate }
+        var allGood = 1.0
+        for _ in 0..<ahead { allGood *= 1 - rate }
+        return 1 - allGood
     }
 
     /// How long `car` has left: a pipeline's worth after it was built, at least a tenth of one

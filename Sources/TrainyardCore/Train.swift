@@ -54,6 +54,9 @@ public struct Train: Hashable, Codable, Sendable {
     /// What the last full pass over the cars planned with, when it settled; empty when it did not
     /// (see ``SettledPlan``).
     public var settledPlan = Memo<SettledPlan>()
+    /// Chat commands still waiting for later answers, by change: the train's later notes on the
+    /// change go there too (the engine fills and reads this; the train never does).
+    public var chatFollowers: [Int: ChatFollower]?
 
     public init(id: TrainID, settings: TrainSettings = TrainSettings()) {
         self.id = id
@@ -120,6 +123,7 @@ public struct Train: Hashable, Codable, Sendable {
         case .landingRejected(let car, let message): landingRejected(car, message: message, &actions)
         case .trainPaused(let reason, let by): trainPaused(reason: reason, by: by, &actions)
         case .trainResumed(let by): trainResumed(by: by, &actions)
+        case .carRetried(let number, let by): carRetried(number, by: by, &actions)
         case .tick(let now): tick(now, &actions)
         }
         if !skip {

@@ -40,6 +40,8 @@ public enum TrainEvent: Hashable, Codable, Sendable {
     /// running pipelines finish.
     case trainPaused(reason: String, by: String)
     case trainResumed(by: String)
+    /// Somebody asked to run the failed car holding a queued change again (`retry`), once.
+    case carRetried(number: Int, by: String)
     /// Time passed: the train checks its pipelines against the timeout.
     case tick(now: Instant)
 }

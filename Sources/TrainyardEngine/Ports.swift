@@ -141,6 +141,37 @@ public struct ChatReplyTarget: Hashable, Codable, Sendable {
         }
         return actions + texts.prefix(Self.maxReplies).map { .chatReply(url: url, text: $0) }
     }
+
+    /// After a chat command about a change: the train remembers its address, with the posts
+    /// already made, so that the change's later notes follow (see ``followed(_:train:now:)``).
+    public func follow(_ train: inout Train, posted: Int, now: Instant) {
+        guard let change, train.position(of: change) != nil else { return }
+        var followers = train.chatFollowers ?? [:]
+        followers[change] = ChatFollower(
+            url: url, until: now.adding(milliseconds: ChatFollower.lifetime), posts: posted)
+        train.chatFollowers = followers
+    }
+
+    /// `actions` with a ``TrainAction/chatReply(url:text:)`` added for each note on a change a chat
+    /// command follows, while its address takes posts; followers whose change left the train or
+    /// whose address expired are forgotten.
+    public static func followed(_ actions: [TrainAction], train: inout Train, now: Instant) -> [TrainAction] {
+        guard var followers = train.chatFollowers, !followers.isEmpty else { return actions }
+        var replies: [TrainAction] = []
+        for action in actions {
+            guard case .comment(let number, let body) = action, var follower = followers[number],
+                follower.until > now, follower.posts < ChatFollower.maxPosts
+            else { continue }
+            replies.append(.chatReply(url: follower.url, text: body))
+            follower.posts += 1
+            followers[number] = follower
+        }
+        followers = followers.filter { number, follower in
+            follower.until > now && follower.posts < ChatFollower.maxPosts && train.position(of: number) != nil
+        }
+        train.chatFollowers = followers.isEmpty ? nil : followers
+        return actions + replies
+    }
 }
 
 /// An error an adapter knows will not go away by retrying (a 4xx from the forge, a refused ref).

@@ -122,7 +122,11 @@ extension TrainEngine {
                 replies.append(standing + DecisionRecord.lines(recent))
             case .priority:
                 events.append(.changeReprioritized(number: number, priority: invocation.priority ?? 0, by: by))
-            case .retry, .try:
+            case .retry:
+                if let event = try await retried(number, info: info, train: train, by: by, replies: &replies) {
+                    events.append(event)
+                }
+            case .try:
                 replies.append(
                     "`\(invocation.verb.rawValue)` is part of Trainyard's command language but this version does not "
                         + "carry it out yet. Comment `@\(mention) help` for the commands it does.")
@@ -161,6 +165,7 @@ extension TrainEngine {
         - `@\(mention) priority N` (also `p=N`): move it to the place priority N gives it, if no car holds it yet.
         - `@\(mention) pause [reason]`, `@\(mention) resume`: stop and restart new cars on this merge request's \
         train (\(control)).
+        - `@\(mention) retry`: run its failed car again, or queue it again after its car failed.
         - `@\(mention) status`: where this merge request is on its train.
         - `@\(mention) help`: this list.
         """

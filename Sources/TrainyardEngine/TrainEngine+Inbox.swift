@@ -40,6 +40,7 @@ extension TrainEngine {
             case .merge: verb = .merge
             case .cancel: verb = .cancel
             case .priority: verb = .priority
+            case .retry: verb = .retry
             }
             let invocation = CommandInvocation(verb, priority: event.priority, skipLine: event.skipLine)
             try await obey(

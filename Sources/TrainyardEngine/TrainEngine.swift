@@ -157,7 +157,13 @@ public actor TrainEngine {
                 "train event", metadata: ["train": "\(id)", "event": "\(event)", "actions": "\(produced.count)"])
             actions += produced
         }
-        if let replyTo { actions = replyTo.mirrored(actions) }
+        if let replyTo {
+            let mirrored = replyTo.mirrored(actions)
+            replyTo.follow(&train, posted: mirrored.count - actions.count, now: now)
+            actions = mirrored
+        } else {
+            actions = ChatReplyTarget.followed(actions, train: &train, now: now)
+        }
         let me = Owner.train(id)
         var timers = firing.map { TimerChange(owner: $0.owner, name: $0.name, .fired($0.due)) }
         timers.append(TimerChange(owner: me, name: TrainTimer.wake, train.wakeAt.map { .set($0) } ?? .clear))

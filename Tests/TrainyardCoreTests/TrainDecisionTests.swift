@@ -58,3 +58,29 @@ struct TrainDecisionTests {
         #expect(Self.decide(&train, .trainResumed(by: "@maya")).isEmpty)
     }
 }
+
+/// `retry` on a queued change: its failed car runs again once; without one, the note says why.
+struct TrainRetryTests {
+    @Test func aFailedCarWaitingForTheCarsAheadRunsAgain() throws {
+        var (train, _) = Fixture.queued([1, 2], window: 2, planner: .prefix)
+        _ = Fixture.startAll(&train)
+        _ = Fixture.finish(&train, car: 2, .failed)
+        #expect(train.cars.last?.status == .failed, "the blame waits for car 1")
+        let before = train
+        let actions = train.apply(.carRetried(number: 2, by: "@alice"))
+        #expect(actions.contains(.startPipeline(car: CarID(2), ref: "trainyard/main/2", commit: Fixture.sha("car-2"))))
+        #expect(actions.comments(on: 2).contains { $0.hasPrefix("@alice asked to run car 2 (!1 and !2) again") })
+        #expect(train.cars.last?.status == .starting)
+        let logged = train.decisions(for: .carRetried(number: 2, by: "@alice"), before: before, actions: actions)
+        #expect(logged.first?.kind == .retried && logged.first?.by == "@alice")
+    }
+
+    @Test(arguments: [(1, "has no failed car to run again"), (9, "is not on the merge train of `main`")])
+    func withoutAFailedCarTheNoteSaysWhy(number: Int, words: String) {
+        var (train, _) = Fixture.queued([1], planner: .serial)
+        _ = Fixture.startAll(&train)
+        let actions = train.apply(.carRetried(number: number, by: "@alice"))
+        #expect(actions.comments(on: number).first?.contains(words) == true)
+        #expect(!actions.contains { if case .startPipeline = $0 { true } else { false } })
+    }
+}

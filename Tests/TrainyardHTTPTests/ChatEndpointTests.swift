@@ -167,6 +167,19 @@ struct ChatEndpointTests {
         }
     }
 
+    @Test func aRetryIsStoredForTheTrain() async throws {
+        try await Self.withApp { client, store in
+            let answer = Self.json(try await Self.slack(client, Self.slackForm("retry group/app!12")))
+            #expect((answer["text"] as? String)?.contains("asked Trainyard to `retry` group/app!12") == true)
+            let row = try #require(try await store.nextInbox(owner: nil, now: Instant(seconds: 2)))
+            guard case .command(let event) = row.delivery.event else {
+                Issue.record("stored \(row.delivery.event)")
+                return
+            }
+            #expect(event.command == .retry && event.number == 12 && row.delivery.kind == "Slack retry")
+        }
+    }
+
     @Test(arguments: [
         "http://169.254.169.254/latest/meta-data", "https://hooks.slack.com.evil.example/x", "file:///etc/passwd",
         "not a url",
@@ -194,7 +207,7 @@ struct ChatEndpointTests {
         ("status group/app!12", "group/app!12 is not on a merge train."),
         ("status group/app", "group/app: no merge train has run yet."),
         ("status group/app main", "group/app `main`: nothing queued."),
-        ("retry group/app!12", "does not carry it out from chat yet"),
+        ("try group/app!12", "does not carry it out from chat yet"),
         ("pause group/app mian", "Trainyard runs no merge train for `mian` in group/app; it runs one for `main`."),
         ("status group/app release", "Trainyard runs no merge train for `release` in group/app"),
     ])

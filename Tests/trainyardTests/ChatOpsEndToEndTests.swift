@@ -70,6 +70,7 @@ struct ChatOpsEndToEndTests {
             try await answered("/commands/1", "Added !\(first) to the merge train of `main`")
             try await harness.waitFor(first, state: "merged")
             try await harness.waitForNote(first, containing: "Merged !\(first) into `main`")
+            try await answered("/commands/1", "Merged !\(first) into `main`")
 
             _ = try await Self.slack(
                 harness, user: "URITA", text: "r+ group/app!\(second)", replyTo: await chat.url("/commands/2"))

@@ -109,8 +109,10 @@ struct ChatEndpoint: Sendable {
         let replyURL = replyAddress(form["response_url"])
         switch (invocation.verb, subject) {
         case (.merge, .mergeRequest(_, let number)), (.cancel, .mergeRequest(_, let number)),
-            (.priority, .mergeRequest(_, let number)):
-            let commands: [CommandInvocation.Verb: Command] = [.merge: .merge, .cancel: .cancel, .priority: .priority]
+            (.priority, .mergeRequest(_, let number)), (.retry, .mergeRequest(_, let number)):
+            let commands: [CommandInvocation.Verb: Command] = [
+                .merge: .merge, .cancel: .cancel, .priority: .priority, .retry: .retry,
+            ]
             event = .command(
                 CommandEvent(
                     project: project, number: number, command: commands[invocation.verb] ?? .merge, by: by,
