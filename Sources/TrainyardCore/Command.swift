@@ -8,6 +8,8 @@ public enum Command: Hashable, Codable, Sendable {
     case priority
     /// Run the failed car of the merge request again, or queue it again after its car failed.
     case retry
+    /// Test the merge request alone on its target, and never land it.
+    case `try`
 
     /// The comment commands the engine runs today, read with ``CommandGrammar/comment(_:mention:)``:
     /// `merge` (or `r+`) and `cancel` (or `r-`), in order. The other verbs and malformed commands

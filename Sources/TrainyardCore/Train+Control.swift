@@ -48,6 +48,7 @@ extension Train {
         see(now)
         poll(now, &actions)
         tickProbes(now, &actions)
+        tickTrials(now, &actions)
         for index in cars.indices {
             guard let pipeline = Self.timedOut(&cars[index], at: now, after: settings.pipelineTimeout) else { continue }
             cars[index].timeouts += 1

@@ -57,6 +57,8 @@ public struct Train: Hashable, Codable, Sendable {
     /// Chat commands still waiting for later answers, by change: the train's later notes on the
     /// change go there too (the engine fills and reads this; the train never does).
     public var chatFollowers: [Int: ChatFollower]?
+    /// Changes tried (`try`): each tested alone on the target, never landed; `nil` when none.
+    public var trials: [Car]?
 
     public init(id: TrainID, settings: TrainSettings = TrainSettings()) {
         self.id = id
@@ -91,6 +93,7 @@ public struct Train: Hashable, Codable, Sendable {
     mutating func apply(_ event: TrainEvent, skippingSettledPass: Bool) -> [TrainAction] {
         var actions: [TrainAction] = []
         let skip = skippingSettledPass && event.onlyMovesACarAlong && planIsSettled
+        if trialEvent(event, &actions) { return actions }
         if probeEvent(event, &actions) {
             // Probes never speak for a change in the statuses: after a step of one, no status moved.
             if !skip { advance(&actions) }
@@ -124,6 +127,7 @@ public struct Train: Hashable, Codable, Sendable {
         case .trainPaused(let reason, let by): trainPaused(reason: reason, by: by, &actions)
         case .trainResumed(let by): trainResumed(by: by, &actions)
         case .carRetried(let number, let by): carRetried(number, by: by, &actions)
+        case .changeTried(let change): changeTried(change, &actions)
         case .tick(let now): tick(now, &actions)
         }
         if !skip {

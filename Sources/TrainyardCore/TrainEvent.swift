@@ -42,6 +42,8 @@ public enum TrainEvent: Hashable, Codable, Sendable {
     case trainResumed(by: String)
     /// Somebody asked to run the failed car holding a queued change again (`retry`), once.
     case carRetried(number: Int, by: String)
+    /// Somebody asked to try a change (`try`): test it alone on the target, never land it.
+    case changeTried(Change)
     /// Time passed: the train checks its pipelines against the timeout.
     case tick(now: Instant)
 }

@@ -126,10 +126,18 @@ extension TrainEngine {
                 if let event = try await retried(number, info: info, train: train, by: by, replies: &replies) {
                     events.append(event)
                 }
+            case .try where info.state != "opened":
+                replies.append("!\(number) is \(info.state), so there is nothing to try.")
             case .try:
-                replies.append(
-                    "`\(invocation.verb.rawValue)` is part of Trainyard's command language but this version does not "
-                        + "carry it out yet. Comment `@\(mention) help` for the commands it does.")
+                // A train that never read its target reads it first: a trial is built on it.
+                if try await store.train(train)?.targetHead == nil {
+                    events.append(.targetMoved(head: try await git.targetHead(project: project, target: info.target)))
+                }
+                events.append(
+                    .changeTried(
+                        Change(
+                            number: number, head: info.head, title: info.title, sourceBranch: info.sourceBranch,
+                            requestedBy: by, enqueuedAt: clock())))
             }
         }
         let actions = replies.map { TrainAction.comment(change: number, body: $0) } + refusals
@@ -166,6 +174,7 @@ extension TrainEngine {
         - `@\(mention) pause [reason]`, `@\(mention) resume`: stop and restart new cars on this merge request's \
         train (\(control)).
         - `@\(mention) retry`: run its failed car again, or queue it again after its car failed.
+        - `@\(mention) try`: test it alone on top of the target branch, without landing it.
         - `@\(mention) status`: where this merge request is on its train.
         - `@\(mention) help`: this list.
         """

@@ -41,6 +41,7 @@ extension TrainEngine {
             case .cancel: verb = .cancel
             case .priority: verb = .priority
             case .retry: verb = .retry
+            case .try: verb = .try
             }
             let invocation = CommandInvocation(verb, priority: event.priority, skipLine: event.skipLine)
             try await obey(

@@ -167,16 +167,22 @@ struct ChatEndpointTests {
         }
     }
 
-    @Test func aRetryIsStoredForTheTrain() async throws {
+    @Test func retryAndTryAreStoredForTheTrain() async throws {
         try await Self.withApp { client, store in
-            let answer = Self.json(try await Self.slack(client, Self.slackForm("retry group/app!12")))
-            #expect((answer["text"] as? String)?.contains("asked Trainyard to `retry` group/app!12") == true)
-            let row = try #require(try await store.nextInbox(owner: nil, now: Instant(seconds: 2)))
-            guard case .command(let event) = row.delivery.event else {
-                Issue.record("stored \(row.delivery.event)")
-                return
+            for (verb, command) in [("retry", Command.retry), ("try", .try)] {
+                let form = Self.slackForm("\(verb) group/app!12")
+                let answer = Self.json(try await Self.slack(client, form))
+                #expect((answer["text"] as? String)?.contains("asked Trainyard to `\(verb)` group/app!12") == true)
+                let row = try #require(try await store.recentDeliveries(limit: 1).first)
+                #expect(row.kind == "Slack \(verb)")
+                let stored = try #require(try await store.nextInbox(owner: nil, now: Instant(seconds: 2)))
+                guard case .command(let event) = stored.delivery.event else {
+                    Issue.record("stored \(stored.delivery.event)")
+                    return
+                }
+                #expect(event.number == 12 && event.command == command)
+                try await store.finishInbox(stored.id, outcome: "applied", at: Instant(seconds: 3))
             }
-            #expect(event.command == .retry && event.number == 12 && row.delivery.kind == "Slack retry")
         }
     }
 
@@ -207,7 +213,6 @@ struct ChatEndpointTests {
         ("status group/app!12", "group/app!12 is not on a merge train."),
         ("status group/app", "group/app: no merge train has run yet."),
         ("status group/app main", "group/app `main`: nothing queued."),
-        ("try group/app!12", "does not carry it out from chat yet"),
         ("pause group/app mian", "Trainyard runs no merge train for `mian` in group/app; it runs one for `main`."),
         ("status group/app release", "Trainyard runs no merge train for `release` in group/app"),
     ])

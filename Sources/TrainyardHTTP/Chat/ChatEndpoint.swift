@@ -109,9 +109,10 @@ struct ChatEndpoint: Sendable {
         let replyURL = replyAddress(form["response_url"])
         switch (invocation.verb, subject) {
         case (.merge, .mergeRequest(_, let number)), (.cancel, .mergeRequest(_, let number)),
-            (.priority, .mergeRequest(_, let number)), (.retry, .mergeRequest(_, let number)):
+            (.priority, .mergeRequest(_, let number)), (.retry, .mergeRequest(_, let number)),
+            (.try, .mergeRequest(_, let number)):
             let commands: [CommandInvocation.Verb: Command] = [
-                .merge: .merge, .cancel: .cancel, .priority: .priority, .retry: .retry,
+                .merge: .merge, .cancel: .cancel, .priority: .priority, .retry: .retry, .try: .try,
             ]
             event = .command(
                 CommandEvent(
@@ -132,9 +133,9 @@ struct ChatEndpoint: Sendable {
                 "\(by) asked Trainyard to \(invocation.verb.rawValue) the merge train of `\(target)` in \(project.path)"
                 + (invocation.verb == .pause ? " (\(reason))." : ".")
         default:
+            // The grammar gives every verb the object it needs; this answers anything it may let by.
             return Self.reply(
-                "`\(invocation.verb.rawValue)` is part of Trainyard's command language but this version does not carry it "
-                    + "out from chat yet. Try `\(command) help`.")
+                "`\(invocation.verb.rawValue)` does not apply to what the command names. Try `\(command) help`.")
         }
         let key = Self.deliveryKey(source, form: form, body: body)
         let delivery = Delivery(
