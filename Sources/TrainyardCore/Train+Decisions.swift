@@ -19,6 +19,13 @@ extension Train {
                         kind: .carBuilt, changes: numbers, car: car.value,
                         reason: "Car \(car) holds \(numbers.map { "!\($0)" }.joined(separator: ", ")) on top of "
                             + "`\(id.target)` at \(base.short)."))
+            case .startPipeline(let car, _, _):
+                // A pipeline started by an event is a car run again because somebody asked.
+                guard case .carRetried(_, let by) = event, let held = cars.first(where: { $0.id == car }) else { break }
+                log.append(
+                    Decision(
+                        kind: .retried, changes: held.changes.map(\.number), car: car.value,
+                        reason: "Car \(car) runs its pipeline again.", by: by))
             case .setStatus(let change, _, let state, let description):
                 let reason = notes[change] ?? description
                 switch state {
@@ -83,18 +90,6 @@ extension Train {
         case .trainResumed(let by):
             guard before.pause != nil, pause == nil else { return [] }
             return [Decision(kind: .resumed, reason: "Resumed.", by: by)]
-        case .carRetried(let number, let by):
-            guard
-                let car = cars.first(where: { old in
-                    before.cars.contains { $0.id == old.id && $0.status == .failed } && old.status == .starting
-                        && old.changes.contains { $0.number == number }
-                })
-            else { return [] }
-            return [
-                Decision(
-                    kind: .retried, changes: car.changes.map(\.number), car: car.id.value,
-                    reason: "Car \(car.id) runs its pipeline again.", by: by)
-            ]
         default:
             return []
         }
