@@ -42,7 +42,10 @@ let package = Package(
         ),
         .target(
             name: "TrainyardForges",
-            dependencies: ["TrainyardCore", "TrainyardEngine", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "TrainyardCore", "TrainyardEngine", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "TrainyardHTTP",

@@ -66,9 +66,10 @@ extension Schedule {
         case .noticeSent(let id, _):
             notices.removeAll { $0.id == id }
             return []
-        case .noticeFailed(let id, let error, let now):
+        case .noticeFailed(let id, let error, let sentTo, let now):
             guard let index = notices.firstIndex(where: { $0.id == id }) else { return [] }
             notices[index].attempts += 1
+            notices[index].sentTo = Array(Set(notices[index].sentTo + sentTo)).sorted()
             if notices[index].attempts >= ScheduleNotice.maxAttempts {
                 notices.remove(at: index)
                 note("an alert could not be delivered and was dropped: \(error)", at: now)

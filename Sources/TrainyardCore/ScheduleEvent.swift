@@ -19,7 +19,8 @@ public enum ScheduleEvent: Hashable, Sendable {
     /// The run's slot was claimed before, by another process or an earlier state: it is dropped.
     case claimTaken(claim: String, now: Instant)
     case noticeSent(id: Int, now: Instant)
-    case noticeFailed(id: Int, error: String, now: Instant)
+    /// Sending a notice failed for some destinations; `sentTo` got it.
+    case noticeFailed(id: Int, error: String, sentTo: [String], now: Instant)
 }
 
 /// What a schedule's state machine asks the engine to do.

@@ -12,6 +12,11 @@ public struct ScheduleNotice: Hashable, Codable, Sendable {
     public var webURL: String?
     public var attempts: Int
     public var retryAt: Instant
+    /// When it was raised.
+    public var at: Instant
+    /// The destinations that have it already (`slack`, `webhook`), so that a retry sends it only
+    /// to the others.
+    public var sentTo: [String]
 
     public init(id: Int, kind: Kind, text: String, webURL: String?, at: Instant) {
         self.id = id
@@ -20,6 +25,8 @@ public struct ScheduleNotice: Hashable, Codable, Sendable {
         self.webURL = webURL
         self.attempts = 0
         self.retryAt = at
+        self.at = at
+        self.sentTo = []
     }
 
     /// How many times a notice is tried before it is dropped (and the drop logged).

@@ -11,6 +11,8 @@ public enum ForgeEvent: Hashable, Codable, Sendable {
     case command(CommandEvent)
     /// A command about a whole train: pause or resume.
     case trainCommand(TrainCommandEvent)
+    /// A command about a pipeline schedule (run now, pause, resume, define, delete).
+    case scheduleCommand(ScheduleCommandEvent)
     /// A delivery Trainyard does not act on, kept for the record.
     case ignored(kind: String)
 }

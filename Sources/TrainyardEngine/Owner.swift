@@ -9,6 +9,8 @@ import TrainyardCore
 public enum Owner: Hashable, Sendable, CustomStringConvertible {
     case train(TrainID)
     case project(ProjectKey)
+    /// A pipeline schedule, by its name (unique in the service).
+    case schedule(String)
 
     /// The stored form: `gitlab:group/app@main` for a train (``TrainID``'s description, which the
     /// outbox has always used), `gitlab:group/app` for a project. A project path has no `@`.
@@ -16,13 +18,23 @@ public enum Owner: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .train(let id): return id.description
         case .project(let key): return key.description
+        case .schedule(let name): return Self.schedulePrefix + name
         }
     }
+
+    /// The stored form of a schedule owner begins with this; no forge may be named `schedule`.
+    public static let schedulePrefix = "schedule:"
 
     public var description: String { key }
 
     /// Reads a stored key back; `nil` when it is not one that ``key`` writes.
     public init?(key: String) {
+        if key.hasPrefix(Self.schedulePrefix) {
+            let name = String(key.dropFirst(Self.schedulePrefix.count))
+            guard !name.isEmpty else { return nil }
+            self = .schedule(name)
+            return
+        }
         guard let colon = key.firstIndex(of: ":") else { return nil }
         let forge = String(key[..<colon])
         let rest = key[key.index(after: colon)...]
@@ -37,11 +49,12 @@ public enum Owner: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The project the owner belongs to.
-    public var project: ProjectKey {
+    /// The project the owner belongs to; `nil` for a schedule (its definition names its project).
+    public var project: ProjectKey? {
         switch self {
         case .train(let id): return ProjectKey(forge: id.forge, path: id.project)
         case .project(let key): return key
+        case .schedule: return nil
         }
     }
 }

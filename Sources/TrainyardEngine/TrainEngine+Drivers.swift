@@ -42,6 +42,7 @@ extension TrainEngine {
                     TimerChange(owner: .train($0.id), name: TrainTimer.poll, .ifAbsent(now))
                 }
                 try await store.setTimers(polls)
+                try await wakeSchedules()
                 for owner in try await store.activeOwners() { drivers.ring(owner) }
                 return
             } catch {
@@ -91,7 +92,7 @@ extension TrainEngine {
                     if try await store.nextWake(owner: owner) != nil { drivers.ring(owner) }
                     return
                 }
-                var timeout = Duration.milliseconds(max(0, wake.milliseconds - clock().milliseconds))
+                var timeout = Duration.milliseconds(max(0, wake.milliseconds - clock().milliseconds) / clockRate)
                 // Something due that no step would take would loop at once: wait a little instead.
                 if idle, timeout < .milliseconds(50) { timeout = .milliseconds(50) }
                 if let replica { timeout = min(timeout, replica.beat) }
@@ -192,7 +193,8 @@ extension TrainEngine {
 
     /// Ticks a train whose timers are due; timers of anything else are dropped.
     func fire(_ due: [DueTimer], owner: Owner, now: Instant) async throws {
-        guard case .train(let id) = owner, let project = projects[owner.project] else {
+        if case .schedule(let name) = owner { return try await driveSchedule(name, firing: due) }
+        guard case .train(let id) = owner, let project = owner.project.flatMap({ projects[$0] }) else {
             return try await store.setTimers(due.map { TimerChange(owner: $0.owner, name: $0.name, .fired($0.due)) })
         }
         try await apply([.tick(now: now)], to: id, project: project, firing: due, finishing: nil)

@@ -49,6 +49,8 @@ extension TrainEngine {
                 interruptsCars: event.interruptsCars,
                 replyTo: event.replyURL.map { ChatReplyTarget(url: $0, change: event.number) },
                 row: row)
+        case .scheduleCommand(let event):
+            try await obey(event, row: row)
         case .trainCommand(let event):
             guard let project = projects[event.project], project.targets.contains(event.target) else {
                 return try await store.finishInbox(row.id, outcome: "not managed", at: clock())

@@ -38,6 +38,8 @@ extension TrainEngine {
             return .owner(.project(event.project))
         case .trainCommand(let event):
             return train(event.project, event.target)
+        case .scheduleCommand(let event):
+            return .owner(.schedule(event.name))
         case .push(let event):
             guard event.after != nil, case .owner(let owner) = train(event.project, event.branch) else {
                 return .done("not a target")

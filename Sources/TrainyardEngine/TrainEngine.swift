@@ -35,13 +35,24 @@ public actor TrainEngine {
     let renewals = RenewalClock()
     /// Days of finished history kept (`retention_days`); `nil` keeps it all.
     let retentionDays: Int?
+    /// The schedules of the configuration, by name (the API's are in the store).
+    let scheduleDefinitions: [String: ScheduleDefinition]
+    /// Where schedule alerts go; nil sends none (they still show in the API).
+    let alerts: (any AlertPort)?
+    /// How many clock milliseconds pass per real one (a test clock runs faster): waits until a
+    /// time on the clock are divided by it.
+    let clockRate: Int64
 
     public init(
         store: any EngineStore, git: any GitPort, forges: [String: any ForgePort], projects: [ProjectSettings],
         clock: @escaping @Sendable () -> Instant, logger: Logger, mention: String = "trainyard", maxAttempts: Int = 5,
         ciBudget: CIBudget? = nil, pollInterval: Int64 = 30_000, replica: ReplicaSettings? = nil,
-        retentionDays: Int? = nil, chat: (any ChatPort)? = nil
+        retentionDays: Int? = nil, chat: (any ChatPort)? = nil, schedules: [ScheduleDefinition] = [],
+        alerts: (any AlertPort)? = nil, clockRate: Int64 = 1
     ) {
+        self.clockRate = max(1, clockRate)
+        self.scheduleDefinitions = Dictionary(schedules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.alerts = alerts
         self.chat = chat
         self.replica = replica
         self.retentionDays = retentionDays
@@ -71,6 +82,11 @@ public actor TrainEngine {
         case .done(let outcome):
             return try await intake.write(InboxEntry(delivery: delivery, owner: nil, outcome: outcome, at: now))
         }
+    }
+
+    /// The schedules of the configuration.
+    public nonisolated var configuredSchedules: [ScheduleDefinition] {
+        scheduleDefinitions.values.sorted { $0.name < $1.name }
     }
 
     /// Stops the drivers after the work each has in hand; ``run()`` then returns.

@@ -24,7 +24,7 @@ extension GitLabClient {
     /// trying again (the engine's outbox retries it).
     func send(
         _ method: String, _ path: String, query: [String: String] = [:], json: [String: String]? = nil,
-        creates: Bool = false
+        body: Data? = nil, creates: Bool = false
     ) async throws -> Data {
         var components = URLComponents(url: baseURL, resolvingAgainstBaseURL: false)!
         let prefix =
@@ -43,6 +43,9 @@ extension GitLabClient {
         if let json {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
             request.httpBody = try JSONEncoder().encode(json)
+        } else if let body {
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.httpBody = body
         }
         var attempt = 0
         while true {

@@ -50,7 +50,9 @@ public enum TrainyardRoutes {
         "POST /api/v1/projects/{project}/targets/{target}/pause",
         "DELETE /api/v1/projects/{project}/targets/{target}/pause",
         "GET /api/v1/projects/{project}/events", "GET /api/v1/trains", "GET /api/v1/deliveries",
-        "GET /api/v1/quarantine",
+        "GET /api/v1/quarantine", "GET /api/v1/schedules", "POST /api/v1/schedules", "GET /api/v1/schedules/{name}",
+        "DELETE /api/v1/schedules/{name}", "POST /api/v1/schedules/{name}/run", "POST /api/v1/schedules/{name}/pause",
+        "POST /api/v1/schedules/{name}/resume",
     ]
 
     public static func router(_ services: HTTPServices) -> Router<BasicRequestContext> {
@@ -99,6 +101,17 @@ public enum TrainyardRoutes {
         on(.get, "/api/v1/trains") { request, context in try await api.trains(request, context: context) }
         on(.get, "/api/v1/deliveries") { request, context in try await api.deliveries(request, context: context) }
         on(.get, "/api/v1/quarantine") { request, context in try await api.quarantine(request, context: context) }
+        on(.get, "/api/v1/schedules") { request, context in try await api.schedules(request, context: context) }
+        on(.post, "/api/v1/schedules") { request, context in try await api.defineSchedule(request, context: context) }
+        on(.get, "/api/v1/schedules/{name}") { request, context in try await api.schedule(request, context: context) }
+        on(.delete, "/api/v1/schedules/{name}") { request, context in
+            try await api.deleteSchedule(request, context: context)
+        }
+        for (verb, action) in [("run", ScheduleCommandEvent.Action.run), ("pause", .pause), ("resume", .resume)] {
+            on(.post, "/api/v1/schedules/{name}/\(verb)") { request, context in
+                try await api.scheduleCommand(action, request, context: context)
+            }
+        }
         return router
     }
 }

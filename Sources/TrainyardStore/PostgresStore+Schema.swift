@@ -102,6 +102,27 @@ extension PostgresStore {
                 "CREATE INDEX decisions_project ON decisions (forge, project, id)",
                 "CREATE INDEX decisions_at ON decisions (at)",
             ]),
+        StoreMigration(
+            version: 3, name: "pipeline schedules",
+            statements: [
+                """
+                CREATE TABLE schedules (
+                    name text PRIMARY KEY,
+                    state text NOT NULL,
+                    updated_at bigint NOT NULL,
+                    fence bigint NOT NULL DEFAULT 0
+                )
+                """,
+                """
+                CREATE TABLE schedule_claims (
+                    schedule text NOT NULL,
+                    claim text NOT NULL,
+                    claimed_at bigint NOT NULL,
+                    PRIMARY KEY (schedule, claim)
+                )
+                """,
+                "CREATE INDEX schedule_claims_at ON schedule_claims (claimed_at)",
+            ]),
     ]
 
     static let ledger = """

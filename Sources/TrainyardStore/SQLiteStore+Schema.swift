@@ -102,6 +102,27 @@ extension SQLiteStore {
                 "CREATE INDEX decisions_project ON decisions (forge, project, id)",
                 "CREATE INDEX decisions_at ON decisions (at)",
             ]),
+        StoreMigration(
+            version: 4, name: "pipeline schedules",
+            statements: [
+                """
+                CREATE TABLE schedules (
+                    name TEXT PRIMARY KEY,
+                    state TEXT NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    fence INTEGER NOT NULL DEFAULT 0
+                )
+                """,
+                """
+                CREATE TABLE schedule_claims (
+                    schedule TEXT NOT NULL,
+                    claim TEXT NOT NULL,
+                    claimed_at INTEGER NOT NULL,
+                    PRIMARY KEY (schedule, claim)
+                )
+                """,
+                "CREATE INDEX schedule_claims_at ON schedule_claims (claimed_at)",
+            ]),
     ]
 
     /// The version the database holds.

@@ -22,3 +22,7 @@ extension TrainID: StoredValue {
 extension Decision: StoredValue {
     public static var storedFormat: Int { 1 }
 }
+
+extension Schedule: StoredValue {
+    public static var storedFormat: Int { 1 }
+}

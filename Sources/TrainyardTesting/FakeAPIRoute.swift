@@ -13,6 +13,7 @@ enum FakeAPIRoute: Sendable {
     case getBranch(String, branch: String)
     case createPipeline(String)
     case listPipelines(String)
+    case listPipelineVariables(String, id: Int)
     case getPipeline(String, id: Int)
     case cancelPipeline(String, id: Int)
     case getMember(String, userID: Int)
@@ -57,6 +58,8 @@ enum FakeAPIRoute: Sendable {
                 self = .listPipelines(project)
             } else if let captures = match(["pipelines", "*"]), let id = Int(captures[0]) {
                 self = .getPipeline(project, id: id)
+            } else if let captures = match(["pipelines", "*", "variables"]), let id = Int(captures[0]) {
+                self = .listPipelineVariables(project, id: id)
             } else if let captures = match(["members", "all", "*"]), let id = Int(captures[0]) {
                 self = .getMember(project, userID: id)
             } else {

@@ -4,9 +4,10 @@ import Foundation
 extension FakeGitLab {
     /// Creates a pipeline for `sha`, delivers its Pipeline Hooks `pending` then `running`, and asks the
     /// CI policy how it ends. Returns the pipeline as it was created (`pending`).
-    func startPipeline(projectID: Int, ref: String, sha: String, beforeSha: String, source: String, user: String) async
-        -> FakePipeline?
-    {
+    func startPipeline(
+        projectID: Int, ref: String, sha: String, beforeSha: String, source: String, user: String,
+        variables: [String: String] = [:]
+    ) async -> FakePipeline? {
         guard let state = projects[projectID] else { return nil }
         let files = (try? await state.repository.tree(sha)) ?? [:]
         _ = await commitDetails(sha, in: state.repository)
@@ -17,7 +18,8 @@ extension FakeGitLab {
         let now = Date()
         var pipeline = FakePipeline(
             id: id, iid: iid, projectID: projectID, ref: ref, sha: sha, beforeSha: beforeSha, status: "pending",
-            source: source, user: user, createdAt: now, startedAt: nil, finishedAt: nil, updatedAt: now
+            source: source, user: user, createdAt: now, startedAt: nil, finishedAt: nil, updatedAt: now,
+            variables: variables
         )
         let created = pipeline
         projects[projectID]?.pipelines.append(pipeline)
@@ -31,7 +33,7 @@ extension FakeGitLab {
 
         let job = FakeCIJob(
             projectID: projectID, projectPath: state.project.path, pipelineID: id, ref: ref, sha: sha, source: source,
-            files: files
+            files: files, variables: variables
         )
         if let outcome = ciPolicy(job) {
             ciTasks[id] = Task { [weak self] in

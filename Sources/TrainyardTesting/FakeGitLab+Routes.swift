@@ -68,7 +68,7 @@ extension FakeGitLab {
             return .json(404, ["error": "404 Not Found"])
         }
         do {
-            return try await answer(route, parameters: request.parameters)
+            return try await answer(route, parameters: request.parameters, variables: request.pipelineVariables)
         } catch let error as APIError {
             return error.response
         } catch {
@@ -108,7 +108,9 @@ extension FakeGitLab {
         return mergeRequest
     }
 
-    private func answer(_ route: FakeAPIRoute, parameters: [String: String]) async throws -> FakeHTTPResponse {
+    private func answer(
+        _ route: FakeAPIRoute, parameters: [String: String], variables: [String: String] = [:]
+    ) async throws -> FakeHTTPResponse {
         switch route {
         case .getProject(let id):
             return .json(200, projectJSON(try lookUpProject(id)))
@@ -171,7 +173,7 @@ extension FakeGitLab {
             guard
                 let pipeline = await startPipeline(
                     projectID: state.project.id, ref: ref, sha: sha, beforeSha: FakeGitRepository.zeroSha,
-                    source: "api", user: botUsername
+                    source: "api", user: botUsername, variables: variables
                 )
             else { throw APIError.notFound("Project") }
             return .json(201, pipelineJSON(pipeline, in: state.project))
@@ -186,6 +188,17 @@ extension FakeGitLab {
                 .allSatisfy { key, value in parameters[key] == nil || parameters[key] == value }
             }
             return .json(200, .array(list.map { pipelineJSON($0, in: state.project) }))
+
+        case .listPipelineVariables(let id, let pipelineID):
+            let state = try lookUpProject(id)
+            guard let index = state.pipelineIndex(pipelineID) else { throw APIError.recordNotFound }
+            let variables = state.pipelines[index].variables.sorted { $0.key < $1.key }
+            return .json(
+                200,
+                .array(
+                    variables.map {
+                        ["key": .string($0.key), "value": .string($0.value), "variable_type": "env_var"] as JSON
+                    }))
 
         case .getPipeline(let id, let pipelineID):
             let state = try lookUpProject(id)

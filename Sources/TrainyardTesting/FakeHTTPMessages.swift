@@ -58,6 +58,19 @@ struct FakeHTTPRequest: Sendable {
         return parameters
     }
 
+    /// The `variables` of a JSON body (`[{"key": …, "value": …}]`), as `POST /pipeline` takes them.
+    var pipelineVariables: [String: String] {
+        struct Body: Decodable {
+            struct Variable: Decodable {
+                let key: String
+                let value: String
+            }
+            let variables: [Variable]?
+        }
+        guard let body = try? JSONDecoder().decode(Body.self, from: body) else { return [:] }
+        return Dictionary((body.variables ?? []).map { ($0.key, $0.value) }, uniquingKeysWith: { _, last in last })
+    }
+
     /// Decodes `a=1&b=two+words` as browsers and Rack do.
     static func formDecoded(_ text: String) -> [String: String] {
         var result: [String: String] = [:]

@@ -95,6 +95,8 @@ public struct FakePipeline: Sendable, Hashable {
     public internal(set) var startedAt: Date?
     public internal(set) var finishedAt: Date?
     public internal(set) var updatedAt: Date
+    /// The variables it was created with.
+    public internal(set) var variables: [String: String] = [:]
 
     /// Whether the pipeline reached a final status.
     public var isFinished: Bool { ["success", "failed", "canceled", "skipped"].contains(status) }
@@ -161,6 +163,8 @@ public struct FakeCIJob: Sendable {
     public let source: String
     /// Every file of the commit's tree, by path, decoded as UTF-8.
     public let files: [String: String]
+    /// The variables the pipeline was created with (`POST /pipeline` with `variables`).
+    public var variables: [String: String] = [:]
 
     /// The contents of one file of the commit, `nil` if there is none at `path`.
     public func file(_ path: String) -> String? {

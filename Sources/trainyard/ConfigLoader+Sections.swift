@@ -19,6 +19,9 @@ extension ConfigLoader {
                 continue
             }
             checkKeys(forge, path, ["kind", "url", "token", "webhook_secret"])
+            if name == "schedule" {
+                problems.append(ConfigProblem(path: path, message: "`schedule` is reserved; give the forge another name"))
+            }
             let kind = string(forge, "kind", path, required: true)
             if let kind, kind != "gitlab" {
                 problems.append(

@@ -47,7 +47,7 @@ struct ConfigLoader {
             [
                 "listen", "storage", "lease_seconds", "retention_days", "max_connections", "git_dir", "mention", "api",
                 "ci_budget", "chatops",
-                "forges", "projects",
+                "forges", "projects", "schedules", "schedule_alerts",
             ])
         if let listen = string(map, "listen", "") { config.listen = parseListen(listen) ?? config.listen }
         if let storage = string(map, "storage", "") { config.storage = parseStorage(storage) ?? config.storage }
@@ -76,6 +76,8 @@ struct ConfigLoader {
         config.forges = parseForges(map["forges"])
         config.projects = parseProjects(map["projects"], forges: config.forges)
         config.chatops = parseChatOps(map["chatops"], forges: config.forges)
+        config.schedules = parseSchedules(map["schedules"], forges: config.forges, projects: config.projects)
+        config.scheduleAlerts = parseScheduleAlerts(map["schedule_alerts"])
         return config
     }
 

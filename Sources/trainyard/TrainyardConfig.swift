@@ -65,6 +65,17 @@ struct TrainyardConfig: Sendable, Equatable {
     var ciBudget: Int?
     var forges: [String: Forge] = [:]
     var projects: [Project] = []
+    /// Pipeline schedules (`schedules:`).
+    var schedules: [ScheduleDefinition] = []
+    /// Where alerts about failing schedules go (`schedule_alerts:`).
+    var scheduleAlerts = ScheduleAlerts()
+
+    struct ScheduleAlerts: Sendable, Equatable {
+        var slackURL: URL?
+        var mattermostURL: URL?
+        var webhookURL: URL?
+        var webhookSecret: String?
+    }
 
     /// The folder for the git mirrors.
     var resolvedGitDirectory: String {

@@ -54,11 +54,17 @@ struct TrainyardService {
                 mergeAccessLevel: project.mergeAccessLevel, controlAccessLevel: project.controlAccessLevel)
         }
         let git = GitMirror(root: config.resolvedGitDirectory, authorization: authorization, logger: logger)
+        let clock = try ServiceClock(environment: ProcessInfo.processInfo.environment)
+        if !clock.isReal { logger.warning("a test clock is running", metadata: ["rate": "\(clock.rate)"]) }
+        let alerts = config.scheduleAlerts
         engine = TrainEngine(
-            store: store, git: git, forges: forges, projects: projects,
-            clock: { Instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000)) }, logger: logger,
+            store: store, git: git, forges: forges, projects: projects, clock: clock.read, logger: logger,
             mention: config.mention, ciBudget: config.ciBudget.map(CIBudget.init(limit:)),
-            replica: replica, retentionDays: config.retentionDays, chat: ChatReplier())
+            replica: replica, retentionDays: config.retentionDays, chat: ChatReplier(), schedules: config.schedules,
+            alerts: AlertSender(
+                slackURL: alerts.slackURL, mattermostURL: alerts.mattermostURL, webhookURL: alerts.webhookURL,
+                webhookSecret: alerts.webhookSecret),
+            clockRate: clock.rate)
         router = TrainyardRoutes.router(
             HTTPServices(
                 verifiers: verifiers, engine: engine, store: store, apiTokens: config.apiTokens,

@@ -187,7 +187,9 @@ struct ScheduleTests {
         let claim = schedule.runs[0].claim
         _ = schedule.apply(.creationFailed(claim: claim, error: "no", permanent: true, now: utc("2026-05-01T10:00")))
         for _ in 0..<ScheduleNotice.maxAttempts {
-            _ = schedule.apply(.noticeFailed(id: 1, error: "connection refused", now: utc("2026-05-01T10:00")))
+            _ = schedule.apply(
+                .noticeFailed(id: 1, error: "connection refused", sentTo: ["slack"], now: utc("2026-05-01T10:00")))
+            #expect(schedule.notices.first.map { $0.sentTo == ["slack"] } ?? true)
         }
         #expect(schedule.notices.isEmpty)
         #expect(schedule.log.last?.text == "an alert could not be delivered and was dropped: connection refused")

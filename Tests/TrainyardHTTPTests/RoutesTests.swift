@@ -71,7 +71,12 @@ struct RoutesTests {
             verifiers: ["gitlab": spy], engine: engine, store: store, apiTokens: apiTokens,
             projects: [ProjectKey(forge: "gitlab", path: "group/app")])
         let app = Application(router: TrainyardRoutes.router(services))
-        try await app.test(.live) { client in try await body(client, spy, store) }
+        do {
+            try await app.test(.live) { client in try await body(client, spy, store) }
+        } catch {
+            try? await store.close()
+            throw error
+        }
         try await store.close()
     }
 
