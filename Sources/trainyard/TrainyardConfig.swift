@@ -69,6 +69,9 @@ struct TrainyardConfig: Sendable, Equatable {
     var schedules: [ScheduleDefinition] = []
     /// Where alerts about failing schedules go (`schedule_alerts:`).
     var scheduleAlerts = ScheduleAlerts()
+    /// `TRAINYARD_CLOCK_START` and `TRAINYARD_CLOCK_RATE` for tests that run the service in
+    /// process; not a key of the file (the process environment is read too).
+    var clockEnvironment: [String: String] = [:]
 
     struct ScheduleAlerts: Sendable, Equatable {
         var slackURL: URL?

@@ -54,7 +54,8 @@ struct TrainyardService {
                 mergeAccessLevel: project.mergeAccessLevel, controlAccessLevel: project.controlAccessLevel)
         }
         let git = GitMirror(root: config.resolvedGitDirectory, authorization: authorization, logger: logger)
-        let clock = try ServiceClock(environment: ProcessInfo.processInfo.environment)
+        let clock = try ServiceClock(
+            environment: ProcessInfo.processInfo.environment.merging(config.clockEnvironment) { _, test in test })
         if !clock.isReal { logger.warning("a test clock is running", metadata: ["rate": "\(clock.rate)"]) }
         let alerts = config.scheduleAlerts
         engine = TrainEngine(

@@ -125,6 +125,17 @@ final class ServiceHarness: Sendable {
         return ServiceHarness(root: root, gitlab: gitlab, config: config, port: port, runner: runner, store: store)
     }
 
+    /// Stops the service and starts it again with `config` (its schedules, its clock) on the same
+    /// database, git mirrors and fake GitLab.
+    func restarted(with config: TrainyardConfig) async throws -> ServiceHarness {
+        await runner.stop()
+        try await closeStore(store)
+        var config = config
+        config.listen.port = port
+        let (port, runner, store) = try await Self.launch(config)
+        return ServiceHarness(root: root, gitlab: gitlab, config: config, port: port, runner: runner, store: store)
+    }
+
     /// Starts a harness as ``start(files:maxParallel:planner:policy:)`` does, runs `body` with it,
     /// and stops it afterwards, whether `body` threw or not.
     static func run(
