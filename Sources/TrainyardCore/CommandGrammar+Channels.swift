@@ -22,10 +22,14 @@ extension CommandGrammar {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard let first = words.first else { continue }
             if first.hasPrefix("/") {
-                guard case .success(let (verb, implied)) = Self.verb(first.dropFirst()) else { continue }
+                guard case .success(let (verb, implied)) = Self.verb(first.dropFirst()), verb != .schedule else {
+                    continue
+                }
                 found.append(options(verb, implied: implied, words.dropFirst(), strict: false))
             } else if first.lowercased() == "@" + mention.lowercased(), words.count > 1 {
                 switch Self.verb(words[1]) {
+                case .success((.schedule, _)):
+                    found.append(.failure(scheduleInComment))
                 case .success(let (verb, implied)):
                     found.append(options(verb, implied: implied, words.dropFirst(2), strict: false))
                 case .failure(var error):
@@ -55,6 +59,8 @@ extension CommandGrammar {
         switch verb {
         case .help:
             return .success((CommandInvocation(.help), nil))
+        case .schedule:
+            return schedule(rest)
         case .merge, .cancel, .retry, .try, .priority:
             guard let index = rest.firstIndex(where: { mergeRequest($0) != nil }),
                 let subject = mergeRequest(rest[index])

@@ -103,7 +103,7 @@ public enum CommandGrammar {
                     CommandError("`priority` needs the new priority, a whole number: `priority 2` or `p=2`."))
             }
             return .success(invocation)
-        case .cancel, .retry, .try, .status, .resume, .help:
+        case .cancel, .retry, .try, .status, .resume, .help, .schedule:
             if strict, let word = words.first { return .failure(unexpected(word, after: invocation)) }
             return .success(invocation)
         }

@@ -19,8 +19,21 @@ public struct CommandInvocation: Hashable, Sendable {
         case pause
         /// Start them again.
         case resume
+        /// Run, pause, resume or list pipeline schedules (chat only): ``CommandInvocation/scheduleVerb``.
+        case schedule
         /// List the commands.
         case help
+    }
+
+    /// What `schedule` does: `schedule run nightly`, `schedule list group/app`.
+    public enum ScheduleVerb: String, CaseIterable, Hashable, Sendable {
+        /// Create a pipeline of the schedule now, apart from its slots.
+        case run
+        /// Stop firing it until it is resumed.
+        case pause
+        case resume
+        /// The schedules, their next runs and their last results.
+        case list
     }
 
     public var verb: Verb
@@ -30,17 +43,24 @@ public struct CommandInvocation: Hashable, Sendable {
     public var skipLine: Bool
     /// `pause` followed by words: why the train is paused.
     public var reason: String?
+    /// What a `schedule` command does.
+    public var scheduleVerb: ScheduleVerb?
 
-    public init(_ verb: Verb, priority: Int? = nil, skipLine: Bool = false, reason: String? = nil) {
+    public init(
+        _ verb: Verb, priority: Int? = nil, skipLine: Bool = false, reason: String? = nil,
+        scheduleVerb: ScheduleVerb? = nil
+    ) {
         self.verb = verb
         self.priority = priority
         self.skipLine = skipLine
         self.reason = reason
+        self.scheduleVerb = scheduleVerb
     }
 
     /// The command as it would be written, options included: `merge p=2 skip-line`.
     public var written: String {
         var words = [verb.rawValue]
+        if let scheduleVerb { words.append(scheduleVerb.rawValue) }
         if verb == .priority, let priority { words.append("\(priority)") }
         if verb == .merge, let priority { words.append("p=\(priority)") }
         if skipLine { words.append("skip-line") }
@@ -58,9 +78,15 @@ public enum CommandSubject: Hashable, Sendable, CustomStringConvertible {
     case project(String)
     /// `group/app main`: the train of one target branch.
     case train(project: String, target: String)
+    /// `nightly`: one pipeline schedule, by name.
+    case schedule(String)
+    /// The schedules of one project (`group/app`), or of every project.
+    case schedules(project: String?)
 
     public var description: String {
         switch self {
+        case .schedule(let name): name
+        case .schedules(let project): project ?? "every project"
         case .mergeRequest(let project, let number): "\(project)!\(number)"
         case .project(let project): project
         case .train(let project, let target): "\(project) \(target)"

@@ -107,6 +107,8 @@ public struct PipelineEvent: Hashable, Codable, Sendable {
 
     /// Where the pipeline came from (`api`, `push`, …), when the forge says.
     public var source: String?
+    /// The schedule and slot of a pipeline a schedule created (from its variables).
+    public var scheduled: ScheduledPipelineMark?
 
     /// The status as the train sees it; `nil` for states that mean nothing to it: a `skipped`
     /// pipeline is the record GitLab keeps of a push made with `ci.skip`, never a car's test.
@@ -180,5 +182,18 @@ public struct TrainCommandEvent: Hashable, Codable, Sendable {
         self.target = target
         self.action = action
         self.by = by
+    }
+}
+
+/// The marks a scheduled pipeline carries: ``ScheduleDefinition/scheduleVariable`` and
+/// ``ScheduleDefinition/slotVariable``.
+public struct ScheduledPipelineMark: Hashable, Codable, Sendable {
+    public var schedule: String
+    /// The run's claim (`slot@…` or `manual@…`).
+    public var claim: String
+
+    public init(schedule: String, claim: String) {
+        self.schedule = schedule
+        self.claim = claim
     }
 }

@@ -109,6 +109,10 @@ extension TrainEngine {
             case .resume:
                 events.append(.trainResumed(by: by))
                 replies.append("Resumed the merge train of `\(info.target)`.")
+            case .schedule:
+                replies.append(
+                    "\(by): schedules are run from chat or the API, not from a merge request (`POST "
+                        + "/api/v1/schedules/NAME/run`).")
             case .help:
                 replies.append(Self.help(mention: mention, control: Self.role(project.controlAccessLevel)))
             case .status:

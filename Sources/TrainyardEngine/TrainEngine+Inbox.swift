@@ -88,6 +88,8 @@ extension TrainEngine {
             try await apply(
                 [.targetPushed(head: head)], to: trainID(project, event.branch), project: project,
                 finishing: finishing("applied"))
+        case .pipeline(let event) where event.scheduled != nil:
+            try await observeScheduledPipeline(event, row: row)
         case .pipeline(let event):
             guard let project = projects[event.project], let (target, car) = Self.car(fromRef: event.ref),
                 project.targets.contains(target), let state = event.state, event.source != "push"

@@ -46,6 +46,9 @@ extension TrainEngine {
             }
             return .owner(owner)
         case .pipeline(let event):
+            if let mark = event.scheduled, ScheduleDefinition.isValidName(mark.schedule) {
+                return .owner(.schedule(mark.schedule))
+            }
             guard let (target, _) = Self.car(fromRef: event.ref), event.state != nil, event.source != "push",
                 case .owner(let owner) = train(event.project, target)
             else { return .done("not a car pipeline") }

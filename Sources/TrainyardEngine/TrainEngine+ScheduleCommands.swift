@@ -30,6 +30,12 @@ extension TrainEngine {
             _ = schedule.apply(.defined(configured, now: now))
         }
         let described = "`\(name)` (\(schedule.definition.project), `\(schedule.definition.ref)`)"
+        if let username = event.forgeUser,
+            let refusal = try await scheduleRefusal(username, by: event.by, action: event.action, schedule.definition)
+        {
+            logger.notice("refused a chat command", metadata: ["by": "\(event.by)", "reason": "\(refusal)"])
+            return try await finish("refused: \(refusal)", reply: "Refused: \(refusal).")
+        }
         switch event.action {
         case .define:
             return
@@ -59,6 +65,27 @@ extension TrainEngine {
                 schedule.nextFireAt.map { " Next run: \(schedule.definition.zone?.localText(at: $0) ?? "")." } ?? ""
             await answer(event, "Resumed schedule \(described).\(next)")
         }
+    }
+
+    /// Why a chat user may not run, pause or resume `definition`: nil when they may. Running takes
+    /// the project's merge role (Developer by default), as creating a pipeline does on the forge;
+    /// pausing and resuming take its control role (Maintainer), as owning a schedule does.
+    private func scheduleRefusal(
+        _ username: String, by: String, action: ScheduleCommandEvent.Action, _ definition: ScheduleDefinition
+    ) async throws -> String? {
+        let project = scheduleProject(definition)
+        guard let forge = forges[project.key.forge] else {
+            return "no forge named `\(project.key.forge)` is configured"
+        }
+        guard let id = try await forge.userID(project: project, username: username) else {
+            return "the forge has no user `\(username)`"
+        }
+        let level = try await forge.accessLevel(project: project, userID: id)
+        let needs = action == .run ? project.mergeAccessLevel : project.controlAccessLevel
+        guard level < needs else { return nil }
+        let what = action == .run ? "running a schedule" : "pausing and resuming a schedule"
+        let has = level == 0 ? "is not a member of \(project.key.path)" : "has the \(Self.role(level)) role"
+        return "\(what) takes the \(Self.role(needs)) role or higher in \(project.key.path), and \(by) \(has)"
     }
 
     /// Answers a chat command at its reply address (best effort: the outcome is in the API too).

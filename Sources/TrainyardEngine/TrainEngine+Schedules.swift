@@ -42,6 +42,23 @@ extension TrainEngine {
         try await performDue(&schedule)
     }
 
+    /// A Pipeline Hook about a pipeline a schedule created: its status is taken at once (the
+    /// minutely look at running pipelines is the fallback for hooks that are lost), and a failure
+    /// alerts without waiting for that look.
+    func observeScheduledPipeline(_ event: PipelineEvent, row: InboxRow) async throws {
+        guard let mark = event.scheduled, var schedule = try await store.schedule(named: mark.schedule) else {
+            return try await store.finishInbox(row.id, outcome: "no such schedule", at: clock())
+        }
+        guard let run = schedule.runs.first(where: { $0.claim == mark.claim }), run.pipeline == event.pipeline.value,
+            schedule.definition.project == event.project.path, schedule.definition.forge == event.project.forge
+        else {
+            return try await store.finishInbox(row.id, outcome: "not a pipeline of this schedule's runs", at: clock())
+        }
+        let actions = schedule.apply(.pipelineObserved(claim: mark.claim, status: event.status, now: clock()))
+        try await saveSchedule(&schedule, actions, finishing: .inbox(row.id, outcome: "applied"), at: clock())
+        try await performDue(&schedule)
+    }
+
     /// Creates the pipelines due, looks at the running ones and sends the notices due.
     func performDue(_ schedule: inout Schedule) async throws {
         let definition = schedule.definition

@@ -58,6 +58,12 @@ enum GitLabPayload {
             let status: String
             let tag: Bool?
             let source: String?
+            /// The pipeline's variables, as `[{key, value}]`.
+            let variables: [Variable]?
+        }
+        struct Variable: Decodable {
+            let key: String
+            let value: String?
         }
         let project: Project
         let object_attributes: Attributes

@@ -94,12 +94,21 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
             let hook = try parse(GitLabPayload.PipelineHook.self, data, kind)
             let attributes = hook.object_attributes
             if attributes.tag == true { return .ignored(kind: "\(kind) for a tag") }
-            return .pipeline(
-                PipelineEvent(
-                    project: ProjectKey(forge: forge, path: hook.project.path_with_namespace),
-                    pipeline: PipelineID(attributes.id), ref: attributes.ref,
-                    sha: try sha(attributes.sha, "object_attributes.sha"), status: attributes.status,
-                    source: attributes.source))
+            var event = PipelineEvent(
+                project: ProjectKey(forge: forge, path: hook.project.path_with_namespace),
+                pipeline: PipelineID(attributes.id), ref: attributes.ref,
+                sha: try sha(attributes.sha, "object_attributes.sha"), status: attributes.status,
+                source: attributes.source)
+            // A pipeline a schedule created carries the schedule's name and slot in its variables.
+            let variables = attributes.variables ?? []
+            func value(_ key: String) -> String? {
+                variables.first { $0.key == key }?.value.map { String($0.prefix(200)) }
+            }
+            if let name = value(ScheduleDefinition.scheduleVariable), let claim = value(ScheduleDefinition.slotVariable)
+            {
+                event.scheduled = ScheduledPipelineMark(schedule: name, claim: claim)
+            }
+            return .pipeline(event)
         default:
             guard JSONSyntax.isValid(data) else {
                 throw IntakeError(status: 400, code: "malformed_json", message: "The body of the \(kind) is not JSON.")

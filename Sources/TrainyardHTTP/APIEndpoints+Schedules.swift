@@ -5,28 +5,12 @@ import TrainyardEngine
 
 /// `/api/v1/schedules`: list, run now, pause, resume, and schedules defined through the API.
 extension APIEndpoints {
-    /// Every schedule: the configuration's, and the API's from the store, by name.
-    func allSchedules() async throws -> [Schedule] {
-        var byName: [String: Schedule] = [:]
-        for definition in services.engine.configuredSchedules {
-            byName[definition.name] = Schedule(definition: definition)
-        }
-        for stored in try await services.store.schedules() {
-            // A configured schedule's stored state is shown with the configuration's definition.
-            var schedule = stored
-            if let configured = byName[stored.name]?.definition { schedule.definition = configured }
-            if stored.definition.origin == .config && byName[stored.name] == nil { continue }
-            byName[stored.name] = schedule
-        }
-        return byName.values.sorted { $0.name < $1.name }
-    }
-
     /// `GET /api/v1/schedules[?project=group/app]`.
     func schedules(_ request: Request, context: BasicRequestContext) async throws -> Response {
         try authenticate(request)
         let project = request.uri.queryParameters.get("project").map { String($0) }
         let now = Self.now()
-        let views = try await allSchedules().filter { project == nil || $0.definition.project == project }
+        let views = try await services.allSchedules().filter { project == nil || $0.definition.project == project }
             .map { ScheduleView($0, now: now) }
         return try Self.list("schedules", views)
     }
@@ -96,7 +80,7 @@ extension APIEndpoints {
     private func named(_ context: BasicRequestContext) async throws -> Schedule {
         let raw = context.parameters.get("name") ?? ""
         let name = raw.removingPercentEncoding ?? raw
-        guard let schedule = try await allSchedules().first(where: { $0.name == name }) else {
+        guard let schedule = try await services.allSchedules().first(where: { $0.name == name }) else {
             throw APIError(
                 .notFound, "unknown_schedule", "There is no schedule named `\(name)`; GET /api/v1/schedules lists them."
             )

@@ -246,7 +246,11 @@ extension FakeGitLab {
                 "finished_at": GitLabTime.utc(pipeline.finishedAt),
                 "duration": JSON(Self.duration(pipeline)),
                 "queued_duration": nil,
-                "variables": [],
+                "variables": .array(
+                    pipeline.variables.sorted { $0.key < $1.key }.map {
+                        ["key": .string($0.key), "value": .string($0.value)]
+                    }
+                ),
                 "url": .string(pipelineURL(project, id: pipeline.id)),
             ],
             "merge_request": nil,

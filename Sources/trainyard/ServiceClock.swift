@@ -4,7 +4,9 @@ import TrainyardCore
 /// The wall clock the engine reads. For tests of the real binary only, `TRAINYARD_CLOCK_START`
 /// (an ISO 8601 instant) and `TRAINYARD_CLOCK_RATE` (how many clock seconds pass per real second)
 /// start it elsewhere and run it faster, so that schedules cross a slot, a day or a DST edge in
-/// seconds. Neither is meant for production.
+/// seconds. `TRAINYARD_CLOCK_ANCHOR` (an ISO 8601 instant) is the real time at which the clock
+/// read its start (by default, when the process started): replicas under test given the same
+/// anchor keep the same fast clock. None of these is meant for production.
 struct ServiceClock: Sendable {
     let start: Instant
     let realStart: Date
@@ -12,7 +14,14 @@ struct ServiceClock: Sendable {
 
     /// The clock the environment asks for; the real one when it asks for none.
     init(environment: [String: String]) throws {
-        realStart = Date()
+        if let text = environment["TRAINYARD_CLOCK_ANCHOR"] {
+            guard let date = try? Date(text, strategy: .iso8601) else {
+                throw ValidationFailure("TRAINYARD_CLOCK_ANCHOR `\(text)` is not an ISO 8601 instant")
+            }
+            realStart = date
+        } else {
+            realStart = Date()
+        }
         let now = Instant(milliseconds: Int64(realStart.timeIntervalSince1970 * 1000))
         if let text = environment["TRAINYARD_CLOCK_START"] {
             guard let date = try? Date(text, strategy: .iso8601) else {

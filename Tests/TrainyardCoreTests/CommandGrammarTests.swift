@@ -51,6 +51,14 @@ struct CommandGrammarTests {
         ),
         ("LGTM\n@trainyard merge\n```\n@trainyard cancel\n```\n/cancel", ["merge", "cancel"]),
         ("please comment `@trainyard merge` again", []),
+        ("/schedule run nightly", []),
+        (
+            "@trainyard schedule run nightly",
+            [
+                "error: Schedules are run from chat or the API, not from a merge request: `/train schedule run "
+                    + "nightly` in Slack or Mattermost, or `POST /api/v1/schedules/nightly/run`."
+            ]
+        ),
     ])
     func readsComments(text: String, expected: [String]) {
         #expect(Self.comment(text) == expected)
@@ -88,6 +96,11 @@ struct CommandGrammarTests {
         ("", "help"),
         ("help", "help"),
         ("help merge", "help"),
+        ("schedule run nightly", "schedule run @ nightly"),
+        ("SCHEDULE Pause nightly-2.x", "schedule pause @ nightly-2.x"),
+        ("schedule resume deps_update", "schedule resume @ deps_update"),
+        ("schedule list", "schedule list @ every project"),
+        ("schedule list group/sub/app", "schedule list @ group/sub/app"),
     ])
     func readsChatCommands(text: String, expected: String) {
         #expect(Self.chat(text) == expected)
@@ -153,6 +166,45 @@ struct CommandGrammarTests {
             "merge https://gitlab.example.com/group/app/-/issues/12",
             "error: `merge` needs a merge request: `merge group/app!12` or the merge request's web address."
         ),
+        (
+            "schedule",
+            "error: `schedule` needs what to do: `schedule run nightly`, `schedule pause nightly`, "
+                + "`schedule resume nightly` or `schedule list [group/app]`."
+        ),
+        (
+            "schedule rnu nightly",
+            "error: `rnu` is not something `schedule` does: `schedule run nightly`, `schedule pause nightly`, "
+                + "`schedule resume nightly` or `schedule list [group/app]`. Did you mean `schedule run nightly`?"
+        ),
+        (
+            "schedule delete nightly",
+            "error: `delete` is not something `schedule` does: `schedule run nightly`, `schedule pause nightly`, "
+                + "`schedule resume nightly` or `schedule list [group/app]`."
+        ),
+        (
+            "schedule run",
+            "error: `schedule run` needs the schedule's name: `schedule run nightly` (`schedule list` shows them)."
+        ),
+        (
+            "schedule run ../etc",
+            "error: `../etc` is not a schedule name: names are 1–64 letters, digits, `.`, `_` or `-` (`schedule list` shows them)."
+        ),
+        (
+            "schedule run nightly now",
+            "error: `now` means nothing after `schedule run nightly`. Did you mean `schedule run nightly`?"
+        ),
+        (
+            "schedule list app",
+            "error: `app` is not a project: `schedule list` takes a project's path, such as `group/app`, or nothing for every schedule."
+        ),
+        (
+            "schedule list group/app main",
+            "error: `main` means nothing after `schedule list group/app`. Did you mean `schedule list group/app`?"
+        ),
+        (
+            "shcedule run nightly",
+            "error: `shcedule` is not a Trainyard command. Did you mean `schedule run nightly`?"
+        ),
     ])
     func explainsWhatIsWrong(text: String, expected: String) {
         #expect(Self.chat(text) == expected)
@@ -179,7 +231,7 @@ struct CommandGrammarTests {
             var invocation: CommandInvocation
             let subject: CommandSubject
             let text: String
-            switch Int.random(in: 0..<6, using: &random) {
+            switch Int.random(in: 0..<7, using: &random) {
             case 0:
                 invocation = CommandInvocation(.merge)
                 if Int.random(in: 0..<2, using: &random) == 0 {
@@ -209,6 +261,17 @@ struct CommandGrammarTests {
                 invocation = CommandInvocation(.pause, reason: reason)
                 subject = .train(project: project, target: "main")
                 text = "pause \(project) main \(reason ?? "")"
+            case 5:
+                let verb = CommandInvocation.ScheduleVerb.allCases[Int.random(in: 0..<4, using: &random)]
+                invocation = CommandInvocation(.schedule, scheduleVerb: verb)
+                let name = ["nightly", "deps-update", "report_2.x"][Int.random(in: 0..<3, using: &random)]
+                if verb == .list {
+                    subject = .schedules(project: project)
+                    text = "schedule list \(project)"
+                } else {
+                    subject = .schedule(name)
+                    text = "schedule \(verb.rawValue) \(name)"
+                }
             default:
                 invocation = CommandInvocation(.resume)
                 subject = .train(project: project, target: "release/1.x")

@@ -62,8 +62,11 @@ struct ScheduleEngineTests {
         func mergeRequest(project: ProjectSettings, number: Int) async throws -> MergeRequestInfo {
             throw PermanentError("unused")
         }
-        func accessLevel(project: ProjectSettings, userID: Int) async throws -> Int { 0 }
-        func userID(project: ProjectSettings, username: String) async throws -> Int? { nil }
+        /// alice is a Maintainer of every project, dave a Developer, eve a user who is no member.
+        func accessLevel(project: ProjectSettings, userID: Int) async throws -> Int { [1: 40, 2: 30][userID] ?? 0 }
+        func userID(project: ProjectSettings, username: String) async throws -> Int? {
+            ["alice": 1, "dave": 2, "eve": 3][username]
+        }
         func createPipeline(project: ProjectSettings, ref: String, commit: SHA) async throws -> (
             id: PipelineID, sha: SHA
         ) { throw PermanentError("unused") }
@@ -218,6 +221,73 @@ struct ScheduleEngineTests {
         try await command("weekly", .run)
         let outcome = try await world.store.recentDeliveries(limit: 1).first?.outcome
         #expect(outcome == "failed: no schedule named weekly")
+        try await world.store.close()
+    }
+
+    @Test("a Pipeline Hook of a scheduled pipeline finishes its run at once and alerts without waiting for a look")
+    func pipelineHooksReachTheSchedule() async throws {
+        let world = try await Self.world([Self.nightly("0 * * * *", zone: "UTC")], start: "2026-05-01T09:30")
+        _ = try await world.engine.accept(
+            Delivery(
+                source: "api", key: "run", kind: "API schedule",
+                event: .scheduleCommand(ScheduleCommandEvent(name: "nightly", action: .run, by: "carol (API)"))))
+        try await world.run()
+        let claim = try #require(await world.ports.created.first?[ScheduleDefinition.slotVariable])
+        func hook(_ key: String, pipeline: Int, claim: String, project: String = "group/app") -> Delivery {
+            var event = PipelineEvent(
+                project: ProjectKey(forge: "gitlab", path: project), pipeline: PipelineID(pipeline), ref: "main",
+                sha: SHA(String(repeating: "b", count: 40)), status: "failed", source: "api")
+            event.scheduled = ScheduledPipelineMark(schedule: "nightly", claim: claim)
+            return Delivery(source: "gitlab", key: key, kind: "Pipeline Hook", event: .pipeline(event))
+        }
+        for (key, delivery) in [
+            ("other-claim", hook("other-claim", pipeline: 1, claim: "slot@1")),
+            ("other-pipeline", hook("other-pipeline", pipeline: 7, claim: claim)),
+            ("other-project", hook("other-project", pipeline: 1, claim: claim, project: "group/other")),
+        ] {
+            _ = try await world.engine.accept(delivery)
+            try await world.engine.drain()
+            let outcome = try await world.store.recentDeliveries(limit: 1).first?.outcome
+            #expect(outcome == "not a pipeline of this schedule's runs", "\(key)")
+        }
+        _ = try await world.engine.accept(hook("failed", pipeline: 1, claim: claim))
+        try await world.engine.drain()
+        #expect(try await world.store.recentDeliveries(limit: 1).first?.outcome == "applied")
+        #expect(try await world.store.schedule(named: "nightly")?.runs.map(\.state) == [.failed])
+        let sent = await world.ports.sent
+        #expect(sent.count == 1 && sent.first?.hasPrefix("failing: ") == true, "\(sent)")
+        try await world.store.close()
+    }
+
+    @Test(
+        "a chat user's role in the schedule's project is checked: running takes Developer, pausing Maintainer",
+        arguments: [
+            ("dave", ScheduleCommandEvent.Action.run, "applied"),
+            ("alice", .pause, "applied"),
+            (
+                "dave", .pause,
+                "refused: pausing and resuming a schedule takes the Maintainer role or higher in group/app, and "
+                    + "@dave (Slack) has the Developer role"
+            ),
+            (
+                "eve", .run,
+                "refused: running a schedule takes the Developer role or higher in group/app, and @eve (Slack) is "
+                    + "not a member of group/app"
+            ),
+            ("mallory", .resume, "refused: the forge has no user `mallory`"),
+        ])
+    func chatCommandsNeedARole(user: String, action: ScheduleCommandEvent.Action, outcome: String) async throws {
+        let world = try await Self.world([Self.nightly("0 * * * *", zone: "UTC")], start: "2026-05-01T09:30")
+        _ = try await world.engine.accept(
+            Delivery(
+                source: "slack", key: UUID().uuidString, kind: "Slack schedule",
+                event: .scheduleCommand(
+                    ScheduleCommandEvent(name: "nightly", action: action, by: "@\(user) (Slack)", forgeUser: user))))
+        try await world.run()
+        #expect(try await world.store.recentDeliveries(limit: 1).first?.outcome == outcome)
+        let schedule = try await world.store.schedule(named: "nightly")
+        #expect(await world.ports.created.count == (outcome == "applied" && action == .run ? 1 : 0))
+        #expect((schedule?.pausedBy != nil) == (outcome == "applied" && action == .pause))
         try await world.store.close()
     }
 }

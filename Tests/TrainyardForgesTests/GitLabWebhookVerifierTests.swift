@@ -72,11 +72,29 @@ struct GitLabWebhookVerifierTests {
             #expect(push.branch == "master" && push.after?.value == "da1560886d4f094c3e6c9ef40349f7d38b5d27d7")
         case ("Pipeline Hook", .pipeline(let pipeline)):
             #expect(pipeline.pipeline == PipelineID(31) && pipeline.status == "success" && pipeline.ref == "master")
+            #expect(pipeline.scheduled == nil, "its one variable is not a schedule's")
         case (_, .ignored):
             #expect(!["Merge Request Hook", "Note Hook", "Push Hook", "Pipeline Hook"].contains(event))
         default:
             Issue.record("\(file) decoded as \(delivery.event)")
         }
+    }
+
+    @Test(arguments: [
+        (#"[{"key":"TRAINYARD_SCHEDULE","value":"nightly"},{"key":"TRAINYARD_SCHEDULE_SLOT","value":"slot@1"}]"#, true),
+        (#"[{"key":"TRAINYARD_SCHEDULE","value":"nightly"}]"#, false),
+        (#"[{"key":"TRAINYARD_SCHEDULE","value":null},{"key":"TRAINYARD_SCHEDULE_SLOT","value":"slot@1"}]"#, false),
+        ("[]", false),
+    ])
+    func aScheduledPipelineIsKnownByItsVariables(variables: String, marked: Bool) throws {
+        let body = Data(
+            #"{"object_kind":"pipeline","project":{"path_with_namespace":"g/a"},"object_attributes":{"id":9,"ref":"main","sha":"\#(String(repeating: "a", count: 40))","status":"failed","source":"api","variables":\#(variables)}}"#
+                .utf8)
+        guard case .pipeline(let pipeline) = try Self.decode("Pipeline Hook", body).event else {
+            Issue.record("expected a pipeline")
+            return
+        }
+        #expect(pipeline.scheduled == (marked ? ScheduledPipelineMark(schedule: "nightly", claim: "slot@1") : nil))
     }
 
     @Test(.enabled(if: samplesAvailable, "../shared/webhooks/gitlab is not there"))

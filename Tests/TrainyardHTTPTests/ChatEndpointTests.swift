@@ -26,7 +26,7 @@ struct ChatEndpointTests {
         maxBodyBytes: 2048)
 
     static func withApp(
-        chatops: ChatOpsSettings = settings,
+        chatops: ChatOpsSettings = settings, schedules: [ScheduleDefinition] = [],
         _ body: @escaping @Sendable (any TestClientProtocol, SQLiteStore) async throws -> Void
     ) async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("chat-\(UUID().uuidString)/t.db").path
@@ -34,7 +34,7 @@ struct ChatEndpointTests {
         let ports = RoutesTests.NoPorts()
         let engine = TrainEngine(
             store: store, git: ports, forges: ["gitlab": ports], projects: [project], clock: { Instant(seconds: 1) },
-            logger: Logger(label: "test"))
+            logger: Logger(label: "test"), schedules: schedules)
         let services = HTTPServices(
             verifiers: [:], engine: engine, store: store, apiTokens: [], projects: [project.key], chatops: chatops,
             targets: [project.key: project.targets])

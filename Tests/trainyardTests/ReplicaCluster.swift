@@ -22,25 +22,35 @@ final class ReplicaCluster {
     let ports: [Int]
     let configs: [String]
     let logs: [String]
+    /// Added to every replica's environment (a test clock).
+    let environment: [String: String]
     var replicas: [TrainyardProcess]
     /// The merge requests made, per project.
     private(set) var iids: [String: [Int]] = [:]
 
     private init(
-        root: URL, gitlab: FakeGitLab, database: String, ports: [Int], configs: [String], logs: [String]
+        root: URL, gitlab: FakeGitLab, database: String, ports: [Int], configs: [String], logs: [String],
+        environment: [String: String]
     ) {
+        self.environment = environment
         self.root = root
         self.gitlab = gitlab
         self.database = database
         self.ports = ports
         self.configs = configs
         self.logs = logs
-        replicas = (0..<ports.count).map { TrainyardProcess.start(config: configs[$0], log: logs[$0]) }
+        replicas = (0..<ports.count).map {
+            TrainyardProcess.start(config: configs[$0], log: logs[$0], environment: environment)
+        }
     }
 
-    /// Starts the fake GitLab, a fresh database and three serving replicas, and makes `total`
-    /// merge requests spread over the projects.
-    static func start(mergeRequests total: Int, name: String) async throws -> ReplicaCluster {
+    /// Starts the fake GitLab, a fresh database and `count` serving replicas (with
+    /// `extraConfiguration` appended to their configuration files and `environment` added to
+    /// theirs), and makes `total` merge requests spread over the projects.
+    static func start(
+        mergeRequests total: Int, name: String, replicas count: Int = 3, extraConfiguration: String = "",
+        environment: [String: String] = [:]
+    ) async throws -> ReplicaCluster {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-\(name)-\(UUID())")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let gitlab = FakeGitLab(root: root.appendingPathComponent("gitlab"), webhookTimeout: 2)
@@ -51,20 +61,22 @@ final class ReplicaCluster {
                 .absoluteString
         }
         let database = try await PostgresTestServer.newDatabase()
-        let base = FreePort.pick(count: 3)
-        let ports = [base, base + 1, base + 2]
+        let base = FreePort.pick(count: count)
+        let ports = (0..<count).map { base + $0 }
         var configs: [String] = []
         for (index, port) in ports.enumerated() {
             let config = root.appendingPathComponent("replica-\(index).yml").path
-            try configuration(
-                port: port, database: database, git: root.appendingPathComponent("git-\(index)").path,
-                gitlab: gitlab.baseURL.absoluteString, token: await gitlab.token, repositories: repositories
-            ).write(toFile: config, atomically: true, encoding: .utf8)
+            try
+                (configuration(
+                    port: port, database: database, git: root.appendingPathComponent("git-\(index)").path,
+                    gitlab: gitlab.baseURL.absoluteString, token: await gitlab.token, repositories: repositories
+                ) + extraConfiguration).write(toFile: config, atomically: true, encoding: .utf8)
             configs.append(config)
         }
-        let logs = (0..<3).map { root.appendingPathComponent("replica-\($0).log").path }
+        let logs = (0..<count).map { root.appendingPathComponent("replica-\($0).log").path }
         let cluster = ReplicaCluster(
-            root: root, gitlab: gitlab, database: database, ports: ports, configs: configs, logs: logs)
+            root: root, gitlab: gitlab, database: database, ports: ports, configs: configs, logs: logs,
+            environment: environment)
         for port in ports { try await ForgeAudit.waitUntilServing(port) }
         for project in projects {
             for port in ports {
@@ -102,7 +114,7 @@ final class ReplicaCluster {
 
     /// Restarts replica `index` with the same configuration and waits until it serves.
     func restart(_ index: Int) async throws {
-        replicas[index] = TrainyardProcess.start(config: configs[index], log: logs[index])
+        replicas[index] = TrainyardProcess.start(config: configs[index], log: logs[index], environment: environment)
         try await ForgeAudit.waitUntilServing(ports[index])
     }
 

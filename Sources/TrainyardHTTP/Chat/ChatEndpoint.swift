@@ -85,11 +85,17 @@ struct ChatEndpoint: Sendable {
         _ invocation: CommandInvocation, on subject: CommandSubject?, source: Source, user: ChatOpsSettings.User,
         command: String, form: FormBody, body: Data
     ) async throws -> Response {
+        if invocation.verb == .schedule {
+            return try await actOnSchedule(
+                invocation, on: subject, source: source, user: user, command: command, form: form, body: body)
+        }
         let by = "@\(user.username) (\(source.name))"
         let project: ProjectKey
         switch subject {
         case nil:
             return Self.reply(Self.help(command))
+        case .schedule, .schedules:
+            return Self.reply("`\(invocation.written)` does not apply to a schedule. Try `\(command) help`.")
         case .mergeRequest(let path, _), .project(let path), .train(let path, _):
             guard let known = services.projects.first(where: { $0.forge == user.forge && $0.path == path }) else {
                 return Self.reply("Trainyard manages no project `\(path)` on `\(user.forge)`.")
@@ -179,6 +185,8 @@ struct ChatEndpoint: Sendable {
         case .train(_, let target):
             let summary = trains.first { $0.id.target == target }?.summaryText ?? "`\(target)`: nothing queued."
             return "\(project.path) \(summary)"
+        case .schedule, .schedules:
+            return "Schedules are listed with `schedule list`."
         }
     }
 
@@ -206,6 +214,9 @@ struct ChatEndpoint: Sendable {
         `\(command) priority group/app!12 N` (also `p=N`) move it to the place priority N gives it
         `\(command) pause group/app main [reason]`, `\(command) resume group/app main` stop and restart new cars
         `\(command) status group/app!12`, `\(command) status group/app [main]` where a merge request or the trains are
+        `\(command) schedule run nightly`, `\(command) schedule pause nightly`, `\(command) schedule resume nightly` \
+        run a pipeline schedule now, stop it, start it again
+        `\(command) schedule list [group/app]` the pipeline schedules, their next and last runs
         `\(command) help` this list
         """
     }
