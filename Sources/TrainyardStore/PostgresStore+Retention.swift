@@ -30,6 +30,13 @@ extension PostgresStore {
                     SELECT id FROM decisions WHERE at < \(cutoff) LIMIT \(batch)
                 ) RETURNING id
                 """,
+                // A slot older than the retention can never be claimed again (slots are run at
+                // most 10 minutes late), so its claim is no longer needed.
+                """
+                DELETE FROM schedule_claims WHERE (schedule, claim) IN (
+                    SELECT schedule, claim FROM schedule_claims WHERE claimed_at < \(cutoff) LIMIT \(batch)
+                ) RETURNING claim
+                """,
             ] {
                 deleted += try await connection.query(query, logger: logger).collect().count
             }

@@ -19,6 +19,15 @@ extension SQLiteStore {
                     """, [cutoff, .integer(limit)])
                 deleted += rows.count
             }
+            // A slot older than the retention can never be claimed again (slots are run at most
+            // 10 minutes late), so its claim is no longer needed.
+            deleted += try await connection.query(
+                """
+                DELETE FROM schedule_claims WHERE (schedule, claim) IN (
+                    SELECT schedule, claim FROM schedule_claims WHERE claimed_at < ? LIMIT ?
+                ) RETURNING claim
+                """, [cutoff, .integer(limit)]
+            ).count
             return deleted
         }
     }

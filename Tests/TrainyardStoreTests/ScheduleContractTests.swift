@@ -44,6 +44,12 @@ struct ScheduleContractTests {
             #expect(try await store.schedule(named: "nightly") == nil)
             #expect(try await store.claims(schedule: "nightly").count == 2, "claims outlive the schedule")
             #expect(try await store.nextWake(owner: .schedule("nightly")) == nil)
+
+            // Claims older than the retention go with the rest of the history, batch by batch.
+            #expect(try await store.pruneHistory(before: Instant(seconds: 2), limit: 10) == 1)
+            #expect(try await store.claims(schedule: "nightly") == ["slot@2"])
+            #expect(try await store.pruneHistory(before: Instant(seconds: 100), limit: 10) == 1)
+            #expect(try await store.claims(schedule: "nightly").isEmpty)
         }
     }
 
