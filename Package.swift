@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
     ],
     targets: [
         .target(name: "TrainyardCore"),
@@ -48,6 +49,14 @@ let package = Package(
             ]
         ),
         .target(
+            name: "TrainyardBrowser",
+            dependencies: [
+                "TrainyardCore", "TrainyardGit", .product(name: "Logging", package: "swift-log"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
             name: "TrainyardHTTP",
             dependencies: [
                 "TrainyardCore", "TrainyardEngine",
@@ -67,7 +76,7 @@ let package = Package(
             name: "trainyard",
             dependencies: [
                 "TrainyardCore", "TrainyardEngine", "TrainyardStore", "TrainyardGit", "TrainyardForges",
-                "TrainyardHTTP", "TrainyardSimulator",
+                "TrainyardHTTP", "TrainyardSimulator", "TrainyardBrowser",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -110,6 +119,13 @@ let package = Package(
                 "TrainyardHTTP", "TrainyardEngine", "TrainyardCore", "TrainyardStore", "TrainyardForges",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "TrainyardBrowserTests",
+            dependencies: [
+                "TrainyardBrowser", "TrainyardCore", "TrainyardTesting",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -35,10 +35,11 @@ public enum ChildProcess {
     /// Runs `executable` with `arguments` and exactly `environment`, in `directory` (the current
     /// one when `nil`), reading standard input from `input` (`/dev/null` when `nil`). Blocks until
     /// the program ends; one still running after `timeout` seconds is sent SIGTERM, then SIGKILL,
-    /// with every process it started.
+    /// with every process it started. `started` gets the program's process id (which is also its
+    /// process group's) as soon as it runs, for a caller that may have to end it early.
     public static func run(
         _ executable: String, arguments: [String], environment: [String: String], directory: String? = nil,
-        input: String? = nil, timeout: TimeInterval
+        input: String? = nil, timeout: TimeInterval, started: (@Sendable (pid_t) -> Void)? = nil
     ) throws -> Result {
         var out: [Int32] = [-1, -1]
         var err: [Int32] = [-1, -1]
@@ -63,6 +64,7 @@ public enum ChildProcess {
         }
         close(out[1])
         close(err[1])
+        started?(pid)
         let killed = OnceFlag()
         let reaped = OnceFlag()
         // The child leads its own process group, so what it started goes with it (a shell's

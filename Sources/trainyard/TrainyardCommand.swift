@@ -12,7 +12,7 @@ struct TrainyardCommand: AsyncParsableCommand {
         abstract: "A self-hosted merge train service.",
         subcommands: [
             Serve.self, CheckConfig.self, MigrateCommand.self, BenchIntakeCommand.self, BenchPlannerCommand.self,
-            SimulateCommand.self, ReplayCommand.self, CronCommand.self,
+            SimulateCommand.self, ReplayCommand.self, CronCommand.self, BrowserCheckCommand.self,
         ],
         defaultSubcommand: Serve.self)
 }
