@@ -65,7 +65,7 @@ public struct InboxRecord: Hashable, Sendable, Codable {
 ///
 /// Rows that cannot be decoded (written by a newer release, or damaged) are moved aside into
 /// the quarantine with their error, and the methods carry on as if they were not there.
-public protocol EngineStore: ScheduleStore {
+public protocol EngineStore: ScheduleStore, ReviewAppStore {
     /// Stores deliveries in one transaction (group commit), each unless one with the same source
     /// and key was stored before (earlier in the same batch included). The results are in the
     /// order of `entries`.

@@ -11,6 +11,8 @@ public enum Owner: Hashable, Sendable, CustomStringConvertible {
     case project(ProjectKey)
     /// A pipeline schedule, by its name (unique in the service).
     case schedule(String)
+    /// The review apps of a project.
+    case reviewApps(ProjectKey)
 
     /// The stored form: `gitlab:group/app@main` for a train (``TrainID``'s description, which the
     /// outbox has always used), `gitlab:group/app` for a project. A project path has no `@`.
@@ -19,8 +21,13 @@ public enum Owner: Hashable, Sendable, CustomStringConvertible {
         case .train(let id): return id.description
         case .project(let key): return key.description
         case .schedule(let name): return Self.schedulePrefix + name
+        case .reviewApps(let project): return Self.reviewAppsPrefix + project.description
         }
     }
+
+    /// The stored form of a project's review apps begins with this (`review-apps:gitlab:group/app`);
+    /// no forge may be named `review-apps`.
+    public static let reviewAppsPrefix = "review-apps:"
 
     /// The stored form of a schedule owner begins with this; no forge may be named `schedule`.
     public static let schedulePrefix = "schedule:"
@@ -33,6 +40,13 @@ public enum Owner: Hashable, Sendable, CustomStringConvertible {
             let name = String(key.dropFirst(Self.schedulePrefix.count))
             guard !name.isEmpty else { return nil }
             self = .schedule(name)
+            return
+        }
+        if key.hasPrefix(Self.reviewAppsPrefix) {
+            guard case .project(let project)? = Owner(key: String(key.dropFirst(Self.reviewAppsPrefix.count))) else {
+                return nil
+            }
+            self = .reviewApps(project)
             return
         }
         guard let colon = key.firstIndex(of: ":") else { return nil }
@@ -53,7 +67,7 @@ public enum Owner: Hashable, Sendable, CustomStringConvertible {
     public var project: ProjectKey? {
         switch self {
         case .train(let id): return ProjectKey(forge: id.forge, path: id.project)
-        case .project(let key): return key
+        case .project(let key), .reviewApps(let key): return key
         case .schedule: return nil
         }
     }

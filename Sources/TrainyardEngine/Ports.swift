@@ -16,12 +16,15 @@ public struct ProjectSettings: Hashable, Sendable {
     /// The least role whose members may pause and resume a train and let a change skip the line
     /// (`merge skip-line`) from a comment: 40, Maintainer, by default.
     public var controlAccessLevel: Int
+    /// Review apps of the project's merge requests; nil when they are off.
+    public var reviewApps: ReviewAppSettings?
 
     public init(
         key: ProjectKey, targets: [String], gitURL: String, train: TrainSettings,
         changeRef: String = "refs/merge-requests/{number}/head", mergeAccessLevel: Int = 30,
-        controlAccessLevel: Int = 40
+        controlAccessLevel: Int = 40, reviewApps: ReviewAppSettings? = nil
     ) {
+        self.reviewApps = reviewApps
         self.key = key
         self.targets = targets
         self.gitURL = gitURL

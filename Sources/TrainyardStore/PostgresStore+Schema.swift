@@ -123,6 +123,18 @@ extension PostgresStore {
                 """,
                 "CREATE INDEX schedule_claims_at ON schedule_claims (claimed_at)",
             ]),
+        StoreMigration(
+            version: 4, name: "review apps",
+            statements: [
+                """
+                CREATE TABLE review_apps (
+                    project text PRIMARY KEY,
+                    state text NOT NULL,
+                    updated_at bigint NOT NULL,
+                    fence bigint NOT NULL DEFAULT 0
+                )
+                """
+            ]),
     ]
 
     static let ledger = """

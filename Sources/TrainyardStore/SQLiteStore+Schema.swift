@@ -123,6 +123,18 @@ extension SQLiteStore {
                 """,
                 "CREATE INDEX schedule_claims_at ON schedule_claims (claimed_at)",
             ]),
+        StoreMigration(
+            version: 5, name: "review apps",
+            statements: [
+                """
+                CREATE TABLE review_apps (
+                    project TEXT PRIMARY KEY,
+                    state TEXT NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    fence INTEGER NOT NULL DEFAULT 0
+                )
+                """
+            ]),
     ]
 
     /// The version the database holds.

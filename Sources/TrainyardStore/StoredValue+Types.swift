@@ -26,3 +26,7 @@ extension Decision: StoredValue {
 extension Schedule: StoredValue {
     public static var storedFormat: Int { 1 }
 }
+
+extension ReviewApps: StoredValue {
+    public static var storedFormat: Int { 1 }
+}

@@ -19,8 +19,8 @@ extension ConfigLoader {
                 continue
             }
             checkKeys(forge, path, ["kind", "url", "token", "webhook_secret"])
-            if name == "schedule" {
-                problems.append(ConfigProblem(path: path, message: "`schedule` is reserved; give the forge another name"))
+            if name == "schedule" || name == "review-apps" {
+                problems.append(ConfigProblem(path: path, message: "`\(name)` is reserved; give the forge another name"))
             }
             let kind = string(forge, "kind", path, required: true)
             if let kind, kind != "gitlab" {
@@ -68,7 +68,7 @@ extension ConfigLoader {
                 [
                     "forge", "path", "targets", "git_url", "max_parallel", "merge_access_level", "control_access_level",
                     "planner",
-                    "pipeline_timeout_minutes", "flake_retries", "planner_settings",
+                    "pipeline_timeout_minutes", "flake_retries", "planner_settings", "review_apps",
                 ])
             let forge = string(map, "forge", path, required: true)
             if let forge, forges[forge] == nil, !declaredForges.contains(forge) {
@@ -143,6 +143,7 @@ extension ConfigLoader {
                 }
             }
             let gitURL = string(map, "git_url", path)
+            let reviewApps = parseReviewApps(map["review_apps"], path)
             if let forge, let projectPath {
                 if !seen.insert("\(forge):\(projectPath)").inserted {
                     problems.append(
@@ -153,7 +154,7 @@ extension ConfigLoader {
                         forge: forge, path: projectPath, targets: targets, gitURL: gitURL, maxParallel: maxParallel,
                         mergeAccessLevel: mergeAccessLevel, controlAccessLevel: controlAccessLevel, planner: planner,
                         pipelineTimeoutMinutes: timeout,
-                        flakeRetries: flakeRetries, plannerSettings: plannerSettings))
+                        flakeRetries: flakeRetries, plannerSettings: plannerSettings, reviewApps: reviewApps))
             }
         }
         return projects

@@ -41,6 +41,8 @@ struct TrainyardConfig: Sendable, Equatable {
         var flakeRetries: Int = 0
         /// The planner's own settings (`planner_settings:`).
         var plannerSettings = PlannerSettings()
+        /// Review apps of the project's merge requests (`review_apps:`); nil when off.
+        var reviewApps: ReviewAppSettings?
     }
 
     var listen = Listen(host: "127.0.0.1", port: 8080)

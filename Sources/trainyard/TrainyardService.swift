@@ -51,12 +51,18 @@ struct TrainyardService {
                     planner: project.planner,
                     pipelineTimeout: Int64(project.pipelineTimeoutMinutes) * 60_000, flakeRetries: project.flakeRetries,
                     plannerSettings: project.plannerSettings),
-                mergeAccessLevel: project.mergeAccessLevel, controlAccessLevel: project.controlAccessLevel)
+                mergeAccessLevel: project.mergeAccessLevel, controlAccessLevel: project.controlAccessLevel,
+                reviewApps: project.reviewApps)
         }
         let git = GitMirror(root: config.resolvedGitDirectory, authorization: authorization, logger: logger)
         let clock = try ServiceClock(
             environment: ProcessInfo.processInfo.environment.merging(config.clockEnvironment) { _, test in test })
         if !clock.isReal { logger.warning("a test clock is running", metadata: ["rate": "\(clock.rate)"]) }
+        for project in config.projects where project.reviewApps != nil {
+            logger.warning(
+                "review_apps is read and checked, but this version does not deploy review apps yet (issue 18)",
+                metadata: ["project": "\(project.path)"])
+        }
         let alerts = config.scheduleAlerts
         engine = TrainEngine(
             store: store, git: git, forges: forges, projects: projects, clock: clock.read, logger: logger,

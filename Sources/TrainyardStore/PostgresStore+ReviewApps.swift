@@ -1,0 +1,39 @@
+import PostgresNIO
+import TrainyardCore
+import TrainyardEngine
+
+/// Review apps on PostgreSQL: one row per project.
+extension PostgresStore {
+    public func reviewApps(of project: ProjectKey) async throws -> ReviewApps? {
+        let key = project.description
+        let found = try await rows("SELECT state FROM review_apps WHERE project = \(key)")
+        return found.first.flatMap { row in
+            (try? row.decode(String.self)).flatMap { try? coder.decode(ReviewApps.self, from: $0) }
+        }
+    }
+
+    public func commit(
+        reviewApps: ReviewApps, of project: ProjectKey, timers: [TimerChange], finishing: Finishing?, at: Instant,
+        fence: Lease?
+    ) async throws {
+        let state = try coder.encode(reviewApps)
+        let key = project.description
+        let now = at.milliseconds
+        let epoch = fence?.epoch ?? 0
+        let logger = logger
+        try await transaction { connection in
+            try await Self.checkFence(fence, on: connection, logger: logger)
+            let written = try await connection.query(
+                """
+                INSERT INTO review_apps (project, state, updated_at, fence) VALUES (\(key), \(state), \(now), \(epoch))
+                ON CONFLICT (project) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
+                fence = GREATEST(review_apps.fence, excluded.fence)
+                WHERE review_apps.fence <= excluded.fence OR excluded.fence = 0 RETURNING project
+                """, logger: logger
+            ).collect()
+            if let fence, written.isEmpty { throw FencedError(lease: fence) }
+            try await Self.apply(timers, on: connection, logger: logger)
+            try await Self.finish(finishing, at: at, on: connection, logger: logger)
+        }
+    }
+}
