@@ -51,7 +51,7 @@ let package = Package(
         .target(
             name: "TrainyardBrowser",
             dependencies: [
-                "TrainyardCore", "TrainyardGit", .product(name: "Logging", package: "swift-log"),
+                "TrainyardCore", "TrainyardEngine", "TrainyardGit", .product(name: "Logging", package: "swift-log"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -101,7 +101,7 @@ let package = Package(
         .testTarget(
             name: "TrainyardEngineTests",
             dependencies: [
-                "TrainyardEngine", "TrainyardCore", "TrainyardStore", .product(name: "Logging", package: "swift-log"),
+                "TrainyardEngine", "TrainyardCore", "TrainyardStore", "TrainyardBrowser", "TrainyardTesting", .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(

@@ -75,7 +75,7 @@ public actor BrowserCheck {
 
     /// Compares two PNG screenshots in the browser (its image decoder and a canvas): the share
     /// of pixels whose colour changed noticeably, and a difference image.
-    public func compare(_ baseline: Data, _ current: Data) async throws -> ImageComparison {
+    public func comparison(_ baseline: Data, _ current: Data) async throws -> ImageComparison {
         try await ImageComparison.run(in: try await running(), baseline: baseline, current: current)
     }
 

@@ -43,6 +43,7 @@ extension TrainEngine {
                 }
                 try await store.setTimers(polls)
                 try await wakeSchedules()
+                try await wakeReviewApps()
                 for owner in try await store.activeOwners() { drivers.ring(owner) }
                 return
             } catch {
@@ -194,6 +195,7 @@ extension TrainEngine {
     /// Ticks a train whose timers are due; timers of anything else are dropped.
     func fire(_ due: [DueTimer], owner: Owner, now: Instant) async throws {
         if case .schedule(let name) = owner { return try await driveSchedule(name, firing: due) }
+        if case .reviewApps(let project) = owner { return try await driveReviewApps(project, firing: due) }
         guard case .train(let id) = owner, let project = owner.project.flatMap({ projects[$0] }) else {
             return try await store.setTimers(due.map { TimerChange(owner: $0.owner, name: $0.name, .fired($0.due)) })
         }

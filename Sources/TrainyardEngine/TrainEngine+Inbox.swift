@@ -4,6 +4,7 @@ import TrainyardCore
 extension TrainEngine {
     func process(_ row: InboxRow) async throws {
         let finishing = { (outcome: String) in Finishing.inbox(row.id, outcome: outcome) }
+        if case .reviewApps(let project)? = row.owner { return try await obeyReviewApps(row, project: project) }
         switch row.delivery.event {
         case .ignored(let kind):
             try await store.finishInbox(row.id, outcome: "ignored: \(kind)", at: clock())

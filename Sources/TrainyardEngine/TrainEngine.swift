@@ -42,14 +42,17 @@ public actor TrainEngine {
     /// How many clock milliseconds pass per real one (a test clock runs faster): waits until a
     /// time on the clock are divided by it.
     let clockRate: Int64
+    /// The browser, deploy endpoint and screenshot folder of review apps; nil runs none.
+    let reviewAppServices: ReviewAppServices?
 
     public init(
         store: any EngineStore, git: any GitPort, forges: [String: any ForgePort], projects: [ProjectSettings],
         clock: @escaping @Sendable () -> Instant, logger: Logger, mention: String = "trainyard", maxAttempts: Int = 5,
         ciBudget: CIBudget? = nil, pollInterval: Int64 = 30_000, replica: ReplicaSettings? = nil,
         retentionDays: Int? = nil, chat: (any ChatPort)? = nil, schedules: [ScheduleDefinition] = [],
-        alerts: (any AlertPort)? = nil, clockRate: Int64 = 1
+        alerts: (any AlertPort)? = nil, clockRate: Int64 = 1, reviewApps: ReviewAppServices? = nil
     ) {
+        self.reviewAppServices = reviewApps
         self.clockRate = max(1, clockRate)
         self.scheduleDefinitions = Dictionary(schedules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.alerts = alerts
@@ -74,6 +77,10 @@ public actor TrainEngine {
     /// same time share one transaction (``GroupCommit``); each returns once it is durable.
     public nonisolated func accept(_ delivery: Delivery) async throws -> InboxInsert {
         let now = clock()
+        if let copy = reviewAppsCopy(of: delivery), let owner = copy.owner {
+            // The project's review apps get their own row, and are told even when no train is.
+            if case .stored = try await intake.write(copy) { drivers.ring(owner) }
+        }
         switch route(delivery) {
         case .owner(let owner):
             let result = try await intake.write(InboxEntry(delivery: delivery, owner: owner, at: now))

@@ -97,7 +97,7 @@ struct BrowserCheckCommand: AsyncParsableCommand {
                     let baseline = URL(fileURLWithPath: baselineDir).appendingPathComponent("\(name).png")
                     if let old = try? Data(contentsOf: baseline) {
                         do {
-                            let comparison = try await checker.compare(old, png)
+                            let comparison = try await checker.comparison(old, png)
                             let diff = folder.appendingPathComponent("\(name).diff.png")
                             try comparison.difference.write(to: diff)
                             result.diffRatio = comparison.ratio

@@ -108,16 +108,16 @@ struct BrowserCheckTests {
     @Test func aChangedLookIsMeasuredByPixels() async throws {
         try await Self.withChecker { checker, app in
             let before = try #require(await checker.check(BrowserCheck.Page(url: await app.url("/"))).screenshot)
-            let same = try await checker.compare(before, before)
+            let same = try await checker.comparison(before, before)
             #expect(same.ratio == 0)
             await app.setColour("#d62d20")
             let after = try #require(await checker.check(BrowserCheck.Page(url: await app.url("/"))).screenshot)
-            let changed = try await checker.compare(before, after)
+            let changed = try await checker.comparison(before, after)
             // The coloured block is 1280 × 440 of a 1280 × 800 page.
             #expect(changed.ratio > 0.4 && changed.ratio < 0.7, "\(changed.ratio)")
             #expect(changed.width == 1280 && changed.height == 800)
             #expect(changed.difference.starts(with: [0x89, 0x50, 0x4E, 0x47]))
-            await #expect(throws: DevToolsError.self) { try await checker.compare(Data("not a png".utf8), after) }
+            await #expect(throws: DevToolsError.self) { try await checker.comparison(Data("not a png".utf8), after) }
         }
     }
 

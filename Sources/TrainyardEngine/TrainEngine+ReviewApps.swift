@@ -1,0 +1,90 @@
+import Foundation
+import TrainyardCore
+
+/// Driving a project's review apps: merge request events and timers go into the ``ReviewApps``
+/// state machine, and its actions are carried out at once by the project's review-app driver.
+/// An action lost in a crash is recovered by the state machine's own time-outs and the sweeper.
+extension TrainEngine {
+    /// Gives every project with review apps a wake-up now, so that its driver starts and sweeps.
+    public func wakeReviewApps() async throws {
+        let now = clock()
+        try await store.setTimers(
+            projects.values.filter { $0.reviewApps != nil }.map {
+                TimerChange(owner: .reviewApps($0.key), name: ReviewAppTimer.wake, .earliest(now))
+            })
+    }
+
+    /// A merge request's delivery for its project's review apps, besides its train's.
+    nonisolated func reviewAppsCopy(of delivery: Delivery) -> InboxEntry? {
+        guard case .mergeRequest(let event) = delivery.event, projects[event.project]?.reviewApps != nil else {
+            return nil
+        }
+        switch event.action {
+        case .open, .update, .reopen, .close, .merge: break
+        case .approved, .other: return nil
+        }
+        var copy = delivery
+        copy.key = String((delivery.key + "#review-apps").suffix(250))
+        return InboxEntry(delivery: copy, owner: .reviewApps(event.project), at: clock())
+    }
+
+    /// A merge request event for the review apps: the forge is asked for the merge request's
+    /// state (a webhook is a hint), and the apps told.
+    func obeyReviewApps(_ row: InboxRow, project key: ProjectKey) async throws {
+        guard case .mergeRequest(let event) = row.delivery.event, let project = projects[key],
+            let settings = project.reviewApps, let forge = forges[key.forge]
+        else {
+            return try await store.finishInbox(row.id, outcome: "no review apps", at: clock())
+        }
+        let info = try await forge.mergeRequest(project: project, number: event.number)
+        let now = clock()
+        let appEvent: ReviewAppEvent =
+            switch info.state {
+            case "opened":
+                .changeUpdated(
+                    number: info.number, head: info.head, sourceBranch: info.sourceBranch, draft: info.draft, now: now)
+            default: .changeClosed(number: info.number, merged: info.state == "merged", now: now)
+            }
+        var apps = try await store.reviewApps(of: key) ?? ReviewApps(settings: settings)
+        apps.settings = settings
+        try await runReviewApps(&apps, project: project, [appEvent], finishing: .inbox(row.id, outcome: "applied"))
+    }
+
+    /// The project's timer fired.
+    func driveReviewApps(_ key: ProjectKey, firing: [DueTimer]) async throws {
+        let fired = firing.map { TimerChange(owner: $0.owner, name: $0.name, .fired($0.due)) }
+        guard let project = projects[key], let settings = project.reviewApps else {
+            return try await store.setTimers(fired + [reviewWake(nil, key)])
+        }
+        var apps = try await store.reviewApps(of: key) ?? ReviewApps(settings: settings)
+        apps.settings = settings
+        try await runReviewApps(&apps, project: project, [.tick(now: clock())], firing: fired)
+    }
+
+    /// Applies `events`, saves, and carries out the actions, applying what they lead to, until
+    /// nothing is left to do.
+    func runReviewApps(
+        _ apps: inout ReviewApps, project: ProjectSettings, _ events: [ReviewAppEvent], firing: [TimerChange] = [],
+        finishing: Finishing? = nil
+    ) async throws {
+        var pending = events
+        var extra = firing
+        var finishing = finishing
+        while !pending.isEmpty, !isStopping {
+            let event = pending.removeFirst()
+            let actions = apps.apply(event)
+            try await store.commit(
+                reviewApps: apps, of: project.key, timers: extra + [reviewWake(apps.wakeAt, project.key)],
+                finishing: finishing, at: clock(), fence: DriverLease.current)
+            extra = []
+            finishing = nil
+            for action in actions {
+                pending += try await carryOut(action, apps: apps, project: project)
+            }
+        }
+    }
+
+    func reviewWake(_ at: Instant?, _ key: ProjectKey) -> TimerChange {
+        TimerChange(owner: .reviewApps(key), name: ReviewAppTimer.wake, at.map { .set($0) } ?? .clear)
+    }
+}
