@@ -111,7 +111,10 @@ let package = Package(
         .testTarget(name: "TrainyardGitTests", dependencies: ["TrainyardGit", "TrainyardEngine", "TrainyardCore"]),
         .testTarget(
             name: "TrainyardForgesTests",
-            dependencies: ["TrainyardForges", "TrainyardEngine", "TrainyardCore", "TrainyardTesting"]
+            dependencies: [
+                "TrainyardForges", "TrainyardEngine", "TrainyardCore", "TrainyardTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
         ),
         .testTarget(
             name: "TrainyardHTTPTests",

@@ -109,6 +109,8 @@ public struct PipelineEvent: Hashable, Codable, Sendable {
     public var source: String?
     /// The schedule and slot of a pipeline a schedule created (from its variables).
     public var scheduled: ScheduledPipelineMark?
+    /// The merge request and attempt of a review app's deploy or stop pipeline (from its variables).
+    public var reviewApp: ReviewAppPipelineMark?
 
     /// The status as the train sees it; `nil` for states that mean nothing to it: a `skipped`
     /// pipeline is the record GitLab keeps of a push made with `ci.skip`, never a car's test.
@@ -195,5 +197,28 @@ public struct ScheduledPipelineMark: Hashable, Codable, Sendable {
     public init(schedule: String, claim: String) {
         self.schedule = schedule
         self.claim = claim
+    }
+}
+
+/// The marks a review app's deploy or stop pipeline carries (``ReviewAppVariables``).
+public struct ReviewAppPipelineMark: Hashable, Codable, Sendable {
+    public var number: Int
+    public var attempt: Int
+    public var stopping: Bool
+
+    public init(number: Int, attempt: Int, stopping: Bool) {
+        self.number = number
+        self.attempt = attempt
+        self.stopping = stopping
+    }
+
+    /// Reads the marks from a pipeline's variables; nil when they are not a review app's.
+    public init?(variables: (String) -> String?) {
+        guard let slug = variables(ReviewAppVariables.slug), slug.hasPrefix("mr-"),
+            let number = Int(slug.dropFirst(3)), number > 0,
+            let attempt = variables(ReviewAppVariables.attempt).flatMap(Int.init), attempt > 0,
+            let action = variables(ReviewAppVariables.action), action == "deploy" || action == "stop"
+        else { return nil }
+        self.init(number: number, attempt: attempt, stopping: action == "stop")
     }
 }

@@ -56,6 +56,21 @@ public struct ReviewAppHookRequest: Hashable, Codable, Sendable {
     public var url: String?
     public var attempt: Int
 
+    public init(
+        action: String, project: String, mergeRequest: Int, sourceBranch: String, head: String, slug: String,
+        environment: String, url: String?, attempt: Int
+    ) {
+        self.action = action
+        self.project = project
+        self.mergeRequest = mergeRequest
+        self.sourceBranch = sourceBranch
+        self.head = head
+        self.slug = slug
+        self.environment = environment
+        self.url = url
+        self.attempt = attempt
+    }
+
     enum CodingKeys: String, CodingKey {
         case action, project, slug, environment, url, attempt, head
         case mergeRequest = "merge_request"

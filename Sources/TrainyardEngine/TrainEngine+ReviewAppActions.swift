@@ -26,29 +26,9 @@ extension TrainEngine {
                 let status = try? await forges[project.key.forge]?.pipeline(project: project, id: PipelineID(pipeline))
                     .status
             else { return [] }
-            let now = clock()
-            switch (status, stopping) {
-            case ("success", false):
-                return [
-                    .deployFinished(number: number, attempt: attempt, succeeded: true, url: nil, reason: nil, now: now)
-                ]
-            case ("failed", false), ("canceled", false), ("skipped", false):
-                return [
-                    .deployFinished(
-                        number: number, attempt: attempt, succeeded: false, url: nil,
-                        reason: "pipeline #\(pipeline) \(status)", now: now)
-                ]
-            case ("success", true):
-                return [.stopFinished(number: number, attempt: attempt, succeeded: true, reason: nil, now: now)]
-            case ("failed", true), ("canceled", true), ("skipped", true):
-                return [
-                    .stopFinished(
-                        number: number, attempt: attempt, succeeded: false, reason: "pipeline #\(pipeline) \(status)",
-                        now: now)
-                ]
-            default:
-                return []
-            }
+            let mark = ReviewAppPipelineMark(number: number, attempt: attempt, stopping: stopping)
+            return Self.reviewAppEvent(mark, status: status, pipeline: PipelineID(pipeline), now: clock()).map { [$0] }
+                ?? []
         case .check(let number, let attempt, _, let url):
             let results = await checkPages(number: number, attempt: attempt, url: url, apps: apps, project: project)
             return [.checked(number: number, attempt: attempt, results: results, now: clock())]

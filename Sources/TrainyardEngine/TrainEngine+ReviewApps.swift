@@ -31,6 +31,19 @@ extension TrainEngine {
     /// A merge request event for the review apps: the forge is asked for the merge request's
     /// state (a webhook is a hint), and the apps told.
     func obeyReviewApps(_ row: InboxRow, project key: ProjectKey) async throws {
+        if case .pipeline(let event) = row.delivery.event, let mark = event.reviewApp,
+            let project = projects[key], let settings = project.reviewApps
+        {
+            // A deploy's or stop's pipeline ended: no need to wait for the next look at it.
+            guard let ended = Self.reviewAppEvent(mark, status: event.status, pipeline: event.pipeline, now: clock())
+            else {
+                return try await store.finishInbox(row.id, outcome: "still running", at: clock())
+            }
+            var apps = try await store.reviewApps(of: key) ?? ReviewApps(settings: settings)
+            apps.settings = settings
+            return try await runReviewApps(
+                &apps, project: project, [ended], finishing: .inbox(row.id, outcome: "applied"))
+        }
         guard case .mergeRequest(let event) = row.delivery.event, let project = projects[key],
             let settings = project.reviewApps, let forge = forges[key.forge]
         else {
@@ -82,6 +95,23 @@ extension TrainEngine {
                 pending += try await carryOut(action, apps: apps, project: project)
             }
         }
+    }
+
+    /// What a pipeline's status means for its deploy or stop; nil while it runs.
+    static func reviewAppEvent(_ mark: ReviewAppPipelineMark, status: String, pipeline: PipelineID, now: Instant)
+        -> ReviewAppEvent?
+    {
+        let succeeded: Bool
+        switch status {
+        case "success": succeeded = true
+        case "failed", "canceled", "skipped": succeeded = false
+        default: return nil
+        }
+        let reason = succeeded ? nil : "pipeline #\(pipeline.value) \(status)"
+        return mark.stopping
+            ? .stopFinished(number: mark.number, attempt: mark.attempt, succeeded: succeeded, reason: reason, now: now)
+            : .deployFinished(
+                number: mark.number, attempt: mark.attempt, succeeded: succeeded, url: nil, reason: reason, now: now)
     }
 
     func reviewWake(_ at: Instant?, _ key: ProjectKey) -> TimerChange {

@@ -49,6 +49,10 @@ extension TrainEngine {
             if let mark = event.scheduled, ScheduleDefinition.isValidName(mark.schedule) {
                 return .owner(.schedule(mark.schedule))
             }
+            if event.reviewApp != nil {
+                guard projects[event.project]?.reviewApps != nil else { return .done("no review apps") }
+                return .owner(.reviewApps(event.project))
+            }
             guard let (target, _) = Self.car(fromRef: event.ref), event.state != nil, event.source != "push",
                 case .owner(let owner) = train(event.project, target)
             else { return .done("not a car pipeline") }

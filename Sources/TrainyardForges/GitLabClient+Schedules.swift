@@ -22,8 +22,19 @@ extension GitLabClient: SchedulingForge {
     public func createScheduledPipeline(
         project: ProjectSettings, ref: String, variables: [String: String], searchEarlier: Bool
     ) async throws -> ScheduledPipeline {
+        try await createPipeline(
+            project: project, ref: ref, variables: variables, marker: ScheduleDefinition.slotVariable,
+            searchEarlier: searchEarlier)
+    }
+
+    /// `POST /projects/:id/pipeline` with `variables`; with `searchEarlier`, an API pipeline on
+    /// `ref` whose variable `markerKey` has this call's value is taken instead.
+    func createPipeline(
+        project: ProjectSettings, ref: String, variables: [String: String], marker markerKey: String,
+        searchEarlier: Bool
+    ) async throws -> ScheduledPipeline {
         let id = try await projectID(project)
-        let marker = variables[ScheduleDefinition.slotVariable]
+        let marker = variables[markerKey]
         if searchEarlier, let marker {
             let earlier: [Created] = try decode(
                 try await send(
@@ -32,9 +43,9 @@ extension GitLabClient: SchedulingForge {
             for candidate in earlier {
                 let set: [Variable] = try decode(
                     try await send("GET", "projects/\(id)/pipelines/\(candidate.id)/variables"))
-                if set.contains(where: { $0.key == ScheduleDefinition.slotVariable && $0.value == marker }) {
+                if set.contains(where: { $0.key == markerKey && $0.value == marker }) {
                     logger.info(
-                        "scheduled pipeline created by an earlier try",
+                        "pipeline created by an earlier try",
                         metadata: ["ref": "\(ref)", "pipeline": "\(candidate.id)"])
                     return ScheduledPipeline(
                         id: candidate.id, webURL: candidate.web_url, status: candidate.status ?? "created")

@@ -108,6 +108,7 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
             {
                 event.scheduled = ScheduledPipelineMark(schedule: name, claim: claim)
             }
+            event.reviewApp = ReviewAppPipelineMark(variables: value)
             return .pipeline(event)
         default:
             guard JSONSyntax.isValid(data) else {

@@ -20,6 +20,8 @@ public struct HTTPServices: Sendable {
     /// The target branches with a merge train, per project (chat answers a branch without one
     /// at once).
     public var targets: [ProjectKey: [String]]
+    /// Signed links to review apps' screenshots; nil serves none.
+    public var screenshots: ScreenshotLinks?
 
     public init(
         verifiers: [String: any WebhookVerifier], engine: TrainEngine, store: any EngineStore, apiTokens: [String],
@@ -52,7 +54,7 @@ public enum TrainyardRoutes {
         "GET /api/v1/projects/{project}/events", "GET /api/v1/trains", "GET /api/v1/deliveries",
         "GET /api/v1/quarantine", "GET /api/v1/schedules", "POST /api/v1/schedules", "GET /api/v1/schedules/{name}",
         "DELETE /api/v1/schedules/{name}", "POST /api/v1/schedules/{name}/run", "POST /api/v1/schedules/{name}/pause",
-        "POST /api/v1/schedules/{name}/resume",
+        "POST /api/v1/schedules/{name}/resume", "GET /review-apps/files/{file}",
     ]
 
     public static func router(_ services: HTTPServices) -> Router<BasicRequestContext> {
@@ -106,6 +108,9 @@ public enum TrainyardRoutes {
         on(.get, "/api/v1/schedules/{name}") { request, context in try await api.schedule(request, context: context) }
         on(.delete, "/api/v1/schedules/{name}") { request, context in
             try await api.deleteSchedule(request, context: context)
+        }
+        on(.get, "/review-apps/files/{file}") { request, context in
+            try ScreenshotEndpoint(links: services.screenshots).serve(request, context: context)
         }
         for (verb, action) in [("run", ScheduleCommandEvent.Action.run), ("pause", .pause), ("resume", .resume)] {
             on(.post, "/api/v1/schedules/{name}/\(verb)") { request, context in

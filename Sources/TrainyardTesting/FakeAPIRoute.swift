@@ -19,6 +19,9 @@ enum FakeAPIRoute: Sendable {
     case getMember(String, userID: Int)
     /// `GET /users?username=…`.
     case listUsers
+    case updateNote(String, iid: Int, noteID: Int)
+    case listEnvironments(String)
+    case stopEnvironment(String, id: Int)
 
     init?(method: String, segments: [String]) {
         if method == "GET", segments == ["users"] {
@@ -62,6 +65,8 @@ enum FakeAPIRoute: Sendable {
                 self = .listPipelineVariables(project, id: id)
             } else if let captures = match(["members", "all", "*"]), let id = Int(captures[0]) {
                 self = .getMember(project, userID: id)
+            } else if match(["environments"]) != nil {
+                self = .listEnvironments(project)
             } else {
                 return nil
             }
@@ -74,6 +79,16 @@ enum FakeAPIRoute: Sendable {
                 self = .createPipeline(project)
             } else if let captures = match(["pipelines", "*", "cancel"]), let id = Int(captures[0]) {
                 self = .cancelPipeline(project, id: id)
+            } else if let captures = match(["environments", "*", "stop"]), let id = Int(captures[0]) {
+                self = .stopEnvironment(project, id: id)
+            } else {
+                return nil
+            }
+        case "PUT":
+            if let captures = match(["merge_requests", "*", "notes", "*"]), let iid = Int(captures[0]),
+                let noteID = Int(captures[1])
+            {
+                self = .updateNote(project, iid: iid, noteID: noteID)
             } else {
                 return nil
             }

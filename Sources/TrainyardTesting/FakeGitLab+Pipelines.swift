@@ -62,6 +62,7 @@ extension FakeGitLab {
         pipeline.updatedAt = now
         replace(pipeline)
         deliverPipelineHook(pipeline)
+        if status == "success" { actOnReviewEnvironment(pipeline) }
         return pipeline
     }
 

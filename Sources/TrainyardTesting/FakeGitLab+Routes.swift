@@ -212,6 +212,25 @@ extension FakeGitLab {
             }
             return .json(200, pipelineJSON(pipeline, in: state.project))
 
+        case .updateNote(let id, let iid, let noteID):
+            let state = try lookUpProject(id)
+            guard let body = parameters["body"], !body.isEmpty else { throw APIError.missing("body") }
+            guard let note = editNote(projectID: state.project.id, iid: iid, noteID: noteID, body: body),
+                let mergeRequest = projects[state.project.id]?.mergeRequests[iid]
+            else { throw APIError.recordNotFound }
+            return .json(200, noteJSON(note, on: mergeRequest))
+
+        case .listEnvironments(let id):
+            let state = try lookUpProject(id)
+            return .json(200, .array(environmentsMatching(parameters, in: state).map(environmentJSON)))
+
+        case .stopEnvironment(let id, let environmentID):
+            let state = try lookUpProject(id)
+            guard let environment = stopEnvironment(projectID: state.project.id, id: environmentID) else {
+                throw APIError.notFound("Environment")
+            }
+            return .json(200, environmentJSON(environment))
+
         case .listUsers:
             // Only users the fake has seen exist; an unknown username lists nobody, as GitLab does.
             guard let username = parameters["username"], users[username] != nil else { return .json(200, []) }

@@ -20,7 +20,8 @@ public struct FakeProject: Sendable, Hashable {
 /// A comment on a merge request.
 public struct FakeNote: Sendable, Hashable {
     public let id: Int
-    public let body: String
+    /// Changed in place when the note is edited (`PUT …/notes/:id`).
+    public internal(set) var body: String
     /// The username of whoever wrote it; notes posted through the API belong to the fake's bot user.
     public let author: String
     public let createdAt: Date

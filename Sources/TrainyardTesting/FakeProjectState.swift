@@ -20,6 +20,7 @@ struct FakeProjectState: Sendable {
     /// Every accepted status post, in order.
     var statusPosts: [FakeCommitStatus] = []
     var pipelines: [FakePipeline] = []
+    var environments: [FakeEnvironment] = []
     var nextMergeRequestIID = 1
     var nextPipelineIID = 1
 

@@ -20,7 +20,8 @@ extension ConfigLoader {
             }
             checkKeys(forge, path, ["kind", "url", "token", "webhook_secret"])
             if name == "schedule" || name == "review-apps" {
-                problems.append(ConfigProblem(path: path, message: "`\(name)` is reserved; give the forge another name"))
+                problems.append(
+                    ConfigProblem(path: path, message: "`\(name)` is reserved; give the forge another name"))
             }
             let kind = string(forge, "kind", path, required: true)
             if let kind, kind != "gitlab" {

@@ -47,7 +47,7 @@ struct ConfigLoader {
             [
                 "listen", "storage", "lease_seconds", "retention_days", "max_connections", "git_dir", "mention", "api",
                 "ci_budget", "chatops",
-                "forges", "projects", "schedules", "schedule_alerts",
+                "forges", "projects", "schedules", "schedule_alerts", "public_url", "link_secret",
             ])
         if let listen = string(map, "listen", "") { config.listen = parseListen(listen) ?? config.listen }
         if let storage = string(map, "storage", "") { config.storage = parseStorage(storage) ?? config.storage }
@@ -78,6 +78,23 @@ struct ConfigLoader {
         config.chatops = parseChatOps(map["chatops"], forges: config.forges)
         config.schedules = parseSchedules(map["schedules"], forges: config.forges, projects: config.projects)
         config.scheduleAlerts = parseScheduleAlerts(map["schedule_alerts"])
+        if let url = string(map, "public_url", "") {
+            if url.hasPrefix("https://") || url.hasPrefix("http://") {
+                config.publicURL = url
+            } else {
+                problems.append(
+                    ConfigProblem(
+                        path: "public_url",
+                        message: "expected Trainyard's address, such as https://trainyard.example.com"))
+            }
+        }
+        if let secret = string(map, "link_secret", "") {
+            if secret.count >= 16 {
+                config.linkSecret = secret
+            } else {
+                problems.append(ConfigProblem(path: "link_secret", message: "use at least 16 characters"))
+            }
+        }
         return config
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import TrainyardBrowser
 import ServiceLifecycle
 
 /// `trainyard`: the command line.
@@ -80,9 +81,30 @@ struct CheckConfig: ParsableCommand {
             print(
                 "\(file) is valid: \(config.forges.count) forge(s), \(config.projects.count) project(s), "
                     + "listening on \(config.listen.host):\(config.listen.port).")
+            for warning in Self.warnings(config, chromium: Chromium.find()) { print("warning: \(warning)") }
         } catch let errors as ConfigErrors {
             FileHandle.standardError.write(Data((errors.description + "\n").utf8))
             throw ExitCode(1)
         }
+    }
+
+    /// What is valid but will not work as meant on this machine.
+    static func warnings(_ config: TrainyardConfig, chromium: String?) -> [String] {
+        let reviewed = config.projects.filter { $0.reviewApps != nil }.map(\.path)
+        guard !reviewed.isEmpty else { return [] }
+        var found: [String] = []
+        if chromium == nil {
+            found.append(
+                "review_apps (\(reviewed.joined(separator: ", "))) check every deploy in Chromium, which is not "
+                    + "installed here: `apt-get install chromium`; until then every check fails with that reason.")
+        }
+        if config.publicURL == nil {
+            found.append("public_url is not set: the review app notes will carry no links to their screenshots.")
+        }
+        if config.linkSecret == nil, config.publicURL != nil {
+            found.append(
+                "link_secret is not set: screenshot links stop working at every restart and differ between replicas.")
+        }
+        return found
     }
 }

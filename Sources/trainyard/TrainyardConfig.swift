@@ -74,6 +74,11 @@ struct TrainyardConfig: Sendable, Equatable {
     /// `TRAINYARD_CLOCK_START` and `TRAINYARD_CLOCK_RATE` for tests that run the service in
     /// process; not a key of the file (the process environment is read too).
     var clockEnvironment: [String: String] = [:]
+    /// Trainyard's address as people reach it (`public_url`), for links in notes.
+    var publicURL: String?
+    /// Signs the links to review app screenshots (`link_secret`); a random one per start when
+    /// unset (links then stop working at a restart, and differ between replicas).
+    var linkSecret: String?
 
     struct ScheduleAlerts: Sendable, Equatable {
         var slackURL: URL?

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import TrainyardBrowser
 import TrainyardCore
 import TrainyardEngine
 import TrainyardForges
@@ -58,11 +59,7 @@ struct TrainyardService {
         let clock = try ServiceClock(
             environment: ProcessInfo.processInfo.environment.merging(config.clockEnvironment) { _, test in test })
         if !clock.isReal { logger.warning("a test clock is running", metadata: ["rate": "\(clock.rate)"]) }
-        for project in config.projects where project.reviewApps != nil {
-            logger.warning(
-                "review_apps is read and checked, but this version does not deploy review apps yet (issue 18)",
-                metadata: ["project": "\(project.path)"])
-        }
+        let (reviewApps, screenshots) = Self.reviewApps(config, logger: logger)
         let alerts = config.scheduleAlerts
         engine = TrainEngine(
             store: store, git: git, forges: forges, projects: projects, clock: clock.read, logger: logger,
@@ -71,12 +68,36 @@ struct TrainyardService {
             alerts: AlertSender(
                 slackURL: alerts.slackURL, mattermostURL: alerts.mattermostURL, webhookURL: alerts.webhookURL,
                 webhookSecret: alerts.webhookSecret),
-            clockRate: clock.rate)
-        router = TrainyardRoutes.router(
-            HTTPServices(
-                verifiers: verifiers, engine: engine, store: store, apiTokens: config.apiTokens,
-                projects: projects.map(\.key), chatops: config.chatops,
-                targets: Dictionary(projects.map { ($0.key, $0.targets) }, uniquingKeysWith: { first, _ in first })))
+            clockRate: clock.rate, reviewApps: reviewApps)
+        var services = HTTPServices(
+            verifiers: verifiers, engine: engine, store: store, apiTokens: config.apiTokens,
+            projects: projects.map(\.key), chatops: config.chatops,
+            targets: Dictionary(projects.map { ($0.key, $0.targets) }, uniquingKeysWith: { first, _ in first }))
+        services.screenshots = screenshots
+        router = TrainyardRoutes.router(services)
+    }
+
+    /// The browser, deploy endpoint client and screenshot folder of review apps, when a project
+    /// has them; and the signed links to the screenshots, when `public_url` says where Trainyard is.
+    static func reviewApps(_ config: TrainyardConfig, logger: Logger) -> (ReviewAppServices?, ScreenshotLinks?) {
+        guard config.projects.contains(where: { $0.reviewApps != nil }) else { return (nil, nil) }
+        let folder = (config.resolvedGitDirectory as NSString).deletingLastPathComponent + "/screenshots"
+        let links = config.publicURL.map {
+            ScreenshotLinks(
+                root: folder, baseURL: $0, secret: config.linkSecret ?? UUID().uuidString + UUID().uuidString)
+        }
+        if config.publicURL == nil {
+            logger.warning("public_url is not set: review app notes carry no links to their screenshots")
+        }
+        var browser: BrowserCheck?
+        if let executable = Chromium.find() {
+            browser = BrowserCheck(settings: BrowserCheck.Settings(executable: executable), logger: logger)
+        } else {
+            logger.error("review apps are checked in Chromium, which is not installed: \(Chromium.missing(nil))")
+        }
+        let services = ReviewAppServices(
+            browser: browser, hook: ReviewAppHookSender(), artifacts: folder, link: { links?.link($0) })
+        return (services, links)
     }
 
     /// With PostgreSQL, several replicas may share the database: this one drives a train only

@@ -47,7 +47,7 @@ struct OpenAPIRoutesTests {
                 let path = String(parts[1])
                     .replacing("{forge}", with: "gitlab").replacing("{project}", with: "group%2Fapp")
                     .replacing("{iid}", with: "1").replacing("{target}", with: "main")
-                    .replacing("{name}", with: "nightly")
+                    .replacing("{name}", with: "nightly").replacing("{file}", with: "mr-1%2F1-0.png")
                 let method = HTTPRequest.Method(String(parts[0]))!
                 let response = try await client.execute(uri: path, method: method)
                 let code = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])
