@@ -10,6 +10,8 @@ public enum Command: Hashable, Codable, Sendable {
     case retry
     /// Test the merge request alone on its target, and never land it.
     case `try`
+    /// Deploy, stop, pin or unpin the merge request's review app.
+    case reviewApp(ReviewAppCommand)
 
     /// The comment commands the engine runs today, read with ``CommandGrammar/comment(_:mention:)``:
     /// `merge` (or `r+`) and `cancel` (or `r-`), in order. The other verbs and malformed commands

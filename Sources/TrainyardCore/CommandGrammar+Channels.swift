@@ -61,7 +61,7 @@ extension CommandGrammar {
             return .success((CommandInvocation(.help), nil))
         case .schedule:
             return schedule(rest)
-        case .merge, .cancel, .retry, .try, .priority:
+        case .merge, .cancel, .retry, .try, .priority, .reviewApp:
             guard let index = rest.firstIndex(where: { mergeRequest($0) != nil }),
                 let subject = mergeRequest(rest[index])
             else { return .failure(missingMergeRequest(verb, rest)) }
@@ -110,8 +110,11 @@ extension CommandGrammar {
         read.map { ($0, subject) }.mapError { error in
             var error = error
             error.suggestion = error.suggestion.map { suggestion in
-                let words = suggestion.split(separator: " ", maxSplits: 1).map(String.init)
-                return ([words[0], subject.description] + words.dropFirst()).joined(separator: " ")
+                // The subject goes after the verb, and after a `review-app` command's own verb.
+                let verbWords = suggestion.hasPrefix(CommandInvocation.Verb.reviewApp.rawValue + " ") ? 2 : 1
+                let words = suggestion.split(separator: " ", maxSplits: verbWords).map(String.init)
+                return (words.prefix(verbWords) + [subject.description] + words.dropFirst(verbWords))
+                    .joined(separator: " ")
             }
             return error
         }
@@ -161,7 +164,12 @@ extension CommandGrammar {
     }
 
     static func missingMergeRequest(_ verb: CommandInvocation.Verb, _ rest: ArraySlice<Substring>) -> CommandError {
-        let example = verb == .priority ? "priority group/app!12 2" : "\(verb.rawValue) group/app!12"
+        let example =
+            switch verb {
+            case .priority: "priority group/app!12 2"
+            case .reviewApp: "review-app deploy group/app!12"
+            default: "\(verb.rawValue) group/app!12"
+            }
         if let word = rest.first(where: { project($0) != nil }) {
             return CommandError(
                 "`\(verb.rawValue)` needs a merge request, and `\(word)` is a project.",

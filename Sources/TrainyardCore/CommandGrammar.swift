@@ -103,14 +103,34 @@ public enum CommandGrammar {
                     CommandError("`priority` needs the new priority, a whole number: `priority 2` or `p=2`."))
             }
             return .success(invocation)
+        case .reviewApp:
+            guard let word = words.first else { return .failure(reviewAppUsage(nil)) }
+            guard let action = ReviewAppCommand(rawValue: word.lowercased()) else {
+                return .failure(reviewAppUsage(word))
+            }
+            invocation.reviewAppVerb = action
+            if strict, let extra = words.dropFirst().first { return .failure(unexpected(extra, after: invocation)) }
+            return .success(invocation)
         case .cancel, .retry, .try, .status, .resume, .help, .schedule:
             if strict, let word = words.first { return .failure(unexpected(word, after: invocation)) }
             return .success(invocation)
         }
     }
 
+    /// `review-app` without what to do, or with something it does not do.
+    static func reviewAppUsage(_ word: Substring?) -> CommandError {
+        let forms = "`review-app deploy`, `review-app stop`, `review-app pin` or `review-app unpin`"
+        guard let word else { return CommandError("`review-app` needs what to do: \(forms).") }
+        let nearest = ReviewAppCommand.allCases.map(\.rawValue)
+            .map { ($0, editDistance(word.lowercased(), $0)) }.filter { $0.1 <= (word.count <= 3 ? 1 : 2) }
+            .min { $0.1 < $1.1 }?.0
+        return CommandError(
+            "`\(word)` is not something `review-app` does: \(forms).", suggestion: nearest.map { "review-app \($0)" })
+    }
+
     static func unexpected(_ word: Substring, after invocation: CommandInvocation) -> CommandError {
-        CommandError(
-            "`\(word)` means nothing after `\(invocation.verb.rawValue)`.", suggestion: invocation.written)
+        let verb = ([invocation.verb.rawValue] + [invocation.reviewAppVerb?.rawValue].compactMap { $0 })
+            .joined(separator: " ")
+        return CommandError("`\(word)` means nothing after `\(verb)`.", suggestion: invocation.written)
     }
 }

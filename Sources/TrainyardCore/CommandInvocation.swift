@@ -21,6 +21,9 @@ public struct CommandInvocation: Hashable, Sendable {
         case resume
         /// Run, pause, resume or list pipeline schedules (chat only): ``CommandInvocation/scheduleVerb``.
         case schedule
+        /// Deploy, stop, pin or unpin the merge request's review app:
+        /// ``CommandInvocation/reviewAppVerb``. Written `review-app`.
+        case reviewApp = "review-app"
         /// List the commands.
         case help
     }
@@ -45,11 +48,14 @@ public struct CommandInvocation: Hashable, Sendable {
     public var reason: String?
     /// What a `schedule` command does.
     public var scheduleVerb: ScheduleVerb?
+    /// What a `review-app` command does.
+    public var reviewAppVerb: ReviewAppCommand?
 
     public init(
         _ verb: Verb, priority: Int? = nil, skipLine: Bool = false, reason: String? = nil,
-        scheduleVerb: ScheduleVerb? = nil
+        scheduleVerb: ScheduleVerb? = nil, reviewAppVerb: ReviewAppCommand? = nil
     ) {
+        self.reviewAppVerb = reviewAppVerb
         self.verb = verb
         self.priority = priority
         self.skipLine = skipLine
@@ -61,6 +67,7 @@ public struct CommandInvocation: Hashable, Sendable {
     public var written: String {
         var words = [verb.rawValue]
         if let scheduleVerb { words.append(scheduleVerb.rawValue) }
+        if let reviewAppVerb { words.append(reviewAppVerb.rawValue) }
         if verb == .priority, let priority { words.append("\(priority)") }
         if verb == .merge, let priority { words.append("p=\(priority)") }
         if skipLine { words.append("skip-line") }

@@ -109,6 +109,11 @@ extension TrainEngine {
             case .resume:
                 events.append(.trainResumed(by: by))
                 replies.append("Resumed the merge train of `\(info.target)`.")
+            case .reviewApp where project.reviewApps != nil:
+                // The project's review-app driver got its own copy of the comment.
+                continue
+            case .reviewApp:
+                replies.append("\(by): review apps are not configured for \(project.key.path).")
             case .schedule:
                 replies.append(
                     "\(by): schedules are run from chat or the API, not from a merge request (`POST "

@@ -43,6 +43,9 @@ extension TrainEngine {
             case .priority: verb = .priority
             case .retry: verb = .retry
             case .try: verb = .try
+            case .reviewApp:
+                // Routed to the project's review apps at intake; a row stored otherwise is not a train's.
+                return try await store.finishInbox(row.id, outcome: "not a train command", at: clock())
             }
             let invocation = CommandInvocation(verb, priority: event.priority, skipLine: event.skipLine)
             try await obey(

@@ -16,16 +16,25 @@ extension TrainEngine {
 
     /// A merge request's delivery for its project's review apps, besides its train's.
     nonisolated func reviewAppsCopy(of delivery: Delivery) -> InboxEntry? {
-        guard case .mergeRequest(let event) = delivery.event, projects[event.project]?.reviewApps != nil else {
+        let project: ProjectKey
+        switch delivery.event {
+        case .mergeRequest(let event):
+            switch event.action {
+            case .open, .update, .reopen, .close, .merge: project = event.project
+            case .approved, .other: return nil
+            }
+        case .comment(let event):
+            // A comment with a `review-app` command; its train's driver reads the rest.
+            let commands = CommandGrammar.comment(event.body, mention: mention)
+            guard commands.contains(where: { (try? $0.get())?.verb == .reviewApp }) else { return nil }
+            project = event.project
+        default:
             return nil
         }
-        switch event.action {
-        case .open, .update, .reopen, .close, .merge: break
-        case .approved, .other: return nil
-        }
+        guard projects[project]?.reviewApps != nil else { return nil }
         var copy = delivery
         copy.key = String((delivery.key + "#review-apps").suffix(250))
-        return InboxEntry(delivery: copy, owner: .reviewApps(event.project), at: clock())
+        return InboxEntry(delivery: copy, owner: .reviewApps(project), at: clock())
     }
 
     /// A merge request event for the review apps: the forge is asked for the merge request's
@@ -43,6 +52,12 @@ extension TrainEngine {
             apps.settings = settings
             return try await runReviewApps(
                 &apps, project: project, [ended], finishing: .inbox(row.id, outcome: "applied"))
+        }
+        if case .comment(let event) = row.delivery.event {
+            return try await obeyReviewAppComment(event, row: row, project: key)
+        }
+        if case .command(let event) = row.delivery.event, case .reviewApp(let command) = event.command {
+            return try await obeyReviewAppCommand(event, command, row: row, project: key)
         }
         guard case .mergeRequest(let event) = row.delivery.event, let project = projects[key],
             let settings = project.reviewApps, let forge = forges[key.forge]

@@ -35,6 +35,10 @@ extension TrainEngine {
             return .owner(.train(TrainID(forge: event.project.forge, project: event.project.path, target: target)))
         case .command(let event):
             guard projects[event.project] != nil else { return .done("not managed") }
+            if case .reviewApp = event.command {
+                guard projects[event.project]?.reviewApps != nil else { return .done("no review apps") }
+                return .owner(.reviewApps(event.project))
+            }
             return .owner(.project(event.project))
         case .trainCommand(let event):
             return train(event.project, event.target)

@@ -55,6 +55,7 @@ public enum TrainyardRoutes {
         "GET /api/v1/quarantine", "GET /api/v1/schedules", "POST /api/v1/schedules", "GET /api/v1/schedules/{name}",
         "DELETE /api/v1/schedules/{name}", "POST /api/v1/schedules/{name}/run", "POST /api/v1/schedules/{name}/pause",
         "POST /api/v1/schedules/{name}/resume", "GET /review-apps/files/{file}",
+        "POST /api/v1/projects/{project}/merge_requests/{iid}/review_app/{action}",
     ]
 
     public static func router(_ services: HTTPServices) -> Router<BasicRequestContext> {
@@ -108,6 +109,9 @@ public enum TrainyardRoutes {
         on(.get, "/api/v1/schedules/{name}") { request, context in try await api.schedule(request, context: context) }
         on(.delete, "/api/v1/schedules/{name}") { request, context in
             try await api.deleteSchedule(request, context: context)
+        }
+        on(.post, "/api/v1/projects/{project}/merge_requests/{iid}/review_app/{action}") { request, context in
+            try await api.reviewAppCommand(request, context: context)
         }
         on(.get, "/review-apps/files/{file}") { request, context in
             try ScreenshotEndpoint(links: services.screenshots).serve(request, context: context)

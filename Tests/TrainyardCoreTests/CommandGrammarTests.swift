@@ -52,6 +52,21 @@ struct CommandGrammarTests {
         ("LGTM\n@trainyard merge\n```\n@trainyard cancel\n```\n/cancel", ["merge", "cancel"]),
         ("please comment `@trainyard merge` again", []),
         ("/schedule run nightly", []),
+        ("@trainyard review-app deploy", ["review-app deploy"]),
+        ("/review-app PIN", ["review-app pin"]),
+        ("@trainyard review-app stop now please", ["review-app stop"]),
+        (
+            "@trainyard review-app",
+            [
+                "error: `review-app` needs what to do: `review-app deploy`, `review-app stop`, `review-app pin` or `review-app unpin`."
+            ]
+        ),
+        (
+            "@trainyard review-app deplyo",
+            [
+                "error: `deplyo` is not something `review-app` does: `review-app deploy`, `review-app stop`, `review-app pin` or `review-app unpin`. Did you mean `review-app deploy`?"
+            ]
+        ),
         (
             "@trainyard schedule run nightly",
             [
@@ -97,6 +112,8 @@ struct CommandGrammarTests {
         ("help", "help"),
         ("help merge", "help"),
         ("schedule run nightly", "schedule run @ nightly"),
+        ("review-app deploy group/app!12", "review-app deploy @ group/app!12"),
+        ("review-app group/app!12 unpin", "review-app unpin @ group/app!12"),
         ("SCHEDULE Pause nightly-2.x", "schedule pause @ nightly-2.x"),
         ("schedule resume deps_update", "schedule resume @ deps_update"),
         ("schedule list", "schedule list @ every project"),
@@ -200,6 +217,14 @@ struct CommandGrammarTests {
         (
             "schedule list group/app main",
             "error: `main` means nothing after `schedule list group/app`. Did you mean `schedule list group/app`?"
+        ),
+        (
+            "review-app deploy",
+            "error: `review-app` needs a merge request: `review-app deploy group/app!12` or the merge request's web address."
+        ),
+        (
+            "review-app deploy group/app!12 now",
+            "error: `now` means nothing after `review-app deploy`. Did you mean `review-app deploy group/app!12`?"
         ),
         (
             "shcedule run nightly",

@@ -144,6 +144,49 @@ struct ReviewAppEngineTests {
         try await world.close()
     }
 
+    @Test func commentsAndAPICommandsPinDeployAndStopWithTheRoleChecked() async throws {
+        let world = try await Self.world()
+        do {
+            func comment(_ body: String, author: Int) async throws {
+                _ = try await world.engine.accept(
+                    Delivery(
+                        source: "gitlab", key: UUID().uuidString, kind: "Note Hook",
+                        event: .comment(
+                            CommentEvent(
+                                project: Self.key, number: 14, author: "user\(author)", authorID: author, body: body,
+                                target: "main"))))
+                try await world.engine.drain()
+            }
+            // A draft gets no app until someone asks for one.
+            let sha = SHA(String(repeating: "d", count: 40))
+            await world.forge.setMergeRequest(
+                MergeRequestInfo(
+                    number: 14, title: "Draft", state: "opened", head: sha, sourceBranch: "draft", target: "main",
+                    draft: true))
+            await world.forge.setLevel(20, for: 7)
+            try await comment("@trainyard review-app deploy", author: 7)
+            #expect(await world.pipeline(14, "deploy") == nil, "a Reporter cannot deploy")
+            try await comment("@trainyard review-app deploy", author: 8)
+            let deploy = try #require(await world.pipeline(14, "deploy"), "a Developer can, even a draft")
+            await world.forge.finish(deploy.id, "success")
+            try await world.after(seconds: 60)
+            try await comment("/review-app pin", author: 8)
+            #expect(await world.forge.notes[14]?.contains("Pinned: kept until unpinned") == true)
+            _ = try await world.engine.accept(
+                Delivery(
+                    source: "api", key: UUID().uuidString, kind: "API review-app stop",
+                    event: .command(
+                        CommandEvent(project: Self.key, number: 14, command: .reviewApp(.stop), by: "carol (API)"))))
+            try await world.engine.drain()
+            let stop = try #require(await world.pipeline(14, "stop"))
+            #expect(stop.variables[ReviewAppVariables.environment] == "review/mr-14")
+        } catch {
+            try await world.close()
+            throw error
+        }
+        try await world.close()
+    }
+
     @Test func theTTLStopsAnIdleAppAndTheSweeperStopsOrphans() async throws {
         let world = try await Self.world()
         do {

@@ -90,7 +90,10 @@ actor ReviewAppForgeDouble: ForgePort, ReviewAppForge {
         if let index = pipelines.firstIndex(where: { $0.id == pipeline.value }) { pipelines[index].status = "canceled" }
     }
 
-    func accessLevel(project: ProjectSettings, userID: Int) async throws -> Int { 40 }
+    /// Access levels by user id; Developer (30) for anyone else.
+    var levels: [Int: Int] = [:]
+    func setLevel(_ level: Int, for user: Int) { levels[user] = level }
+    func accessLevel(project: ProjectSettings, userID: Int) async throws -> Int { levels[userID] ?? 30 }
     func userID(project: ProjectSettings, username: String) async throws -> Int? { nil }
     func createPipeline(project: ProjectSettings, ref: String, commit: SHA) async throws -> (id: PipelineID, sha: SHA) {
         throw PermanentError("unused")

@@ -215,6 +215,8 @@ struct ChatEndpointTests {
         ("status group/app main", "group/app `main`: nothing queued."),
         ("pause group/app mian", "Trainyard runs no merge train for `mian` in group/app; it runs one for `main`."),
         ("status group/app release", "Trainyard runs no merge train for `release` in group/app"),
+        ("review-app deploy group/app!12", "Review apps are not configured for group/app."),
+        ("review-app deplyo group/app!12", "Did you mean `review-app deploy group/app!12`?"),
     ])
     func answersWithoutStoring(text: String, expected: String) async throws {
         try await Self.withApp { client, store in

@@ -48,6 +48,7 @@ struct OpenAPIRoutesTests {
                     .replacing("{forge}", with: "gitlab").replacing("{project}", with: "group%2Fapp")
                     .replacing("{iid}", with: "1").replacing("{target}", with: "main")
                     .replacing("{name}", with: "nightly").replacing("{file}", with: "mr-1%2F1-0.png")
+                    .replacing("{action}", with: "deploy")
                 let method = HTTPRequest.Method(String(parts[0]))!
                 let response = try await client.execute(uri: path, method: method)
                 let code = (try? JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any])

@@ -76,11 +76,12 @@ struct ReviewAppEndToEndTests {
                     $0.name == "trainyard/review-app"
                 }
             }
-            try await waitUntil(timeout: .seconds(90)) { await reviewStatus()?.state == "success" }
+            try await waitUntil(timeout: .seconds(180)) { await reviewStatus()?.state == "success" }
             #expect(await environment("review/mr-1")?.state == "available")
             #expect(await reviewStatus()?.description?.hasPrefix("Review app up: 1 page pass") == true)
             try await waitUntil(timeout: .seconds(30)) {
-                await gitlab.mergeRequest(project: Self.project, iid: iid)?.notes.contains { $0.contains("[png](") } == true
+                await gitlab.mergeRequest(project: Self.project, iid: iid)?.notes.contains { $0.contains("[png](") }
+                    == true
             }
             let notes = await gitlab.mergeRequest(project: Self.project, iid: iid)?.notes ?? []
             let note = try #require(notes.first { $0.contains("### Review app") })
@@ -93,16 +94,26 @@ struct ReviewAppEndToEndTests {
             await app.setColour("#d62d20")
             try await gitlab.push(
                 project: Self.project, branch: "feature", files: ["feature.txt": "2\n"], message: "More")
-            try await waitUntil(timeout: .seconds(90)) {
+            try await waitUntil(timeout: .seconds(180)) {
                 let status = await reviewStatus()
                 return status?.state == "failed" && status?.description?.contains("the look changed") == true
             }
+            // The note is edited right after the status is set.
+            try await waitUntil(timeout: .seconds(60)) {
+                await gitlab.mergeRequest(project: Self.project, iid: iid)?.notes.contains { $0.contains("[diff](") }
+                    == true
+            }
             let edited = await gitlab.mergeRequest(project: Self.project, iid: iid)?.notes ?? []
             #expect(edited.filter { $0.contains("### Review app") }.count == 1)
-            #expect(edited.contains { $0.contains("[diff](") })
+
+            await gitlab.comment(project: Self.project, iid: iid, body: "@trainyard review-app pin")
+            try await waitUntil(timeout: .seconds(30)) {
+                let notes = await gitlab.mergeRequest(project: Self.project, iid: iid)?.notes ?? []
+                return notes.contains { $0.contains("Pinned: kept until unpinned or the merge request closes.") }
+            }
 
             #expect(await gitlab.closeMergeRequest(project: Self.project, iid: iid))
-            try await waitUntil(timeout: .seconds(90)) { await environment("review/mr-1")?.state == "stopped" }
+            try await waitUntil(timeout: .seconds(180)) { await environment("review/mr-1")?.state == "stopped" }
             try await waitUntil(timeout: .seconds(30)) {
                 let notes = await gitlab.mergeRequest(project: Self.project, iid: iid)?.notes ?? []
                 return notes.contains { $0.contains("**Stopped.** Stopped: the merge request was closed.") }

@@ -114,6 +114,17 @@ struct ChatEndpoint: Sendable {
         let asked: String
         let replyURL = replyAddress(form["response_url"])
         switch (invocation.verb, subject) {
+        case (.reviewApp, .mergeRequest(_, let number)):
+            guard services.engine.hasReviewApps(project), let action = invocation.reviewAppVerb else {
+                return Self.reply("Review apps are not configured for \(project.path).")
+            }
+            event = .command(
+                CommandEvent(
+                    project: project, number: number, command: .reviewApp(action), by: by, forgeUser: user.username,
+                    replyURL: replyURL))
+            asked =
+                "\(by) asked Trainyard to `\(invocation.written)` \(project.path)!\(number)"
+                + (replyURL == nil ? "." : "; the answer follows here.")
         case (.merge, .mergeRequest(_, let number)), (.cancel, .mergeRequest(_, let number)),
             (.priority, .mergeRequest(_, let number)), (.retry, .mergeRequest(_, let number)),
             (.try, .mergeRequest(_, let number)):
@@ -217,6 +228,7 @@ struct ChatEndpoint: Sendable {
         `\(command) schedule run nightly`, `\(command) schedule pause nightly`, `\(command) schedule resume nightly` \
         run a pipeline schedule now, stop it, start it again
         `\(command) schedule list [group/app]` the pipeline schedules, their next and last runs
+        `\(command) review-app deploy|stop|pin|unpin group/app!12` act on a merge request's review app
         `\(command) help` this list
         """
     }
