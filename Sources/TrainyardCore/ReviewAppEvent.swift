@@ -11,6 +11,9 @@ public enum ReviewAppEvent: Hashable, Codable, Sendable {
     case deployStarted(number: Int, attempt: Int, pipeline: Int?, now: Instant)
     /// The deploy ended: succeeded (with the environment's URL when the forge said it) or not.
     case deployFinished(number: Int, attempt: Int, succeeded: Bool, url: String?, reason: String?, now: Instant)
+    /// The forge reported a deployment to the app's environment (GitLab's Deployment Hook): it
+    /// ends the deploy in progress, with the environment's URL.
+    case deploymentReported(number: Int, succeeded: Bool, url: String?, reason: String?, now: Instant)
     /// The browser check of deploy `attempt` finished.
     case checked(number: Int, attempt: Int, results: [BrowserCheckResult], now: Instant)
     /// The forge took the stop.

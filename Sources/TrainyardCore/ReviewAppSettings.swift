@@ -36,6 +36,9 @@ public struct ReviewAppSettings: Hashable, Codable, Sendable {
     public var checks: [Check]
     /// The largest share of changed pixels from the previous deploy that still passes.
     public var maxDiffRatio: Double
+    /// How long a deployed app may take to answer (a page that cannot be loaded, or answers 502,
+    /// 503 or 504, is tried again every few seconds until then).
+    public var waitSeconds: Int = 120
 
     public init(
         method: Method = .pipeline, urlTemplate: String? = nil, ttlHours: Int = 72, maxApps: Int = 10,
@@ -84,6 +87,7 @@ public struct ReviewAppSettings: Hashable, Codable, Sendable {
         if !(0...3_600).contains(debounceSeconds) {
             found.append("debounce_seconds: \(debounceSeconds) is not 0–3600 seconds")
         }
+        if !(0...1_800).contains(waitSeconds) { found.append("wait_seconds: \(waitSeconds) is not 0–1800 seconds") }
         if !(0...1).contains(maxDiffRatio) { found.append("max_diff_ratio: \(maxDiffRatio) is not from 0 to 1") }
         if let urlTemplate, !(urlTemplate.hasPrefix("https://") || urlTemplate.hasPrefix("http://")) {
             found.append("url: '\(urlTemplate)' is not an http or https URL template")

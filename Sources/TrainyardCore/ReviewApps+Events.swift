@@ -20,6 +20,9 @@ extension ReviewApps {
             return [.note(number: number)]
         case .deployFinished(let number, let attempt, let succeeded, let url, let reason, let now):
             return deployFinished(number, attempt: attempt, succeeded: succeeded, url: url, reason: reason, now: now)
+        case .deploymentReported(let number, let succeeded, let url, let reason, let now):
+            guard let app = apps[number], app.state == .deploying, let attempt = app.deploy?.attempt else { return [] }
+            return deployFinished(number, attempt: attempt, succeeded: succeeded, url: url, reason: reason, now: now)
         case .checked(let number, let attempt, let results, _):
             return checked(number, attempt: attempt, results: results)
         case .stopStarted(let number, let attempt, let pipeline, let now):

@@ -13,6 +13,8 @@ public enum ForgeEvent: Hashable, Codable, Sendable {
     case trainCommand(TrainCommandEvent)
     /// A command about a pipeline schedule (run now, pause, resume, define, delete).
     case scheduleCommand(ScheduleCommandEvent)
+    /// A deployment to an environment started, ended or failed (GitLab's Deployment Hook).
+    case deployment(DeploymentEvent)
     /// A delivery Trainyard does not act on, kept for the record.
     case ignored(kind: String)
 }
@@ -220,5 +222,23 @@ public struct ReviewAppPipelineMark: Hashable, Codable, Sendable {
             let action = variables(ReviewAppVariables.action), action == "deploy" || action == "stop"
         else { return nil }
         self.init(number: number, attempt: attempt, stopping: action == "stop")
+    }
+}
+
+/// A deployment to an environment, as the forge reported it.
+public struct DeploymentEvent: Hashable, Codable, Sendable {
+    public var project: ProjectKey
+    /// The environment's name (`review/mr-12`).
+    public var environment: String
+    /// `running`, `success`, `failed`, `canceled` (newer GitLab: `blocked`).
+    public var status: String
+    /// The environment's URL, when the deploy job set one.
+    public var externalURL: String?
+
+    public init(project: ProjectKey, environment: String, status: String, externalURL: String?) {
+        self.project = project
+        self.environment = environment
+        self.status = status
+        self.externalURL = externalURL
     }
 }

@@ -11,6 +11,8 @@ public protocol ReviewAppForge: Sendable {
     ) async throws -> ScheduledPipeline
     /// The names of the environments that are available and start with `prefix`.
     func availableEnvironments(project: ProjectSettings, prefix: String) async throws -> [String]
+    /// The URL of environment `name` (its `external_url`), if it has one.
+    func environmentURL(project: ProjectSettings, name: String) async throws -> String?
     /// Stops environment `name` (its stop job runs, if it has one).
     func stopEnvironment(project: ProjectSettings, name: String) async throws
     /// The numbers of the merge requests that are open.

@@ -92,6 +92,8 @@ extension TrainEngine {
             try await apply(
                 [.targetPushed(head: head)], to: trainID(project, event.branch), project: project,
                 finishing: finishing("applied"))
+        case .deployment:
+            try await store.finishInbox(row.id, outcome: "not a train event", at: clock())
         case .pipeline(let event) where event.scheduled != nil:
             try await observeScheduledPipeline(event, row: row)
         case .pipeline(let event):

@@ -126,6 +126,13 @@ extension TrainEngine {
         }
     }
 
+    /// Whether a page looks like an app that has not come up yet: it could not be loaded, or a
+    /// proxy in front of it answered 502, 503 or 504.
+    static func notUpYet(_ result: BrowserCheckResult) -> Bool {
+        if let error = result.error { return error.contains("could not be loaded") }
+        return [502, 503, 504].contains(result.status ?? 0)
+    }
+
     /// Checks every configured page of the app in the browser, keeps the screenshots, and compares
     /// each with the same page of the app's previous deploy.
     private func checkPages(number: Int, attempt: Int, url: String, apps: ReviewApps, project: ProjectSettings)
@@ -145,8 +152,19 @@ extension TrainEngine {
         let previous = apps.apps[number]?.checks ?? []
         var results: [BrowserCheckResult] = []
         for (index, check) in settings.checks.enumerated() {
-            var (result, png) = await browser.check(
-                url: base + check.path, expectSelectors: check.expectSelector.map { [$0] } ?? [])
+            let page = base + check.path
+            let selectors = check.expectSelector.map { [$0] } ?? []
+            var (result, png) = await browser.check(url: page, expectSelectors: selectors)
+            // A new deploy may not answer at once: it is tried again until `wait_seconds` passed.
+            let deadline = ContinuousClock.now.advanced(by: .seconds(settings.waitSeconds))
+            while Self.notUpYet(result), ContinuousClock.now < deadline, !isStopping {
+                try? await Task.sleep(for: .seconds(min(5, max(1, settings.waitSeconds / 10))))
+                (result, png) = await browser.check(url: page, expectSelectors: selectors)
+            }
+            if Self.notUpYet(result), settings.waitSeconds > 0 {
+                let what = result.error ?? "status \(result.status ?? 0)"
+                result.error = "\(what) (still after \(settings.waitSeconds) s, wait_seconds)"
+            }
             let name = "\(attempt)-\(index)"
             if let png {
                 let file = folder.appendingPathComponent("\(name).png")

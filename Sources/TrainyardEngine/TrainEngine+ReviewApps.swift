@@ -53,6 +53,23 @@ extension TrainEngine {
             return try await runReviewApps(
                 &apps, project: project, [ended], finishing: .inbox(row.id, outcome: "applied"))
         }
+        if case .deployment(let event) = row.delivery.event, let project = projects[key],
+            let settings = project.reviewApps, let number = ReviewAppSettings.number(ofEnvironment: event.environment)
+        {
+            let succeeded: Bool
+            switch event.status {
+            case "success": succeeded = true
+            case "failed", "canceled": succeeded = false
+            default: return try await store.finishInbox(row.id, outcome: "deployment \(event.status)", at: clock())
+            }
+            let reported = ReviewAppEvent.deploymentReported(
+                number: number, succeeded: succeeded, url: event.externalURL,
+                reason: succeeded ? nil : "the deployment to \(event.environment) \(event.status)", now: clock())
+            var apps = try await store.reviewApps(of: key) ?? ReviewApps(settings: settings)
+            apps.settings = settings
+            return try await runReviewApps(
+                &apps, project: project, [reported], finishing: .inbox(row.id, outcome: "applied"))
+        }
         if case .comment(let event) = row.delivery.event {
             return try await obeyReviewAppComment(event, row: row, project: key)
         }
@@ -99,7 +116,7 @@ extension TrainEngine {
         var extra = firing
         var finishing = finishing
         while !pending.isEmpty, !isStopping {
-            let event = pending.removeFirst()
+            let event = await withEnvironmentURL(pending.removeFirst(), apps: apps, project: project)
             let actions = apps.apply(event)
             try await store.commit(
                 reviewApps: apps, of: project.key, timers: extra + [reviewWake(apps.wakeAt, project.key)],
@@ -110,6 +127,19 @@ extension TrainEngine {
                 pending += try await carryOut(action, apps: apps, project: project)
             }
         }
+    }
+
+    /// A deploy that passed without naming the app's address, for a project without a `url`
+    /// template, gets its environment's URL from the forge.
+    func withEnvironmentURL(_ event: ReviewAppEvent, apps: ReviewApps, project: ProjectSettings) async
+        -> ReviewAppEvent
+    {
+        guard case .deployFinished(let number, let attempt, true, nil, let reason, let now) = event,
+            apps.settings.urlTemplate == nil, let forge = forges[project.key.forge] as? any ReviewAppForge,
+            let url = try? await forge.environmentURL(
+                project: project, name: ReviewAppSettings.environment(number))
+        else { return event }
+        return .deployFinished(number: number, attempt: attempt, succeeded: true, url: url, reason: reason, now: now)
     }
 
     /// What a pipeline's status means for its deploy or stop; nil while it runs.

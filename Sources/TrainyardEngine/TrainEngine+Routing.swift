@@ -44,6 +44,11 @@ extension TrainEngine {
             return train(event.project, event.target)
         case .scheduleCommand(let event):
             return .owner(.schedule(event.name))
+        case .deployment(let event):
+            guard ReviewAppSettings.number(ofEnvironment: event.environment) != nil,
+                projects[event.project]?.reviewApps != nil
+            else { return .done("not a review app's environment") }
+            return .owner(.reviewApps(event.project))
         case .push(let event):
             guard event.after != nil, case .owner(let owner) = train(event.project, event.branch) else {
                 return .done("not a target")

@@ -34,6 +34,16 @@ extension GitLabClient: ReviewAppForge {
         return names
     }
 
+    public func environmentURL(project: ProjectSettings, name: String) async throws -> String? {
+        struct Found: Decodable {
+            let name: String
+            let external_url: String?
+        }
+        let id = try await projectID(project)
+        let found: [Found] = try decode(try await send("GET", "projects/\(id)/environments", query: ["name": name]))
+        return found.first { $0.name == name }?.external_url
+    }
+
     /// Finds the environment by name, then `POST /projects/:id/environments/:environment_id/stop`
     /// (which runs its stop job, if it has one).
     public func stopEnvironment(project: ProjectSettings, name: String) async throws {

@@ -50,6 +50,16 @@ enum GitLabPayload {
         let project: Project
     }
 
+    /// GitLab's Deployment Hook; every field optional, so that one without them is ignored, not
+    /// refused.
+    struct DeploymentHook: Decodable {
+        struct Project: Decodable { let path_with_namespace: String? }
+        let status: String?
+        let environment: String?
+        let environment_external_url: String?
+        let project: Project?
+    }
+
     struct PipelineHook: Decodable {
         struct Attributes: Decodable {
             let id: Int

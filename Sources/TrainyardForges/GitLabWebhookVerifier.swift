@@ -90,6 +90,20 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
                 PushEvent(
                     project: ProjectKey(forge: forge, path: hook.project.path_with_namespace),
                     branch: String(hook.ref.dropFirst("refs/heads/".count)), after: after))
+        case "Deployment Hook":
+            // Every field is optional, so the whole body is checked first (the decoder skips
+            // what it does not read, bad text included).
+            guard JSONSyntax.isValid(data) else {
+                throw IntakeError(status: 400, code: "malformed_json", message: "The body of the \(kind) is not JSON.")
+            }
+            let hook = try parse(GitLabPayload.DeploymentHook.self, data, kind)
+            guard let environment = hook.environment, let status = hook.status,
+                let path = hook.project?.path_with_namespace
+            else { return .ignored(kind: "\(kind) without an environment") }
+            return .deployment(
+                DeploymentEvent(
+                    project: ProjectKey(forge: forge, path: path), environment: String(environment.prefix(255)),
+                    status: status, externalURL: hook.environment_external_url.map { String($0.prefix(2000)) }))
         case "Pipeline Hook":
             let hook = try parse(GitLabPayload.PipelineHook.self, data, kind)
             let attributes = hook.object_attributes

@@ -5,6 +5,7 @@ import TrainyardCore
 extension ConfigLoader {
     static let reviewAppKeys = [
         "deploy", "url", "ttl_hours", "max_apps", "debounce_seconds", "checks", "max_diff_ratio",
+        "wait_seconds",
     ]
 
     mutating func parseReviewApps(_ value: Any?, _ project: String) -> ReviewAppSettings? {
@@ -36,6 +37,7 @@ extension ConfigLoader {
         settings.urlTemplate = string(map, "url", path)
         settings.ttlHours = wholeNumber(map, "ttl_hours", path, in: 1...8_760) ?? settings.ttlHours
         settings.maxApps = wholeNumber(map, "max_apps", path, in: 1...1_000) ?? settings.maxApps
+        settings.waitSeconds = wholeNumber(map, "wait_seconds", path, in: 0...1_800) ?? settings.waitSeconds
         settings.debounceSeconds = wholeNumber(map, "debounce_seconds", path, in: 0...3_600) ?? settings.debounceSeconds
         if let ratio = map["max_diff_ratio"] {
             if let number = (ratio as? Double) ?? (ratio as? Int).map(Double.init), (0...1).contains(number) {

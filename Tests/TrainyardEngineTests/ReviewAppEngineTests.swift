@@ -66,7 +66,7 @@ struct ReviewAppEngineTests {
         }
     }
 
-    static func world() async throws -> World {
+    static func world(template: Bool = true, waitSeconds: Int = 120) async throws -> World {
         let executable = try #require(Chromium.find(), Comment(rawValue: Chromium.missing(nil)))
         let app = FakeReviewApp()
         try await app.start()
@@ -78,11 +78,12 @@ struct ReviewAppEngineTests {
         var logger = Logger(label: "test")
         logger.logLevel = .error
         let checker = BrowserCheck(settings: BrowserCheck.Settings(executable: executable), logger: logger)
-        let settings = ReviewAppSettings(
+        var settings = ReviewAppSettings(
             // Every merge request's app is the one local app (the template has no {iid}).
-            urlTemplate: await app.url(""),
+            urlTemplate: template ? await app.url("") : nil,
             ttlHours: 72, maxApps: 10, debounceSeconds: 60,
             checks: [.init(path: "/", expectStatus: 200, expectSelector: "#app")])
+        settings.waitSeconds = waitSeconds
         let project = ProjectSettings(
             key: key, targets: ["main"], gitURL: "file:///nowhere", train: TrainSettings(), reviewApps: settings)
         let artifacts = root.appendingPathComponent("artifacts").path
@@ -180,6 +181,50 @@ struct ReviewAppEngineTests {
             try await world.engine.drain()
             let stop = try #require(await world.pipeline(14, "stop"))
             #expect(stop.variables[ReviewAppVariables.environment] == "review/mr-14")
+        } catch {
+            try await world.close()
+            throw error
+        }
+        try await world.close()
+    }
+
+    @Test func anAppThatNeverAnswersFailsWithTheReasonAfterTheWait() async throws {
+        let world = try await Self.world(waitSeconds: 2)
+        do {
+            try await world.open(16, head: "e")
+            try await world.after(seconds: 60)
+            let deploy = try #require(await world.pipeline(16, "deploy"))
+            await world.app.stop()
+            await world.forge.finish(deploy.id, "success")
+            try await world.after(seconds: 60)
+            let status = await world.forge.statuses.last
+            #expect(status?.0 == .failed, "\(String(describing: status))")
+            #expect(status?.1.contains("ERR_CONNECTION_REFUSED") == true)
+            #expect(await world.forge.notes[16]?.contains("still after 2 s, wait_seconds") == true)
+        } catch {
+            try await world.close()
+            throw error
+        }
+        try await world.close()
+    }
+
+    @Test func withoutATemplateTheDeploymentHookGivesTheAddress() async throws {
+        let world = try await Self.world(template: false)
+        do {
+            try await world.open(15, head: "f")
+            try await world.after(seconds: 60)
+            #expect(await world.pipeline(15, "deploy") != nil)
+            _ = try await world.engine.accept(
+                Delivery(
+                    source: "gitlab", key: UUID().uuidString, kind: "Deployment Hook",
+                    event: .deployment(
+                        DeploymentEvent(
+                            project: Self.key, environment: "review/mr-15", status: "success",
+                            externalURL: await world.app.url("")))))
+            try await world.engine.drain()
+            let status = await world.forge.statuses.last
+            #expect(status?.0 == .success, "\(String(describing: status))")
+            #expect(await world.forge.notes[15]?.contains("**Up** at \(await world.app.url(""))") == true)
         } catch {
             try await world.close()
             throw error

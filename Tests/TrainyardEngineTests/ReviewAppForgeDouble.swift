@@ -57,6 +57,8 @@ actor ReviewAppForgeDouble: ForgePort, ReviewAppForge {
         environments.filter { $0.hasPrefix(prefix) }.sorted()
     }
 
+    func environmentURL(project: ProjectSettings, name: String) async throws -> String? { nil }
+
     func stopEnvironment(project: ProjectSettings, name: String) async throws {
         environments.remove(name)
         stoppedEnvironments.append(name)

@@ -73,6 +73,9 @@ struct GitLabWebhookVerifierTests {
         case ("Pipeline Hook", .pipeline(let pipeline)):
             #expect(pipeline.pipeline == PipelineID(31) && pipeline.status == "success" && pipeline.ref == "master")
             #expect(pipeline.scheduled == nil, "its one variable is not a schedule's")
+        case ("Deployment Hook", .deployment(let deployment)):
+            #expect(deployment.environment == "staging" && deployment.status == "success")
+            #expect(deployment.externalURL == "https://staging.example.com")
         case (_, .ignored):
             #expect(!["Merge Request Hook", "Note Hook", "Push Hook", "Pipeline Hook"].contains(event))
         default:

@@ -60,9 +60,30 @@ struct ReviewAppsConfigTests {
             "16"
         ),
         ("sweep: often", "projects[0].review_apps.sweep", "unknown key"),
+        ("wait_seconds: 5000", "projects[0].review_apps.wait_seconds", "from 0 to 1800"),
     ])
     func badValuesAreNamed(line: String, path: String, words: String) {
         let (_, problems) = ConfigLoaderTests.parse(Self.config(line))
         #expect(problems.contains { $0.path == path && $0.message.contains(words) }, "\(problems)")
+    }
+}
+
+/// `trainyard check-config` warns about what is valid but will not work as meant here.
+struct CheckConfigWarningTests {
+    @Test func missingChromiumAndLinksAreWarnedAbout() throws {
+        let (parsed, _) = ConfigLoaderTests.parse(ReviewAppsConfigTests.config("url: \"https://mr-{iid}.example.com\""))
+        var config = try #require(parsed)
+        let warnings = CheckConfig.warnings(config, chromium: nil)
+        #expect(warnings.contains { $0.hasPrefix("review_apps (group/app) check every deploy in Chromium") })
+        #expect(warnings.contains { $0.hasPrefix("public_url is not set") })
+        config.publicURL = "https://trainyard.example.com"
+        #expect(
+            CheckConfig.warnings(config, chromium: "/usr/bin/chromium").map { String($0.prefix(21)) } == [
+                "link_secret is not se"
+            ])
+        config.linkSecret = "0123456789abcdef"
+        #expect(CheckConfig.warnings(config, chromium: "/usr/bin/chromium").isEmpty)
+        let (plain, _) = ConfigLoaderTests.parse(ConfigLoaderTests.valid)
+        #expect(CheckConfig.warnings(try #require(plain), chromium: nil).isEmpty, "no review apps, no warnings")
     }
 }
