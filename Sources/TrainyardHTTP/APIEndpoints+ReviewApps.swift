@@ -6,6 +6,25 @@ import TrainyardEngine
 /// `POST /api/v1/projects/{project}/merge_requests/{iid}/review_app/{action}`: deploy, stop, pin
 /// or unpin a merge request's review app.
 extension APIEndpoints {
+    /// `GET /api/v1/projects/{project}/review_apps`.
+    func reviewApps(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try authenticate(request)
+        let project = try resolveProject(request, context: context)
+        guard services.engine.hasReviewApps(project) else {
+            throw APIError(
+                .conflict, "review_apps_off",
+                "Review apps are not configured for \(project.path): add `review_apps:` to the project.")
+        }
+        guard let state = try await services.store.reviewApps(of: project) else {
+            return JSONBody.response(.ok, ["project": project.path, "apps": [String](), "log": [String]()])
+        }
+        let links = services.screenshots
+        let view = ReviewAppsView(project: project.path, state, link: { links?.link($0) })
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return JSONBody.response(.ok, data: try encoder.encode(view))
+    }
+
     func reviewAppCommand(_ request: Request, context: BasicRequestContext) async throws -> Response {
         try authenticate(request)
         let project = try resolveProject(request, context: context)

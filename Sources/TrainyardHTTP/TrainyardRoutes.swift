@@ -56,6 +56,7 @@ public enum TrainyardRoutes {
         "DELETE /api/v1/schedules/{name}", "POST /api/v1/schedules/{name}/run", "POST /api/v1/schedules/{name}/pause",
         "POST /api/v1/schedules/{name}/resume", "GET /review-apps/files/{file}",
         "POST /api/v1/projects/{project}/merge_requests/{iid}/review_app/{action}",
+        "GET /api/v1/projects/{project}/review_apps",
     ]
 
     public static func router(_ services: HTTPServices) -> Router<BasicRequestContext> {
@@ -112,6 +113,9 @@ public enum TrainyardRoutes {
         }
         on(.post, "/api/v1/projects/{project}/merge_requests/{iid}/review_app/{action}") { request, context in
             try await api.reviewAppCommand(request, context: context)
+        }
+        on(.get, "/api/v1/projects/{project}/review_apps") { request, context in
+            try await api.reviewApps(request, context: context)
         }
         on(.get, "/review-apps/files/{file}") { request, context in
             try ScreenshotEndpoint(links: services.screenshots).serve(request, context: context)

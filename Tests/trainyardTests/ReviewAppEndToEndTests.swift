@@ -36,6 +36,8 @@ struct ReviewAppEndToEndTests {
         storage: sqlite:\(root.path)/data/trainyard.db
         public_url: http://127.0.0.1:\(port)
         link_secret: review-app-link-secret-for-tests
+        api:
+          tokens: [review-app-api-token]
         forges:
           gitlab:
             kind: gitlab
@@ -90,6 +92,17 @@ struct ReviewAppEndToEndTests {
                 note.firstMatch(of: #/\[png\]\((http://127\.0\.0\.1:\d+/review-apps/files/[^)]+)\)/#)?.output.1)
             let (png, response) = try await URLSession.shared.data(from: URL(string: String(link))!)
             #expect((response as? HTTPURLResponse)?.statusCode == 200 && png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+
+            // The API shows the app, its figures, and what the first sweep stopped.
+            var request = URLRequest(
+                url: URL(string: "http://127.0.0.1:\(port)/api/v1/projects/group%2Fapp/review_apps")!)
+            request.setValue("Bearer review-app-api-token", forHTTPHeaderField: "Authorization")
+            let (listed, _) = try await URLSession.shared.data(for: request)
+            let view = try #require(try JSONSerialization.jsonObject(with: listed) as? [String: Any])
+            let first = try #require((view["apps"] as? [[String: Any]])?.first)
+            #expect(first["mergeRequest"] as? Int == iid && first["state"] as? String == "live")
+            #expect(((first["checks"] as? [[String: Any]])?.first?["status"] as? Int) == 200)
+            #expect((view["log"] as? [String])?.contains("sweep: stopped review/mr-77") == true, "\(view)")
 
             await app.setColour("#d62d20")
             try await gitlab.push(
