@@ -101,7 +101,8 @@ let package = Package(
         .testTarget(
             name: "TrainyardEngineTests",
             dependencies: [
-                "TrainyardEngine", "TrainyardCore", "TrainyardStore", "TrainyardBrowser", "TrainyardTesting", .product(name: "Logging", package: "swift-log"),
+                "TrainyardEngine", "TrainyardCore", "TrainyardStore", "TrainyardBrowser", "TrainyardTesting",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
