@@ -20,15 +20,39 @@ extension FakeGitLab {
         guard let name = pipeline.variables["TRAINYARD_REVIEW_APP_ENVIRONMENT"],
             let action = pipeline.variables["TRAINYARD_REVIEW_APP"]
         else { return }
-        let url = pipeline.variables["TRAINYARD_REVIEW_APP_URL"]
+        let url = pipeline.variables["TRAINYARD_REVIEW_APP_URL"] ?? reviewEnvironmentURL
         if action == "deploy" {
             upsertEnvironment(projectID: pipeline.projectID, name: name, url: url, state: "available", by: nil)
+            deliverDeploymentHook(pipeline, environment: name, url: url)
         } else if action == "stop",
             let index = projects[pipeline.projectID]?.environments.firstIndex(where: { $0.name == name })
         {
             projects[pipeline.projectID]?.environments[index].state = "stopped"
             projects[pipeline.projectID]?.environments[index].stoppedBy = "pipeline #\(pipeline.id)"
         }
+    }
+
+    /// A Deployment Hook with status `success`, in the shape of GitLab's published sample.
+    func deliverDeploymentHook(_ pipeline: FakePipeline, environment: String, url: String?) {
+        guard let project = projects[pipeline.projectID]?.project else { return }
+        let payload: JSON = [
+            "object_kind": "deployment",
+            "status": "success",
+            "status_changed_at": .string(GitLabTime.utc(Date())),
+            "deployment_id": .int(pipeline.id),
+            "deployable_id": .int(pipeline.id),
+            "deployable_url": .string("\(webURL(project))/-/jobs/\(pipeline.id)"),
+            "environment": .string(environment),
+            "environment_tier": "development",
+            "environment_slug": .string(environment.replacing("/", with: "-")),
+            "environment_external_url": url.map(JSON.string) ?? nil,
+            "project": hookProjectJSON(project),
+            "short_sha": .string(String(pipeline.sha.prefix(8))),
+            "user": hookUserJSON(pipeline.user),
+            "commit_url": .string(commitURL(project, sha: pipeline.sha)),
+            "commit_title": "",
+        ]
+        deliver("Deployment Hook", projectID: project.id, action: nil, payload: payload)
     }
 
     private func upsertEnvironment(projectID: Int, name: String, url: String?, state: String, by: String?) {
@@ -43,6 +67,10 @@ extension FakeGitLab {
             projects[projectID]?.environments.append(environment)
         }
     }
+
+    /// The URL a review deploy gives its environment when Trainyard sends none (as a project's
+    /// `.gitlab-ci.yml` would set `environment:url` itself).
+    public func setReviewEnvironmentURL(_ url: String?) { reviewEnvironmentURL = url }
 
     /// Adds an available environment no pipeline made (an orphan, for the sweeper to find).
     public func plantEnvironment(project: String, name: String, url: String? = nil) {

@@ -46,6 +46,7 @@ public actor FakeGitLab {
     var nextPipelineID = 1
     var nextNoteID = 1
     var nextEnvironmentID = 1
+    var reviewEnvironmentURL: String?
     var nextStatusID = 1
     var ciPolicy: @Sendable (FakeCIJob) -> FakePipelineOutcome? = FakeGitLab.defaultCIPolicy
     var pendingFailures: (count: Int, status: Int, retryAfter: Int?) = (0, 0, nil)

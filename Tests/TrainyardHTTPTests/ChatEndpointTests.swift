@@ -39,7 +39,12 @@ struct ChatEndpointTests {
             verifiers: [:], engine: engine, store: store, apiTokens: [], projects: [project.key], chatops: chatops,
             targets: [project.key: project.targets])
         let app = Application(router: TrainyardRoutes.router(services))
-        try await app.test(.live) { client in try await body(client, store) }
+        do {
+            try await app.test(.live) { client in try await body(client, store) }
+        } catch {
+            try? await store.close()
+            throw error
+        }
         try await store.close()
     }
 

@@ -11,11 +11,20 @@ import TrainyardTesting
 /// `--out` is the next run's `--baseline-dir`.
 @Suite(.serialized)
 struct BrowserCheckCommandTests {
-    /// Runs the binary; its exit status and what it printed on standard output and error.
-    static func run(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        let result = try ChildProcess.run(
-            TrainyardProcess.binary, arguments: ["browser-check"] + arguments,
-            environment: ProcessInfo.processInfo.environment, timeout: 300)
+    /// Runs the binary; its exit status and what it printed on standard output and error. The
+    /// wait is on a Dispatch thread, so that the test process's own servers (the local app) keep
+    /// answering while the binary runs.
+    static func run(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
+        let result = try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(
+                    with: Result {
+                        try ChildProcess.run(
+                            TrainyardProcess.binary, arguments: ["browser-check"] + arguments,
+                            environment: ProcessInfo.processInfo.environment, timeout: 300)
+                    })
+            }
+        }
         return (
             result.status, String(decoding: result.stdout, as: UTF8.self),
             String(decoding: result.stderr, as: UTF8.self)
@@ -34,7 +43,7 @@ struct BrowserCheckCommandTests {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("browser-check-\(UUID())").path
         let fine = await app.url("/")
         let broken = await app.url("/console-error")
-        let passing = try Self.run([fine, "--out", out, "--format", "json"])
+        let passing = try await Self.run([fine, "--out", out, "--format", "json"])
         #expect(passing.status == 0, "\(passing.err)")
         let entry = try #require(try Self.entries(passing.out).first)
         for key in [
@@ -46,7 +55,7 @@ struct BrowserCheckCommandTests {
         let screenshot = try #require(entry["screenshot"] as? String)
         #expect(screenshot.hasPrefix(out) && FileManager.default.fileExists(atPath: screenshot))
 
-        let failing = try Self.run([fine, broken, "--out", out, "--format", "json"])
+        let failing = try await Self.run([fine, broken, "--out", out, "--format", "json"])
         #expect(failing.status == 1)
         let second = try #require(try Self.entries(failing.out).last)
         #expect((second["console_errors"] as? [String])?.first == "boom from the console 42")
@@ -60,12 +69,12 @@ struct BrowserCheckCommandTests {
         defer { Task { await app.stop() } }
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("browser-check-\(UUID())").path
         let url = await app.url("/")
-        #expect(try Self.run([url, "--out", "\(root)/first"]).status == 0)
-        let same = try Self.run([url, "--out", "\(root)/second", "--baseline-dir", "\(root)/first"])
+        #expect(try await Self.run([url, "--out", "\(root)/first"]).status == 0)
+        let same = try await Self.run([url, "--out", "\(root)/second", "--baseline-dir", "\(root)/first"])
         #expect(same.status == 0, "\(same.out)")
         #expect(same.out.contains("\t0.00%\t"), "\(same.out)")
         await app.setColour("#d62d20")
-        let changed = try Self.run([url, "--out", "\(root)/third", "--baseline-dir", "\(root)/second"])
+        let changed = try await Self.run([url, "--out", "\(root)/third", "--baseline-dir", "\(root)/second"])
         #expect(changed.status == 1)
         #expect(changed.out.contains("fails: the look changed: "), "\(changed.out)")
         #expect(changed.out.contains("difference: \(root)/third/"), "\(changed.out)")
@@ -81,8 +90,8 @@ struct BrowserCheckCommandTests {
             "Chromium was not found at `/nonexistent/chromium`"
         ),
     ])
-    func badArgumentsAreRefusedWithTheReason(arguments: [String], message: String) throws {
-        let result = try Self.run(arguments)
+    func badArgumentsAreRefusedWithTheReason(arguments: [String], message: String) async throws {
+        let result = try await Self.run(arguments)
         #expect(result.status != 0 && result.status != 1, "a usage error is not a failed check")
         #expect(result.err.contains(message), "\(result.err)")
     }

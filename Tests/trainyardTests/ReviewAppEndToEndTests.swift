@@ -12,7 +12,7 @@ import TrainyardTesting
 
 /// The review-app lifecycle through the real binary, the fake GitLab (pipelines that deploy and
 /// stop environments as a `.gitlab-ci.yml` would, the environments API, notes edited in place)
-/// and a local app checked in real Chromium: an orphan environment is stopped by the first sweep;
+/// and a local app checked in real Chromium, its address reported by the Deployment Hook: an orphan environment is stopped by the first sweep;
 /// opening a merge request deploys, checks and reports it; a push that changes the look is caught;
 /// closing the merge request stops its app. A test clock 60 times faster keeps the sweeps short.
 @Suite(.serialized)
@@ -29,6 +29,8 @@ struct ReviewAppEndToEndTests {
         try await app.start()
         let repository = try await gitlab.createProject(path: Self.project, files: ["README.md": "hi\n"]).gitURL
         await gitlab.plantEnvironment(project: Self.project, name: "review/mr-77", url: "https://gone.example.com")
+        // No `url:` template: the address comes from the deploy job, through the Deployment Hook.
+        await gitlab.setReviewEnvironmentURL(await app.url(""))
         let port = FreePort.pick()
         let config = root.appendingPathComponent("trainyard.yml").path
         try """
@@ -50,7 +52,6 @@ struct ReviewAppEndToEndTests {
             targets: [main]
             git_url: \(repository.absoluteString)
             review_apps:
-              url: "\(await app.url(""))"
               debounce_seconds: 0
               checks:
                 - path: /
