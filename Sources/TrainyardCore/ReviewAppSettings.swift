@@ -39,6 +39,9 @@ public struct ReviewAppSettings: Hashable, Codable, Sendable {
     /// How long a deployed app may take to answer (a page that cannot be loaded, or answers 502,
     /// 503 or 504, is tried again every few seconds until then).
     public var waitSeconds: Int = 120
+    /// The target branch's app (`https://staging.example.com`): a first deploy, which has no
+    /// previous deploy to compare with, is compared with the same path there.
+    public var baselineURL: String?
 
     public init(
         method: Method = .pipeline, urlTemplate: String? = nil, ttlHours: Int = 72, maxApps: Int = 10,
@@ -86,6 +89,9 @@ public struct ReviewAppSettings: Hashable, Codable, Sendable {
         if !(1...1_000).contains(maxApps) { found.append("max_apps: \(maxApps) is not 1–1000") }
         if !(0...3_600).contains(debounceSeconds) {
             found.append("debounce_seconds: \(debounceSeconds) is not 0–3600 seconds")
+        }
+        if let baselineURL, !(baselineURL.hasPrefix("https://") || baselineURL.hasPrefix("http://")) {
+            found.append("baseline_url: '\(baselineURL)' is not an http or https URL")
         }
         if !(0...1_800).contains(waitSeconds) { found.append("wait_seconds: \(waitSeconds) is not 0–1800 seconds") }
         if !(0...1).contains(maxDiffRatio) { found.append("max_diff_ratio: \(maxDiffRatio) is not from 0 to 1") }

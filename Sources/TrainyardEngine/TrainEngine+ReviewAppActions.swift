@@ -170,9 +170,13 @@ extension TrainEngine {
                 let file = folder.appendingPathComponent("\(name).png")
                 if (try? png.write(to: file)) != nil { result.screenshot = file.path }
                 let earlier = index < previous.count ? previous[index].screenshot : nil
-                if let earlier, let old = FileManager.default.contents(atPath: earlier),
-                    let (ratio, difference) = try? await browser.compare(old, png)
-                {
+                var old = earlier.flatMap { FileManager.default.contents(atPath: $0) }
+                if old == nil, let baseline = settings.baselineURL {
+                    // A first deploy is compared with the target branch's app.
+                    let root = baseline.hasSuffix("/") ? String(baseline.dropLast()) : baseline
+                    old = await browser.check(url: root + check.path, expectSelectors: []).1
+                }
+                if let old, let (ratio, difference) = try? await browser.compare(old, png) {
                     let diff = folder.appendingPathComponent("\(name).diff.png")
                     if (try? difference.write(to: diff)) != nil { result.diffImage = diff.path }
                     result.diffRatio = ratio

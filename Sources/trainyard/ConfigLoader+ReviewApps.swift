@@ -5,7 +5,7 @@ import TrainyardCore
 extension ConfigLoader {
     static let reviewAppKeys = [
         "deploy", "url", "ttl_hours", "max_apps", "debounce_seconds", "checks", "max_diff_ratio",
-        "wait_seconds",
+        "wait_seconds", "baseline_url",
     ]
 
     mutating func parseReviewApps(_ value: Any?, _ project: String) -> ReviewAppSettings? {
@@ -35,6 +35,7 @@ extension ConfigLoader {
                 ConfigProblem(path: "\(path).deploy", message: "expected `pipeline` or {http: {url, secret}}"))
         }
         settings.urlTemplate = string(map, "url", path)
+        settings.baselineURL = string(map, "baseline_url", path)
         settings.ttlHours = wholeNumber(map, "ttl_hours", path, in: 1...8_760) ?? settings.ttlHours
         settings.maxApps = wholeNumber(map, "max_apps", path, in: 1...1_000) ?? settings.maxApps
         settings.waitSeconds = wholeNumber(map, "wait_seconds", path, in: 0...1_800) ?? settings.waitSeconds

@@ -75,11 +75,15 @@ struct BrowserCheckTests {
         }
     }
 
-    @Test func anAppThatIsNotThereOrHangsFailsWithTheReasonAndNoHang() async throws {
+    @Test func anAppThatIsNotThereSpeaksNoTLSOrHangsFailsWithTheReasonAndNoHang() async throws {
         try await Self.withChecker(timeout: .seconds(3)) { checker, app in
             let closed = FreePort.pick(count: 1)
             let refused = await checker.check(BrowserCheck.Page(url: "http://127.0.0.1:\(closed)/")).result
             #expect(refused.error?.contains("ERR_CONNECTION_REFUSED") == true, "\(refused)")
+            // TLS to a server that speaks plain HTTP: the handshake fails.
+            let tls = await checker.check(BrowserCheck.Page(url: await app.url("/").replacing("http:", with: "https:")))
+                .result
+            #expect(tls.error?.contains("could not be loaded: net::ERR_SSL") == true, "\(tls)")
             let hung = await checker.check(BrowserCheck.Page(url: await app.url("/hang"))).result
             #expect(hung.error?.contains("within") == true, "\(hung)")
             // The browser is still good for the next page.

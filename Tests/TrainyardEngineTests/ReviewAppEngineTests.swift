@@ -66,7 +66,7 @@ struct ReviewAppEngineTests {
         }
     }
 
-    static func world(template: Bool = true, waitSeconds: Int = 120) async throws -> World {
+    static func world(template: Bool = true, waitSeconds: Int = 120, baseline: String? = nil) async throws -> World {
         let executable = try #require(Chromium.find(), Comment(rawValue: Chromium.missing(nil)))
         let app = FakeReviewApp()
         try await app.start()
@@ -84,6 +84,7 @@ struct ReviewAppEngineTests {
             ttlHours: 72, maxApps: 10, debounceSeconds: 60,
             checks: [.init(path: "/", expectStatus: 200, expectSelector: "#app")])
         settings.waitSeconds = waitSeconds
+        settings.baselineURL = baseline
         let project = ProjectSettings(
             key: key, targets: ["main"], gitURL: "file:///nowhere", train: TrainSettings(), reviewApps: settings)
         let artifacts = root.appendingPathComponent("artifacts").path
@@ -229,6 +230,30 @@ struct ReviewAppEngineTests {
             try await world.close()
             throw error
         }
+        try await world.close()
+    }
+
+    @Test func aFirstDeployIsComparedWithTheTargetBranchsApp() async throws {
+        let staging = FakeReviewApp()
+        try await staging.start()
+        await staging.setColour("#d62d20")
+        let world = try await Self.world(baseline: await staging.url(""))
+        do {
+            try await world.open(17, head: "a")
+            try await world.after(seconds: 60)
+            let deploy = try #require(await world.pipeline(17, "deploy"))
+            await world.forge.finish(deploy.id, "success")
+            try await world.after(seconds: 60)
+            let status = await world.forge.statuses.last
+            #expect(
+                status?.0 == .failed && status?.1.contains("the look changed") == true, "\(String(describing: status))")
+            #expect(await staging.requests["/", default: 0] == 1, "the target branch's app was looked at once")
+        } catch {
+            await staging.stop()
+            try await world.close()
+            throw error
+        }
+        await staging.stop()
         try await world.close()
     }
 
