@@ -129,14 +129,7 @@ public final class GitLabClient: ForgePort, Sendable {
     }
 
     public func setStatus(project: ProjectSettings, sha: SHA, state: CommitState, description: String) async throws {
-        let id = try await projectID(project)
-        let fields = ["state": state.rawValue, "name": statusName, "description": String(description.prefix(255))]
-        do {
-            _ = try await send("POST", "projects/\(id)/statuses/\(sha.value)", json: fields)
-        } catch let error as GitLabError where error.status == 400 && error.message.contains("Cannot transition status")
-        {
-            logger.debug("status already in that state", metadata: ["sha": "\(sha.short)", "state": "\(state)"])
-        }
+        try await setStatus(project: project, sha: sha, name: statusName, state: state, description: description)
     }
 
     /// Posts a note, unless an earlier try already did: each note carries its `key` in an HTML

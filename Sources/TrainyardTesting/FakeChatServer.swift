@@ -33,9 +33,6 @@ public actor FakeChatServer {
 
     /// Starts the server at a free port and returns once it listens.
     public func start() async throws {
-        var logger = Logger(label: "FakeChatServer")
-        logger.logLevel = .critical
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let router = Router()
         router.post("/**") { [self] request, _ -> Response in
             let body = try await request.body.collect(upTo: 1 << 20)
@@ -46,19 +43,7 @@ public actor FakeChatServer {
                     text: json["text"] as? String ?? ""))
             return Response(status: .init(code: status))
         }
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            }, logger: logger)
-        let server = GracefulRunner(app, logger: logger)
-        Task {
-            _ = try? await server.value()
-            continuation.finish()
-        }
-        var port = 0
-        for await value in ports { port = value }
+        let (server, port) = await GracefulRunner.serve(router, label: "FakeChatServer")
         self.server = server
         self.port = port
     }

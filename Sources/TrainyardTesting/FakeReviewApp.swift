@@ -44,9 +44,6 @@ public actor FakeReviewApp {
 
     /// Starts the app at a free port and returns once it listens.
     public func start() async throws {
-        var logger = Logger(label: "FakeReviewApp")
-        logger.logLevel = .critical
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let router = Router()
         router.get("/") { [self] _, _ -> Response in
             let (colour, _) = await self.seen("/")
@@ -96,19 +93,7 @@ public actor FakeReviewApp {
             try await Task.sleep(for: .seconds(600))
             return Self.html("too late")
         }
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            }, logger: logger)
-        let server = GracefulRunner(app, logger: logger)
-        Task {
-            _ = try? await server.value()
-            continuation.finish()
-        }
-        var port = 0
-        for await value in ports { port = value }
+        let (server, port) = await GracefulRunner.serve(router, label: "FakeReviewApp")
         self.server = server
         self.port = port
     }

@@ -1,3 +1,4 @@
+import Hummingbird
 import Logging
 import ServiceLifecycle
 
@@ -32,5 +33,29 @@ public final class GracefulRunner: Sendable {
     /// Waits until the service ends by itself and rethrows its error, if any.
     public func value() async throws {
         try await task.value
+    }
+}
+
+extension GracefulRunner {
+    /// Serves `router` on 127.0.0.1 at a port the system picks; returns the runner and the port
+    /// once the server listens.
+    public static func serve(_ router: Router<BasicRequestContext>, label: String) async -> (GracefulRunner, Int) {
+        var logger = Logger(label: label)
+        logger.logLevel = .critical
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? 0)
+                continuation.finish()
+            }, logger: logger)
+        let runner = GracefulRunner(app, logger: logger)
+        Task {
+            _ = try? await runner.value()
+            continuation.finish()
+        }
+        var port = 0
+        for await value in ports { port = value }
+        return (runner, port)
     }
 }

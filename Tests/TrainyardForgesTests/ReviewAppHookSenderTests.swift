@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Logging
 import Synchronization
 import Testing
 import TrainyardEngine
@@ -27,18 +26,7 @@ struct ReviewAppHookSenderTests {
             seen.requests.withLock { $0.append((request.headers, data)) }
             return Response(status: status, body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "hook")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            }, logger: logger)
-        let runner = GracefulRunner(app, logger: logger)
-        var port = 0
-        for await value in ports { port = value }
+        let (runner, port) = await GracefulRunner.serve(router, label: "hook")
         return ("http://127.0.0.1:\(port)/hook", seen, runner)
     }
 
