@@ -37,9 +37,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "TrainyardSpawn"),
         .target(
             name: "TrainyardGit",
-            dependencies: ["TrainyardCore", "TrainyardEngine", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "TrainyardCore", "TrainyardEngine", "TrainyardSpawn", .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "TrainyardForges",
@@ -51,7 +54,7 @@ let package = Package(
         .target(
             name: "TrainyardBrowser",
             dependencies: [
-                "TrainyardCore", "TrainyardEngine", "TrainyardGit", .product(name: "Logging", package: "swift-log"),
+                "TrainyardCore", "TrainyardEngine", "TrainyardSpawn", .product(name: "Logging", package: "swift-log"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
@@ -87,7 +90,7 @@ let package = Package(
         .target(
             name: "TrainyardTesting",
             dependencies: [
-                "TrainyardGit",
+                "TrainyardSpawn",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import TrainyardGit
+import TrainyardSpawn
 
 #if canImport(Glibc)
     import Glibc

@@ -1,5 +1,5 @@
 import Foundation
-import TrainyardGit
+import TrainyardSpawn
 
 /// Runs the `git` command line tool in one directory with a clean, fixed environment.
 ///
