@@ -23,15 +23,9 @@ extension PostgresStore {
         let logger = logger
         try await transaction { connection in
             try await Self.checkFence(fence, on: connection, logger: logger)
-            let written = try await connection.query(
-                """
-                INSERT INTO review_apps (project, state, updated_at, fence) VALUES (\(key), \(state), \(now), \(epoch))
-                ON CONFLICT (project) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
-                fence = GREATEST(review_apps.fence, excluded.fence)
-                WHERE review_apps.fence <= excluded.fence OR excluded.fence = 0 RETURNING project
-                """, logger: logger
-            ).collect()
-            if let fence, written.isEmpty { throw FencedError(lease: fence) }
+            try await Self.write(
+                .reviewApps, key: key, state: state, at: now, epoch: epoch, fence: fence, on: connection, logger: logger
+            )
             try await Self.apply(timers, on: connection, logger: logger)
             try await Self.finish(finishing, at: at, on: connection, logger: logger)
         }

@@ -37,15 +37,9 @@ extension PostgresStore {
                 ).collect()
                 if inserted.isEmpty { throw ClaimTakenError(schedule: name, claim: claim) }
             }
-            let written = try await connection.query(
-                """
-                INSERT INTO schedules (name, state, updated_at, fence) VALUES (\(name), \(state), \(now), \(epoch))
-                ON CONFLICT (name) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
-                fence = GREATEST(schedules.fence, excluded.fence)
-                WHERE schedules.fence <= excluded.fence OR excluded.fence = 0 RETURNING name
-                """, logger: logger
-            ).collect()
-            if let fence, written.isEmpty { throw FencedError(lease: fence) }
+            try await Self.write(
+                .schedules, key: name, state: state, at: now, epoch: epoch, fence: fence, on: connection, logger: logger
+            )
             try await Self.apply(timers, on: connection, logger: logger)
             try await Self.finish(finishing, at: at, on: connection, logger: logger)
         }
@@ -70,6 +64,21 @@ extension PostgresStore {
 
     /// Throws ``FencedError`` unless `fence` is still its owner's live lease; the lease row stays
     /// locked until the transaction ends.
+    /// Writes one owner's state row; throws ``FencedError`` when a newer fence wrote it.
+    static func write(
+        _ table: StateTable, key: String, state: String, at now: Int64, epoch: Int64, fence: Lease?,
+        on connection: PostgresConnection, logger: Logger
+    ) async throws {
+        var binds = PostgresBindings()
+        binds.append(key)
+        binds.append(state)
+        binds.append(now)
+        binds.append(epoch)
+        let sql = table.upsert(placeholders: ["$1", "$2", "$3", "$4"], greatest: "GREATEST")
+        let written = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).collect()
+        if let fence, written.isEmpty { throw FencedError(lease: fence) }
+    }
+
     static func checkFence(_ fence: Lease?, on connection: PostgresConnection, logger: Logger) async throws {
         guard let fence else { return }
         let live = try await connection.query(

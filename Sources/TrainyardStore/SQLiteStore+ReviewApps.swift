@@ -21,14 +21,8 @@ extension SQLiteStore {
         let epoch = SQLiteData.integer(Int(fence?.epoch ?? 0))
         try await transaction { connection in
             try await Self.checkFence(fence, on: connection)
-            let written = try await connection.query(
-                """
-                INSERT INTO review_apps (project, state, updated_at, fence) VALUES (?, ?, ?, ?)
-                ON CONFLICT (project) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
-                fence = max(fence, excluded.fence)
-                WHERE fence <= excluded.fence OR excluded.fence = 0 RETURNING project
-                """, [key, state, now, epoch])
-            if let fence, written.isEmpty { throw FencedError(lease: fence) }
+            try await Self.write(
+                .reviewApps, key: key, state: state, at: now, epoch: epoch, fence: fence, on: connection)
             try await Self.apply(timers, on: connection)
             try await Self.finish(finishing, at: at, on: connection)
         }

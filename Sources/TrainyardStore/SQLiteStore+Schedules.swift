@@ -36,14 +36,8 @@ extension SQLiteStore {
                     """, [name, .text(claim), now])
                 if inserted.isEmpty { throw ClaimTakenError(schedule: schedule.name, claim: claim) }
             }
-            let written = try await connection.query(
-                """
-                INSERT INTO schedules (name, state, updated_at, fence) VALUES (?, ?, ?, ?)
-                ON CONFLICT (name) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at,
-                fence = max(fence, excluded.fence)
-                WHERE fence <= excluded.fence OR excluded.fence = 0 RETURNING name
-                """, [name, state, now, epoch])
-            if let fence, written.isEmpty { throw FencedError(lease: fence) }
+            try await Self.write(
+                .schedules, key: name, state: state, at: now, epoch: epoch, fence: fence, on: connection)
             try await Self.apply(timers, on: connection)
             try await Self.finish(finishing, at: at, on: connection)
         }
@@ -66,6 +60,16 @@ extension SQLiteStore {
                 "SELECT claim FROM schedule_claims WHERE schedule = ? ORDER BY claimed_at, claim", [.text(name)])
         }
         return rows.compactMap { $0.column("claim")?.string }
+    }
+
+    /// Writes one owner's state row; throws ``FencedError`` when a newer fence wrote it.
+    static func write(
+        _ table: StateTable, key: SQLiteData, state: SQLiteData, at now: SQLiteData, epoch: SQLiteData, fence: Lease?,
+        on connection: SQLiteConnection
+    ) async throws {
+        let written = try await connection.query(
+            table.upsert(placeholders: ["?", "?", "?", "?"], greatest: "max"), [key, state, now, epoch])
+        if let fence, written.isEmpty { throw FencedError(lease: fence) }
     }
 
     /// Throws ``FencedError`` unless `fence` is still its owner's live lease.
