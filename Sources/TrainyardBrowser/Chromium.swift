@@ -43,15 +43,14 @@ public final class Chromium: Sendable {
     let connection: DevToolsConnection
     let profile: URL
     let processGroup: pid_t
-    let exited: Task<ChildProcess.Result?, Never>
+    /// Whether the browser has ended, set by the thread that waits for it.
+    private let process: PIDBox
 
-    private init(
-        connection: DevToolsConnection, profile: URL, processGroup: pid_t, exited: Task<ChildProcess.Result?, Never>
-    ) {
+    private init(connection: DevToolsConnection, profile: URL, processGroup: pid_t, process: PIDBox) {
         self.connection = connection
         self.profile = profile
         self.processGroup = processGroup
-        self.exited = exited
+        self.process = process
     }
 
     /// Starts `executable` headless and connects to it. Throws ``DevToolsError`` with the browser's
@@ -98,7 +97,7 @@ public final class Chromium: Sendable {
                     do {
                         let connection = try await DevToolsConnection.connect(to: url, logger: logger)
                         return Chromium(
-                            connection: connection, profile: profile, processGroup: started.value, exited: exited)
+                            connection: connection, profile: profile, processGroup: started.value, process: started)
                     } catch {
                         Self.end(started.value, profile: profile)
                         throw error
@@ -109,7 +108,11 @@ public final class Chromium: Sendable {
             try? await Task.sleep(for: .milliseconds(50))
         }
         Self.end(started.value, profile: profile)
-        let words = await exited.value.map { String(decoding: $0.stderr.suffix(600), as: UTF8.self) } ?? ""
+        // The browser's last words, if it ended by now (a browser that never ran has none).
+        _ = await started.waitForExit(within: .seconds(5))
+        let words =
+            started.hasExited
+            ? (await exited.value).map { String(decoding: $0.stderr.suffix(600), as: UTF8.self) } ?? "" : ""
         throw DevToolsError(
             "Chromium (\(executable)) did not open its DevTools port within \(timeout)"
                 + (words.isEmpty ? "." : ": \(words.trimmingCharacters(in: .whitespacesAndNewlines))"))
@@ -120,26 +123,16 @@ public final class Chromium: Sendable {
         get async { await connection.closed == nil }
     }
 
-    /// Ends the browser: `Browser.close`, then SIGKILL to its process group if it lingers; the
-    /// profile folder is removed.
+    /// Ends the browser: `Browser.close`, then SIGKILL to its process group if it has not ended
+    /// within 3 seconds; the profile folder is removed. Never waits longer than that: a browser
+    /// that hangs is killed, not waited for.
     public func close() async {
         _ = try? await connection.send("Browser.close", timeout: .seconds(2))
         await connection.close()
-        let exited = exited
-        let ended = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                _ = await exited.value
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(3))
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
+        if !(await process.waitForExit(within: .seconds(3))) {
+            Self.end(processGroup, profile: nil)
+            _ = await process.waitForExit(within: .seconds(5))
         }
-        if !ended { Self.end(processGroup, profile: nil) }
         try? FileManager.default.removeItem(at: profile)
     }
 
@@ -159,4 +152,11 @@ private final class PIDBox: @unchecked Sendable {
     func markExited() { lock.withLock { ended = true } }
     var value: pid_t { lock.withLock { pid } }
     var hasExited: Bool { lock.withLock { ended } }
+
+    /// Waits until the process ended or `limit` passed; whether it ended.
+    func waitForExit(within limit: Duration) async -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: limit)
+        while !hasExited, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        return hasExited
+    }
 }

@@ -18,6 +18,8 @@ struct TrainyardService {
     let engine: TrainEngine
     let router: Router<BasicRequestContext>
     let logger: Logger
+    /// The review apps' browser, ended with the service (else Chromium would outlive it).
+    let browser: BrowserCheck?
 
     init(config: TrainyardConfig, logger: Logger) async throws {
         self.config = config
@@ -60,6 +62,7 @@ struct TrainyardService {
             environment: ProcessInfo.processInfo.environment.merging(config.clockEnvironment) { _, test in test })
         if !clock.isReal { logger.warning("a test clock is running", metadata: ["rate": "\(clock.rate)"]) }
         let (reviewApps, screenshots) = Self.reviewApps(config, logger: logger)
+        browser = reviewApps?.browser as? BrowserCheck
         let alerts = config.scheduleAlerts
         engine = TrainEngine(
             store: store, git: git, forges: forges, projects: projects, clock: clock.read, logger: logger,
@@ -117,7 +120,7 @@ struct TrainyardService {
             server: .guardedHTTP1(limits: config.connections),
             configuration: .init(
                 address: .hostname(config.listen.host, port: config.listen.port), serverName: "Trainyard"),
-            services: [EngineService(engine: engine)],
+            services: [EngineService(engine: engine, browser: browser)],
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
@@ -127,12 +130,16 @@ struct TrainyardService {
 /// driver finish the step in hand and leaves the rest in the store for the next start.
 struct EngineService: Service {
     let engine: TrainEngine
+    /// The review apps' browser, closed once the engine has stopped.
+    let browser: BrowserCheck?
+
     func run() async throws {
         await withGracefulShutdownHandler {
             await engine.run()
         } onGracefulShutdown: {
             engine.stop()
         }
+        await browser?.close()
     }
 }
 

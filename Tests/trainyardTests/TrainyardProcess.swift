@@ -52,25 +52,21 @@ final class TrainyardProcess: Sendable {
         for _ in 0..<500 where pid == nil { try? await Task.sleep(for: .milliseconds(10)) }
         guard let pid else { return false }
         kill(pid, SIGTERM)
-        let exited = exited
-        let ended = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                _ = await exited.value
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(for: limit)
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
+        // Polled, not raced in a task group: a group waits for all its children, and awaiting
+        // the process's end cannot be cancelled, so a process that ignored SIGTERM would hang it.
+        let ended = Locked(false)
+        Task.detached { [exited] in
+            _ = await exited.value
+            ended.set(true)
         }
-        if !ended {
+        let deadline = ContinuousClock.now.advanced(by: limit)
+        while !ended.value, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
+        let endedInTime = ended.value
+        if !endedInTime {
             kill(pid, SIGKILL)
             _ = await exited.value
         }
-        return ended
+        return endedInTime
     }
 
     /// Sends `signal` once the pid is known, and waits for the process to end.
@@ -80,4 +76,13 @@ final class TrainyardProcess: Sendable {
         if let pid { kill(pid, signal) }
         return await exited.value
     }
+}
+
+/// A value shared between tasks.
+final class Locked<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+    init(_ value: Value) { stored = value }
+    var value: Value { lock.withLock { stored } }
+    func set(_ value: Value) { lock.withLock { stored = value } }
 }
