@@ -45,6 +45,15 @@ public struct Schedule: Hashable, Codable, Sendable {
         return nextSlot.adding(milliseconds: definition.jitterMilliseconds)
     }
 
+    /// When the schedule next fires as seen at `now`: ``nextFireAt``, worked out from the
+    /// definition for a schedule whose driver has not run yet (for views of it).
+    public func nextFire(seenAt now: Instant) -> Instant? {
+        guard nextSlot == nil, isRunning else { return nextFireAt }
+        var fresh = self
+        _ = fresh.apply(.defined(definition, now: now))
+        return fresh.nextFireAt
+    }
+
     /// When the schedule next has something to do: a slot to fire, a pipeline to create or look
     /// at, a notice to send.
     public var wakeAt: Instant? {

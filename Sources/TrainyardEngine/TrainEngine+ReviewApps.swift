@@ -24,7 +24,9 @@ extension TrainEngine {
             case .approved, .other: return nil
             }
         case .comment(let event):
-            // A comment with a `review-app` command; its train's driver reads the rest.
+            // A comment with a `review-app` command; its train's driver reads the rest. Only read
+            // for a project with review apps: this runs for every delivery at intake.
+            guard projects[event.project]?.reviewApps != nil else { return nil }
             let commands = CommandGrammar.comment(event.body, mention: mention)
             guard commands.contains(where: { (try? $0.get())?.verb == .reviewApp }) else { return nil }
             project = event.project

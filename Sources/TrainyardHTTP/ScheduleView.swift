@@ -75,10 +75,7 @@ struct ScheduleView: Encodable {
         missed = definition.missed.rawValue
         jitterMinutes = definition.jitterMinutes
         origin = definition.origin.rawValue
-        // Before its driver first ran, the next run is worked out here the same way.
-        var upcoming = schedule
-        if upcoming.nextSlot == nil, upcoming.isRunning { _ = upcoming.apply(.defined(definition, now: now)) }
-        nextRun = upcoming.nextFireAt.map(time)
+        nextRun = schedule.nextFire(seenAt: now).map(time)
         lastRuns = schedule.runs.reversed().map { run in
             RunView(
                 slot: time(run.slot), trigger: run.trigger.rawValue, by: run.by, state: run.state.rawValue,

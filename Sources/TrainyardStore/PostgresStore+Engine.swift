@@ -211,15 +211,7 @@ extension PostgresStore {
                     """, logger: logger)
             }
             try await Self.apply(timers, on: connection, logger: logger)
-            switch finishing {
-            case .inbox(let row, let outcome):
-                try await connection.query(
-                    "UPDATE inbox SET finished_at = \(now), outcome = \(outcome) WHERE id = \(row)", logger: logger)
-            case .outbox(let row):
-                try await connection.query("UPDATE outbox SET finished_at = \(now) WHERE id = \(row)", logger: logger)
-            case nil:
-                break
-            }
+            try await Self.finish(finishing, at: at, on: connection, logger: logger)
         }
     }
 

@@ -205,14 +205,7 @@ extension SQLiteStore {
                     [.text(id.forge), .text(id.project), .text(id.target), .text(changes), .text(decision), now])
             }
             try await Self.apply(timers, on: connection)
-            switch finishing {
-            case .inbox(let row, let outcome):
-                try await Self.finishInbox(row, outcome: outcome, at: at, on: connection)
-            case .outbox(let row):
-                try await Self.finishOutbox(row, at: at, on: connection)
-            case nil:
-                break
-            }
+            try await Self.finish(finishing, at: at, on: connection)
         }
     }
 

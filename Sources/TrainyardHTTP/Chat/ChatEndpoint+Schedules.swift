@@ -64,13 +64,11 @@ extension ChatEndpoint {
             let zone = definition.zone ?? .utc
             var line =
                 "`\(definition.name)` \(definition.project) `\(definition.ref)` `\(definition.cron)` \(definition.timeZone)"
-            var upcoming = schedule
-            if upcoming.nextSlot == nil, upcoming.isRunning { _ = upcoming.apply(.defined(definition, now: now)) }
             if let pausedBy = schedule.pausedBy {
                 line += ": paused by \(pausedBy)"
             } else if !definition.active {
                 line += ": inactive"
-            } else if let next = upcoming.nextFireAt {
+            } else if let next = schedule.nextFire(seenAt: now) {
                 line += ": next \(zone.localText(at: next)) (\(ScheduleView.utc(next)))"
             } else {
                 line += ": never fires"
