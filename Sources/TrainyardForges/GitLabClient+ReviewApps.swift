@@ -9,7 +9,8 @@ extension GitLabClient: ReviewAppForge {
         project: ProjectSettings, ref: String, variables: [String: String], searchEarlier: Bool
     ) async throws -> ScheduledPipeline {
         try await createPipeline(
-            project: project, ref: ref, variables: variables, marker: ReviewAppVariables.attempt,
+            project: project, ref: ref, variables: variables,
+            markers: [ReviewAppVariables.slug, ReviewAppVariables.attempt],
             searchEarlier: searchEarlier)
     }
 

@@ -23,19 +23,21 @@ extension GitLabClient: SchedulingForge {
         project: ProjectSettings, ref: String, variables: [String: String], searchEarlier: Bool
     ) async throws -> ScheduledPipeline {
         try await createPipeline(
-            project: project, ref: ref, variables: variables, marker: ScheduleDefinition.slotVariable,
+            project: project, ref: ref, variables: variables,
+            markers: [ScheduleDefinition.scheduleVariable, ScheduleDefinition.slotVariable],
             searchEarlier: searchEarlier)
     }
 
     /// `POST /projects/:id/pipeline` with `variables`; with `searchEarlier`, an API pipeline on
-    /// `ref` whose variable `markerKey` has this call's value is taken instead.
+    /// `ref` whose variables `markers` all have this call's values is taken instead. (A slot time
+    /// alone is not enough: two schedules firing in the same minute share it.)
     func createPipeline(
-        project: ProjectSettings, ref: String, variables: [String: String], marker markerKey: String,
+        project: ProjectSettings, ref: String, variables: [String: String], markers: [String],
         searchEarlier: Bool
     ) async throws -> ScheduledPipeline {
         let id = try await projectID(project)
-        let marker = variables[markerKey]
-        if searchEarlier, let marker {
+        let wanted = markers.map { ($0, variables[$0]) }
+        if searchEarlier, !markers.isEmpty, wanted.allSatisfy({ $0.1 != nil }) {
             let earlier: [Created] = try decode(
                 try await send(
                     "GET", "projects/\(id)/pipelines",
@@ -43,7 +45,7 @@ extension GitLabClient: SchedulingForge {
             for candidate in earlier {
                 let set: [Variable] = try decode(
                     try await send("GET", "projects/\(id)/pipelines/\(candidate.id)/variables"))
-                if set.contains(where: { $0.key == markerKey && $0.value == marker }) {
+                if wanted.allSatisfy({ key, value in set.contains { $0.key == key && $0.value == value } }) {
                     logger.info(
                         "pipeline created by an earlier try",
                         metadata: ["ref": "\(ref)", "pipeline": "\(candidate.id)"])
