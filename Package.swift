@@ -49,6 +49,7 @@ let package = Package(
             dependencies: [
                 "TrainyardCore", "TrainyardEngine", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -91,6 +92,8 @@ let package = Package(
             name: "TrainyardTesting",
             dependencies: [
                 "TrainyardSpawn",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -41,6 +41,16 @@ extension Train {
         lastTargetCheck = now
     }
 
+    /// A check on a car's commit moved: reads the verdict of its pipeline now when the car, probe
+    /// or trial is testing that commit. Nothing else changes, so no pass over the cars follows.
+    mutating func checksReported(_ car: CarID, commit: SHA, _ actions: inout [TrainAction]) {
+        let all = cars + (probes ?? []) + (trials ?? [])
+        guard let found = all.first(where: { $0.id == car }), found.status == .testing, found.commit == commit,
+            let pipeline = found.pipeline
+        else { return }
+        actions.append(.refreshPipeline(car: car, pipeline: pipeline))
+    }
+
     /// Restarts a pipeline that has run longer than `pipelineTimeout` once; a second timeout
     /// fails the car with a reason. A pipeline's clock starts at the first tick that sees it
     /// running, so a timeout is exact to within one tick interval.

@@ -93,6 +93,10 @@ public struct Train: Hashable, Codable, Sendable {
     mutating func apply(_ event: TrainEvent, skippingSettledPass: Bool) -> [TrainAction] {
         var actions: [TrainAction] = []
         let skip = skippingSettledPass && event.onlyMovesACarAlong && planIsSettled
+        if case .checksReported(let car, let commit) = event {
+            checksReported(car, commit: commit, &actions)
+            return actions
+        }
         if trialEvent(event, &actions) { return actions }
         if probeEvent(event, &actions) {
             // Probes never speak for a change in the statuses: after a step of one, no status moved.
@@ -129,6 +133,7 @@ public struct Train: Hashable, Codable, Sendable {
         case .carRetried(let number, let by): carRetried(number, by: by, &actions)
         case .changeTried(let change): changeTried(change, &actions)
         case .tick(let now): tick(now, &actions)
+        case .checksReported: break
         }
         if !skip {
             advance(&actions)

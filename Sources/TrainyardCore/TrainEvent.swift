@@ -32,6 +32,10 @@ public enum TrainEvent: Hashable, Codable, Sendable {
     case pipelineCreationFailed(car: CarID, message: String)
     /// A pipeline on a car's branch changed state.
     case pipelineUpdated(car: CarID, pipeline: PipelineID, commit: SHA, state: PipelineState)
+    /// One of the checks on a car's commit moved (a forge with many checks per commit, such as
+    /// GitHub): the train asks for the verdict of the car's required checks at once instead of
+    /// at the next poll.
+    case checksReported(car: CarID, commit: SHA)
     /// The target was moved to the car's commit by our push.
     case carLanded(car: CarID, commit: SHA)
     /// The push that would land the car was refused: the target is no longer where we expected.

@@ -15,6 +15,8 @@ public enum ForgeEvent: Hashable, Codable, Sendable {
     case scheduleCommand(ScheduleCommandEvent)
     /// A deployment to an environment started, ended or failed (GitLab's Deployment Hook).
     case deployment(DeploymentEvent)
+    /// A check run, commit status, check suite or workflow run changed on a commit (GitHub).
+    case check(CheckEvent)
     /// A delivery Trainyard does not act on, kept for the record.
     case ignored(kind: String)
 }
@@ -240,5 +242,26 @@ public struct DeploymentEvent: Hashable, Codable, Sendable {
         self.environment = environment
         self.status = status
         self.externalURL = externalURL
+    }
+}
+
+/// One check on a commit changed (GitHub's `check_run`, `status`, `check_suite` and
+/// `workflow_run`). One check is not a car's verdict: the car's train asks the forge for the
+/// verdict of all its required checks (``CheckVerdict``) when one of them moves.
+public struct CheckEvent: Hashable, Codable, Sendable {
+    public var project: ProjectKey
+    public var sha: SHA
+    /// The branches the forge says the commit is on (a car's is `trainyard/<target>/<car>`).
+    public var branches: [String]
+    /// The check run's name, the status's context, or the workflow's or app's name.
+    public var name: String
+    public var outcome: CheckVerdict.Outcome
+
+    public init(project: ProjectKey, sha: SHA, branches: [String], name: String, outcome: CheckVerdict.Outcome) {
+        self.project = project
+        self.sha = sha
+        self.branches = branches
+        self.name = name
+        self.outcome = outcome
     }
 }

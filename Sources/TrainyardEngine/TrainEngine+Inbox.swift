@@ -94,6 +94,13 @@ extension TrainEngine {
                 finishing: finishing("applied"))
         case .deployment:
             try await store.finishInbox(row.id, outcome: "not a train event", at: clock())
+        case .check(let event):
+            guard let project = projects[event.project], let (train, car) = carBranch(of: event) else {
+                return try await store.finishInbox(row.id, outcome: "not a car's check", at: clock())
+            }
+            try await apply(
+                [.checksReported(car: car, commit: event.sha)], to: train, project: project,
+                finishing: finishing("applied"))
         case .pipeline(let event) where event.scheduled != nil:
             try await observeScheduledPipeline(event, row: row)
         case .pipeline(let event):

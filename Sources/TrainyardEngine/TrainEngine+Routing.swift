@@ -49,6 +49,9 @@ extension TrainEngine {
                 projects[event.project]?.reviewApps != nil
             else { return .done("not a review app's environment") }
             return .owner(.reviewApps(event.project))
+        case .check(let event):
+            guard let owner = carBranch(of: event) else { return .done("not a car's check") }
+            return .owner(.train(owner.train))
         case .push(let event):
             guard event.after != nil, case .owner(let owner) = train(event.project, event.branch) else {
                 return .done("not a target")
@@ -67,5 +70,17 @@ extension TrainEngine {
             else { return .done("not a car pipeline") }
             return .owner(owner)
         }
+    }
+
+    /// The car a check reports on: the first of the commit's branches that is a car branch of a
+    /// managed target.
+    nonisolated func carBranch(of event: CheckEvent) -> (train: TrainID, car: CarID)? {
+        for branch in event.branches {
+            guard let (target, car) = Self.car(fromRef: branch), let project = projects[event.project],
+                project.targets.contains(target)
+            else { continue }
+            return (TrainID(forge: event.project.forge, project: event.project.path, target: target), car)
+        }
+        return nil
     }
 }

@@ -59,16 +59,17 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
     static func event(kind: String, body data: Data, forge: String) throws(IntakeError) -> ForgeEvent {
         switch kind {
         case "Merge Request Hook":
-            let hook = try parse(GitLabPayload.MergeRequestHook.self, data, kind)
+            let hook = try WebhookDecoding.parse(GitLabPayload.MergeRequestHook.self, data, kind)
             let attributes = hook.object_attributes
             let action = MergeRequestEvent.Action(rawValue: attributes.action ?? "") ?? .other
             return .mergeRequest(
                 MergeRequestEvent(
                     project: ProjectKey(forge: forge, path: hook.project.path_with_namespace),
-                    number: attributes.iid, action: action, head: try sha(attributes.last_commit.id, "last_commit.id"),
+                    number: attributes.iid, action: action,
+                    head: try WebhookDecoding.sha(attributes.last_commit.id, "last_commit.id"),
                     target: attributes.target_branch, state: attributes.state))
         case "Note Hook":
-            let hook = try parse(GitLabPayload.NoteHook.self, data, kind)
+            let hook = try WebhookDecoding.parse(GitLabPayload.NoteHook.self, data, kind)
             guard hook.object_attributes.noteable_type == "MergeRequest", let mergeRequest = hook.merge_request else {
                 return .ignored(kind: "\(kind) on \(hook.object_attributes.noteable_type.prefix(100))")
             }
@@ -81,11 +82,11 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
                     number: mergeRequest.iid, author: hook.user.username, authorID: hook.user.id,
                     body: hook.object_attributes.note, target: mergeRequest.target_branch))
         case "Push Hook":
-            let hook = try parse(GitLabPayload.PushHook.self, data, kind)
+            let hook = try WebhookDecoding.parse(GitLabPayload.PushHook.self, data, kind)
             guard hook.ref.hasPrefix("refs/heads/") else {
                 return .ignored(kind: "\(kind) for \(hook.ref.prefix(200))")
             }
-            let after = hook.after.allSatisfy { $0 == "0" } ? nil : try sha(hook.after, "after")
+            let after = hook.after.allSatisfy { $0 == "0" } ? nil : try WebhookDecoding.sha(hook.after, "after")
             return .push(
                 PushEvent(
                     project: ProjectKey(forge: forge, path: hook.project.path_with_namespace),
@@ -96,7 +97,7 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
             guard JSONSyntax.isValid(data) else {
                 throw IntakeError(status: 400, code: "malformed_json", message: "The body of the \(kind) is not JSON.")
             }
-            let hook = try parse(GitLabPayload.DeploymentHook.self, data, kind)
+            let hook = try WebhookDecoding.parse(GitLabPayload.DeploymentHook.self, data, kind)
             guard let environment = hook.environment, let status = hook.status,
                 let path = hook.project?.path_with_namespace
             else { return .ignored(kind: "\(kind) without an environment") }
@@ -105,13 +106,13 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
                     project: ProjectKey(forge: forge, path: path), environment: String(environment.prefix(255)),
                     status: status, externalURL: hook.environment_external_url.map { String($0.prefix(2000)) }))
         case "Pipeline Hook":
-            let hook = try parse(GitLabPayload.PipelineHook.self, data, kind)
+            let hook = try WebhookDecoding.parse(GitLabPayload.PipelineHook.self, data, kind)
             let attributes = hook.object_attributes
             if attributes.tag == true { return .ignored(kind: "\(kind) for a tag") }
             var event = PipelineEvent(
                 project: ProjectKey(forge: forge, path: hook.project.path_with_namespace),
                 pipeline: PipelineID(attributes.id), ref: attributes.ref,
-                sha: try sha(attributes.sha, "object_attributes.sha"), status: attributes.status,
+                sha: try WebhookDecoding.sha(attributes.sha, "object_attributes.sha"), status: attributes.status,
                 source: attributes.source)
             // A pipeline a schedule created carries the schedule's name and slot in its variables.
             let variables = attributes.variables ?? []
@@ -130,39 +131,6 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
             }
             return .ignored(kind: kind)
         }
-    }
-
-    static func parse<T: Decodable>(_ type: T.Type, _ data: Data, _ kind: String) throws(IntakeError) -> T {
-        do {
-            return try JSONDecoder().decode(T.self, from: data)
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw IntakeError(
-                status: 400, code: "missing_field",
-                message: "The \(kind) lacks the field `\(path(context.codingPath + [key]))`.")
-        } catch let DecodingError.typeMismatch(_, context) {
-            throw IntakeError(
-                status: 400, code: "invalid_field",
-                message: "The \(kind) has a field of the wrong type at `\(path(context.codingPath))`.")
-        } catch let DecodingError.valueNotFound(_, context) {
-            throw IntakeError(
-                status: 400, code: "missing_field",
-                message: "The \(kind) has null at `\(path(context.codingPath))`, where a value is required.")
-        } catch {
-            throw IntakeError(
-                status: 400, code: "malformed_json", message: "The body of the \(kind) is not valid JSON.")
-        }
-    }
-
-    static func path(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-    }
-
-    static func sha(_ text: String, _ field: String) throws(IntakeError) -> SHA {
-        guard let sha = SHA(validating: text) else {
-            throw IntakeError(
-                status: 400, code: "invalid_field", message: "`\(field)` is not a commit id: \(text.prefix(80))")
-        }
-        return sha
     }
 }
 

@@ -1,0 +1,139 @@
+import Crypto
+import Foundation
+import Hummingbird
+import Logging
+import _CryptoExtras
+
+/// A GitHub imitation for tests: a real HTTP server on loopback answering a subset of GitHub's
+/// REST API as `https://api.github.com` would (no `/api/v3` prefix; GitHub Enterprise Server's
+/// base URL is this one with the prefix, which the fake also accepts).
+///
+/// It knows personal access tokens, GitHub Apps (RS256 JWTs checked against the app's public key,
+/// installation tokens that expire) and repository webhooks. Every request is logged, with the
+/// `Authorization` scheme but never the credential.
+public actor FakeGitHub {
+    /// A repository webhook as GitHub keeps it.
+    public struct Hook: Sendable, Equatable {
+        public var id: Int
+        public var url: String
+        public var contentType: String
+        public var secret: String?
+        public var events: [String]
+        public var active: Bool
+        /// Whether the last deliveries failed (shown by `GET …/hooks/{id}/deliveries`).
+        public var failedDeliveries: Int = 0
+    }
+
+    /// One request as the fake saw it.
+    public struct LoggedRequest: Sendable {
+        public var method: String
+        public var path: String
+        /// `token`, `Bearer` (a token or a JWT), or nil.
+        public var scheme: String?
+        public var status: Int
+        public var body: String
+    }
+
+    struct App {
+        let id: Int
+        let publicKey: _RSA.Signing.PublicKey
+    }
+
+    struct Grant {
+        let installation: Int
+        let expires: Date
+    }
+
+    /// The personal access token the API accepts.
+    public let personalToken: String
+    private let address = Locked(URL(string: "http://127.0.0.1:0")!)
+    var apps: [Int: App] = [:]
+    /// Installations by repository (`owner/name`); the value is (installation id, app id).
+    var installations: [String: (id: Int, app: Int)] = [:]
+    var grants: [String: Grant] = [:]
+    var hooks: [String: [Hook]] = [:]
+    var requests: [LoggedRequest] = []
+    var nextID = 1
+    /// How long installation tokens last; GitHub's last an hour.
+    public var tokenLifetime: TimeInterval = 3600
+    /// The fake's clock, for expiries; tests move it forward.
+    public var now = Date()
+    private var server: GracefulRunner?
+
+    public init(personalToken: String = "ghp_fake_personal_token") {
+        self.personalToken = personalToken
+    }
+
+    /// `http://127.0.0.1:<port>`, set by ``start()``.
+    public nonisolated var baseURL: URL { address.withLock { $0 } }
+
+    /// Starts the server on 127.0.0.1 at a free port and returns once it listens.
+    public func start() async throws {
+        guard server == nil else { return }
+        let router = Router()
+        router.on("**", method: .get) { request, _ in await self.respond(request) }
+        router.on("**", method: .post) { request, _ in await self.respond(request) }
+        router.on("**", method: .patch) { request, _ in await self.respond(request) }
+        router.on("**", method: .delete) { request, _ in await self.respond(request) }
+        router.on("**", method: .put) { request, _ in await self.respond(request) }
+        let (runner, port) = await GracefulRunner.serve(router, label: "FakeGitHub")
+        server = runner
+        address.withLock { $0 = URL(string: "http://127.0.0.1:\(port)")! }
+    }
+
+    public func stop() async {
+        if let server {
+            self.server = nil
+            await server.stop()
+        }
+    }
+
+    // MARK: - Setup
+
+    /// Registers a GitHub App and returns its private key in PEM form, as GitHub lets one download it.
+    public func registerApp(id: Int) throws -> String {
+        let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+        apps[id] = App(id: id, publicKey: key.publicKey)
+        return key.pemRepresentation
+    }
+
+    /// Installs app `app` on `repository`; returns the installation's id.
+    @discardableResult
+    public func install(app: Int, on repository: String) -> Int {
+        if let existing = installations[repository], existing.app == app { return existing.id }
+        let id = 1000 + nextID
+        nextID += 1
+        installations[repository] = (id, app)
+        return id
+    }
+
+    public func setTokenLifetime(_ seconds: TimeInterval) { tokenLifetime = seconds }
+    public func advanceClock(by seconds: TimeInterval) { now = now.addingTimeInterval(seconds) }
+
+    /// The repository's webhooks, in creation order.
+    public func webhooks(of repository: String) -> [Hook] { hooks[repository] ?? [] }
+
+    /// Adds a hook as somebody clicking through the settings would.
+    @discardableResult
+    public func addHook(
+        repository: String, url: String, events: [String], secret: String?, active: Bool = true,
+        contentType: String = "json"
+    ) -> Int {
+        let id = nextID
+        nextID += 1
+        hooks[repository, default: []].append(
+            Hook(id: id, url: url, contentType: contentType, secret: secret, events: events, active: active))
+        return id
+    }
+
+    /// Marks the last `count` deliveries of a hook as failed.
+    public func failDeliveries(repository: String, hook: Int, count: Int) {
+        guard let index = hooks[repository]?.firstIndex(where: { $0.id == hook }) else { return }
+        hooks[repository]?[index].failedDeliveries = count
+    }
+
+    public func requestLog() -> [LoggedRequest] { requests }
+
+    /// Every installation token the fake has issued and not seen expire.
+    public func issuedTokens() -> [String] { Array(grants.keys) }
+}
