@@ -92,6 +92,7 @@ let package = Package(
             name: "TrainyardTesting",
             dependencies: [
                 "TrainyardSpawn",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

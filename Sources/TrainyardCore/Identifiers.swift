@@ -41,6 +41,9 @@ public struct TrainID: Hashable, Codable, Sendable, CustomStringConvertible, Com
         self.target = target
     }
 
+    /// The branch a car of this train is pushed to: `trainyard/<target>/<car>`.
+    public func carBranch(_ car: CarID) -> String { "trainyard/\(target)/\(car.value)" }
+
     public var description: String { "\(forge):\(project)@\(target)" }
 
     public static func < (lhs: TrainID, rhs: TrainID) -> Bool { lhs.description < rhs.description }

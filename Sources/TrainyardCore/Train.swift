@@ -164,7 +164,7 @@ public struct Train: Hashable, Codable, Sendable {
     var landingIndex: Int? { cars.indices.first { cars[$0].status == .landing } }
 
     /// The name of the branch a car is pushed to: `trainyard/<target>/<car>`.
-    public func ref(for car: CarID) -> String { "trainyard/\(id.target)/\(car.value)" }
+    public func ref(for car: CarID) -> String { id.carBranch(car) }
 }
 
 /// Settings of one train, from the project's configuration.

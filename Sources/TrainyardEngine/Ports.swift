@@ -18,6 +18,12 @@ public struct ProjectSettings: Hashable, Sendable {
     public var controlAccessLevel: Int
     /// Review apps of the project's merge requests; nil when they are off.
     public var reviewApps: ReviewAppSettings?
+    /// On a forge whose CI is many checks per commit (GitHub): the checks a car needs, besides
+    /// those the target's branch protection and rulesets require (`required_checks`).
+    public var requiredChecks: [String] = []
+    /// Push options sent with a car's branch: GitLab's `ci.skip` (Trainyard creates the car's
+    /// pipeline itself); none on GitHub, where the push is what starts the car's workflows.
+    public var carPushOptions: [String] = ["ci.skip"]
 
     public init(
         key: ProjectKey, targets: [String], gitURL: String, train: TrainSettings,
@@ -104,12 +110,32 @@ public protocol ForgePort: Sendable {
     /// created (which GitLab may have made before failing to answer) is returned instead.
     func createPipeline(project: ProjectSettings, ref: String, commit: SHA) async throws -> (id: PipelineID, sha: SHA)
     func cancelPipeline(project: ProjectSettings, pipeline: PipelineID) async throws
+    /// A car's pipeline, named by its id and by the car's branch: on a forge whose CI is many
+    /// checks on the branch's commit (GitHub) the branch is what names them. By default the id
+    /// alone.
+    func carPipeline(project: ProjectSettings, id: PipelineID, branch: String) async throws -> (
+        status: String, sha: SHA
+    )
+    /// Cancels a car's pipeline, named by its id and by the car's branch; by default the id alone.
+    func cancelCarPipeline(project: ProjectSettings, id: PipelineID, branch: String) async throws
     /// The pipeline's status word (`running`, `success`, …) and commit, as the forge reports them now.
     func pipeline(project: ProjectSettings, id: PipelineID) async throws -> (status: String, sha: SHA)
     func setStatus(project: ProjectSettings, sha: SHA, state: CommitState, description: String) async throws
     /// Posts a note on change `number`. Safe to repeat with the same `key`: a note an earlier try
     /// posted is found and not posted again.
     func comment(project: ProjectSettings, number: Int, body: String, key: String) async throws
+}
+
+extension ForgePort {
+    public func carPipeline(
+        project: ProjectSettings, id: PipelineID, branch: String
+    ) async throws -> (status: String, sha: SHA) {
+        try await pipeline(project: project, id: id)
+    }
+
+    public func cancelCarPipeline(project: ProjectSettings, id: PipelineID, branch: String) async throws {
+        try await cancelPipeline(project: project, pipeline: id)
+    }
 }
 
 /// What the engine needs of chat services: answering a slash command later, at the reply

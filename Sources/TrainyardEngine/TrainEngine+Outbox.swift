@@ -51,11 +51,11 @@ extension TrainEngine {
         case .startPipeline(let car, let ref, let commit):
             let created = try await forge.createPipeline(project: project, ref: ref, commit: commit)
             return .pipelineCreated(car: car, pipeline: created.id, commit: created.sha)
-        case .cancelPipeline(_, let pipeline):
-            try await forge.cancelPipeline(project: project, pipeline: pipeline)
+        case .cancelPipeline(let car, let pipeline):
+            try await forge.cancelCarPipeline(project: project, id: pipeline, branch: train.carBranch(car))
             return nil
         case .refreshPipeline(let car, let pipeline):
-            let current = try await forge.pipeline(project: project, id: pipeline)
+            let current = try await forge.carPipeline(project: project, id: pipeline, branch: train.carBranch(car))
             let event = PipelineEvent(
                 project: project.key, pipeline: pipeline, ref: "", sha: current.sha, status: current.status)
             return event.state.map { .pipelineUpdated(car: car, pipeline: pipeline, commit: current.sha, state: $0) }

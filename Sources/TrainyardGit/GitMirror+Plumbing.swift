@@ -19,19 +19,20 @@ extension GitMirror {
 
     /// The environment that hands git the forge's credential, only when the project's git URL is
     /// on the forge's own host.
-    func credentials(_ project: ProjectSettings) -> [String: String] {
+    func credentials(_ project: ProjectSettings) async throws -> [String: String] {
         guard let credential = authorization[project.key.forge],
             URL(string: project.gitURL)?.host?.lowercased() == credential.host.lowercased()
         else { return [:] }
         return [
-            "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader", "GIT_CONFIG_VALUE_0": credential.header,
+            "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader",
+            "GIT_CONFIG_VALUE_0": try await credential.header(),
         ]
     }
 
     func fetch(_ project: ProjectSettings, _ repo: String, _ refspecs: [String]) async throws {
         let output = try await git.run(
             ["fetch", "--quiet", "--no-tags", "--end-of-options", project.gitURL] + refspecs, in: repo,
-            extraEnvironment: credentials(project))
+            extraEnvironment: try await credentials(project))
         guard output.succeeded else {
             throw GitError(command: ["fetch"], message: Self.scrub(output.stderr))
         }
@@ -39,7 +40,7 @@ extension GitMirror {
 
     func push(_ project: ProjectSettings, _ repo: String, _ arguments: [String]) async throws {
         let output = try await git.run(
-            ["push", "--porcelain"] + arguments, in: repo, extraEnvironment: credentials(project))
+            ["push", "--porcelain"] + arguments, in: repo, extraEnvironment: try await credentials(project))
         guard output.succeeded else {
             throw GitError(command: ["push"], message: Self.scrub(output.stderr + output.stdout))
         }
@@ -84,7 +85,7 @@ extension GitMirror {
     func remoteHead(_ project: ProjectSettings, _ branch: String) async throws -> SHA? {
         let output = try await git.run(
             ["ls-remote", "--end-of-options", project.gitURL, "refs/heads/\(branch)"], in: nil,
-            extraEnvironment: credentials(project))
+            extraEnvironment: try await credentials(project))
         guard output.succeeded else { throw GitError(command: ["ls-remote"], message: Self.scrub(output.stderr)) }
         return output.stdout.split(separator: "\t").first.flatMap { SHA(validating: String($0)) }
     }

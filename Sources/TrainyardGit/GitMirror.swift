@@ -58,7 +58,7 @@ public struct GitMirror: GitPort {
                     "fetch", "--quiet", "--no-tags", "--end-of-options", project.gitURL,
                     "+\(ref):refs/trainyard/changes/\(change.number)",
                 ],
-                in: repo, extraEnvironment: credentials(project))
+                in: repo, extraEnvironment: try await credentials(project))
             if !output.succeeded, !output.stderr.contains("couldn't find remote ref") {
                 throw GitError(command: ["fetch"], message: Self.scrub(output.stderr))
             }
@@ -89,8 +89,8 @@ public struct GitMirror: GitPort {
         }
         try await push(
             project, repo,
-            [
-                "-o", "ci.skip", "--force", "--end-of-options", project.gitURL,
+            project.carPushOptions.flatMap { ["-o", $0] } + [
+                "--force", "--end-of-options", project.gitURL,
                 "\(current.value):refs/heads/\(branch)",
             ])
         return .built(current)
@@ -123,7 +123,7 @@ public struct GitMirror: GitPort {
         }
         let output = try await git.run(
             ["push", "--porcelain", "--end-of-options", project.gitURL, "\(commit.value):refs/heads/\(branch)"],
-            in: repo, extraEnvironment: credentials(project))
+            in: repo, extraEnvironment: try await credentials(project))
         if output.succeeded { return .landed }
         if output.stdout.contains("[rejected]") || output.stdout.contains("[remote rejected]") {
             return .rejected(Self.rejection(output.stdout))
@@ -136,7 +136,7 @@ public struct GitMirror: GitPort {
         let name = try RefName.validateBranch(branch)
         let output = try await git.run(
             ["push", "--porcelain", "--end-of-options", project.gitURL, ":refs/heads/\(name)"],
-            in: repo, extraEnvironment: credentials(project))
+            in: repo, extraEnvironment: try await credentials(project))
         if output.succeeded || output.stderr.contains("remote ref does not exist") { return }
         throw GitError(command: ["push", "--delete"], message: Self.scrub(output.stderr))
     }

@@ -13,20 +13,35 @@ extension FakeGitHub {
     }
 
     func respond(_ request: Request) async -> Response {
+        let arrived = Date()
         guard let request = try? await FakeHTTPRequest(request) else {
             return FakeHTTPResponse.message(400, "Problems parsing JSON").hummingbirdResponse
         }
-        let response = answer(request)
+        var response: FakeHTTPResponse
+        if request.segments.starts(with: ["-", "fake", "post-receive"]) {
+            return await handlePostReceive(request).hummingbirdResponse
+        } else if !injected.isEmpty {
+            response = injected.removeFirst()
+        } else {
+            response = await answer(request)
+        }
+        if request.method == "GET", response.status == 200 {
+            let etag = "\"\(Self.fingerprint(response.body))\""
+            response.headers["etag"] = etag
+            if request.headers["if-none-match"] == etag {
+                response = FakeHTTPResponse(status: 304, body: Data(), headers: ["etag": etag])
+            }
+        }
         let authorization = request.headers["authorization"]
         requests.append(
             LoggedRequest(
                 method: request.method, path: request.path,
                 scheme: authorization?.split(separator: " ").first.map(String.init), status: response.status,
-                body: String(decoding: request.body, as: UTF8.self)))
+                body: String(decoding: request.body, as: UTF8.self), at: arrived))
         return response.hummingbirdResponse
     }
 
-    func answer(_ request: FakeHTTPRequest) -> FakeHTTPResponse {
+    func answer(_ request: FakeHTTPRequest) async -> FakeHTTPResponse {
         var segments = request.segments
         if segments.starts(with: ["api", "v3"]) { segments.removeFirst(2) }
         let caller: Caller
@@ -40,6 +55,14 @@ extension FakeGitHub {
         {
             return issueToken(installation: installation, caller: caller)
         }
+        if method == "GET", segments.count == 2, segments[0] == "users" {
+            guard let id = users[segments[1]] else { return Self.notFound }
+            return .json(200, ["login": .string(segments[1]), "id": .int(id), "type": "User"])
+        }
+        if method == "GET", segments.count == 2, segments[0] == "user", let id = Int(segments[1]) {
+            guard let login = users.first(where: { $0.value == id })?.key else { return Self.notFound }
+            return .json(200, userJSON(login))
+        }
         guard segments.count >= 3, segments[0] == "repos" else { return Self.notFound }
         let repository = "\(segments[1])/\(segments[2])"
         let rest = Array(segments.dropFirst(3))
@@ -51,7 +74,9 @@ extension FakeGitHub {
             return .json(200, ["id": .int(installation.id), "app_id": .int(app)])
         }
         guard mayUse(repository, caller) else { return Self.notFound }
-        guard rest.first == "hooks" else { return Self.notFound }
+        guard rest.first == "hooks" else {
+            return await answerRepository(method, repository, rest, request, caller: caller)
+        }
         return answerHooks(method, repository: repository, rest: Array(rest.dropFirst()), body: request.body)
     }
 
@@ -119,6 +144,16 @@ extension FakeGitHub {
                 "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued")
         }
         return .success(.app(id))
+    }
+
+    /// A short stable digest of a body, for ETags.
+    static func fingerprint(_ data: Data) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
     }
 
     static func base64URLDecoded(_ text: String) -> Data? {

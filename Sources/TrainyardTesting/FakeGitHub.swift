@@ -32,6 +32,7 @@ public actor FakeGitHub {
         public var scheme: String?
         public var status: Int
         public var body: String
+        public var at: Date
     }
 
     struct App {
@@ -45,7 +46,7 @@ public actor FakeGitHub {
     }
 
     /// The personal access token the API accepts.
-    public let personalToken: String
+    public nonisolated let personalToken: String
     private let address = Locked(URL(string: "http://127.0.0.1:0")!)
     var apps: [Int: App] = [:]
     /// Installations by repository (`owner/name`); the value is (installation id, app id).
@@ -59,9 +60,32 @@ public actor FakeGitHub {
     /// The fake's clock, for expiries; tests move it forward.
     public var now = Date()
     private var server: GracefulRunner?
+    /// Where repositories, clones and scratch files live (removed by nobody: use a temporary directory).
+    public let root: URL
+    var repos: [String: FakeGitHubRepo] = [:]
+    var users: [String: Int] = [:]
+    var nextRepoID = 1
+    let hookTransport = PostReceiveHook.Transport.detect()
+    /// The fake workflow: the branches it runs on (prefixes), its jobs (one check run each), how
+    /// long a job takes, and the conclusion of each job for a commit's files.
+    var workflowBranches = ["trainyard/"]
+    var jobs = ["build", "test"]
+    var jobDuration: Duration = .milliseconds(200)
+    var jobPolicy: @Sendable (_ job: String, _ files: [String: String]) -> String = FakeGitHub.defaultJobPolicy
+    var ciTasks: [Task<Void, Never>] = []
+    let sender = FakeGitHubSender()
+    /// Answers to give instead of the next requests: rate limits on demand.
+    var injected: [FakeHTTPResponse] = []
 
-    public init(personalToken: String = "ghp_fake_personal_token") {
+    public init(root: URL? = nil, personalToken: String = "ghp_fake_personal_token") {
         self.personalToken = personalToken
+        self.root =
+            root ?? FileManager.default.temporaryDirectory.appendingPathComponent("fake-github-\(UUID().uuidString)")
+    }
+
+    /// A job fails when the commit has a file named `FAIL` (in any folder), else it succeeds.
+    public static let defaultJobPolicy: @Sendable (String, [String: String]) -> String = { _, files in
+        files.keys.contains { $0 == "FAIL" || $0.hasSuffix("/FAIL") } ? "failure" : "success"
     }
 
     /// `http://127.0.0.1:<port>`, set by ``start()``.
@@ -79,9 +103,15 @@ public actor FakeGitHub {
         let (runner, port) = await GracefulRunner.serve(router, label: "FakeGitHub")
         server = runner
         address.withLock { $0 = URL(string: "http://127.0.0.1:\(port)")! }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try Data(String(port).utf8).write(to: portFile)
     }
 
     public func stop() async {
+        for task in ciTasks { task.cancel() }
+        ciTasks = []
+        try? FileManager.default.removeItem(at: portFile)
+        await sender.stop()
         if let server {
             self.server = nil
             await server.stop()

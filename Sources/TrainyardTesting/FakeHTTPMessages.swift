@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// An HTTP request to the fake, read off Hummingbird's request with its whole body.
@@ -113,6 +114,8 @@ struct FakeHTTPResponse: Sendable {
     var contentType = "application/json"
     var retryAfter: Int?
     var body: Data
+    /// More headers, by name.
+    var headers: [String: String] = [:]
 
     /// A JSON response.
     static func json(_ status: Int, _ value: JSON) -> FakeHTTPResponse {
@@ -135,6 +138,9 @@ struct FakeHTTPResponse: Sendable {
         headers[.contentType] = contentType
         if let retryAfter {
             headers[.retryAfter] = String(retryAfter)
+        }
+        for (name, value) in self.headers {
+            if let field = HTTPField.Name(name) { headers[field] = value }
         }
         return Response(
             status: HTTPResponse.Status(code: status),
