@@ -31,6 +31,9 @@ public struct Car: Hashable, Codable, Sendable {
     public var reruns: Int
     /// When the pipeline's state was last asked for (or first seen running).
     public var lastPolled: Instant?
+    /// A check on the car's commit moved before its pipeline was known (GitHub's workflows start
+    /// at the push): its verdict is read as soon as the pipeline is.
+    public var checksMovedEarly: Bool?
     /// The longest car of the train this car extended when it was built; while that car is in the
     /// train, this car starts with it (see `Train+CarLinks.swift`).
     public var parent: CarID?

@@ -44,10 +44,23 @@ extension Train {
     /// A check on a car's commit moved: reads the verdict of its pipeline now when the car, probe
     /// or trial is testing that commit. Nothing else changes, so no pass over the cars follows.
     mutating func checksReported(_ car: CarID, commit: SHA, _ actions: inout [TrainAction]) {
+        if let index = carIndex(car), cars[index].status == .starting, cars[index].commit == commit {
+            cars[index].checksMovedEarly = true
+            return
+        }
         let all = cars + (probes ?? []) + (trials ?? [])
         guard let found = all.first(where: { $0.id == car }), found.status == .testing, found.commit == commit,
             let pipeline = found.pipeline
         else { return }
+        actions.append(.refreshPipeline(car: car, pipeline: pipeline))
+    }
+
+    /// After a car's pipeline became known: reads its verdict at once if its checks moved while
+    /// it was being started (they may all have finished already, and no webhook would follow).
+    mutating func readChecksMovedEarly(_ car: CarID, _ actions: inout [TrainAction]) {
+        guard let index = carIndex(car), cars[index].checksMovedEarly == true else { return }
+        cars[index].checksMovedEarly = nil
+        guard cars[index].status == .testing, let pipeline = cars[index].pipeline else { return }
         actions.append(.refreshPipeline(car: car, pipeline: pipeline))
     }
 

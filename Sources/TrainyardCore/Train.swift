@@ -123,6 +123,7 @@ public struct Train: Hashable, Codable, Sendable {
             carBuildFailed(car, change: change, message: message, &actions)
         case .pipelineCreated(let car, let pipeline, let commit):
             pipelineCreated(car, pipeline: pipeline, commit: commit, &actions)
+            readChecksMovedEarly(car, &actions)
         case .pipelineCreationFailed(let car, let message): pipelineCreationFailed(car, message: message, &actions)
         case .pipelineUpdated(let car, let pipeline, let commit, let state):
             pipelineUpdated(car, pipeline: pipeline, commit: commit, state: state, &actions)

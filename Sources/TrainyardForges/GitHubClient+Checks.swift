@@ -39,6 +39,12 @@ extension GitHubClient {
         let required = try await required(project: project, target: target)
         let (sha, reports) = try await reports(repository: repository, ref: branch)
         let state = CheckVerdict.state(required: required, reports: reports)
+        logger.debug(
+            "car checks read",
+            metadata: [
+                "branch": "\(branch)", "state": "\(state)", "required": "\(required.sorted())",
+                "missing": "\(CheckVerdict.missing(required: required, reports: reports))",
+            ])
         return (Self.word(state), sha)
     }
 

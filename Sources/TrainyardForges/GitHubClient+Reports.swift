@@ -113,7 +113,8 @@ extension GitHubClient {
             logger.debug("no rulesets", metadata: ["target": "\(target)"])
         }
         names.remove(statusName)
-        await requiredChecks.set("\(repository)#\(target)", names)
+        // None found is not kept: the next car reads again, so a fixed protection counts at once.
+        if !names.isEmpty { await requiredChecks.set("\(repository)#\(target)", names) }
         return names.union(project.requiredChecks)
     }
 }

@@ -3,19 +3,20 @@
 /// every hour).
 public struct GitCredential: Sendable {
     public var host: String
-    let make: @Sendable () async throws -> String
+    let make: @Sendable (String) async throws -> String
 
     public init(host: String, header: String) {
         self.host = host
-        make = { header }
+        make = { _ in header }
     }
 
-    /// A credential whose header `provider` makes each time git needs it.
-    public init(host: String, provider: @escaping @Sendable () async throws -> String) {
+    /// A credential whose header `provider` makes each time git needs it, for the project path
+    /// it is given (a GitHub App's token is per installation).
+    public init(host: String, provider: @escaping @Sendable (String) async throws -> String) {
         self.host = host
         make = provider
     }
 
-    /// The header as git sends it now.
-    public func header() async throws -> String { try await make() }
+    /// The header as git sends it now to `project`'s repository.
+    public func header(for project: String) async throws -> String { try await make(project) }
 }

@@ -25,7 +25,7 @@ extension GitMirror {
         else { return [:] }
         return [
             "GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "http.extraHeader",
-            "GIT_CONFIG_VALUE_0": try await credential.header(),
+            "GIT_CONFIG_VALUE_0": try await credential.header(for: project.key.path),
         ]
     }
 

@@ -124,7 +124,7 @@ extension FakeGitHub {
             }
             return Self.notFound
         case ("GET", let r)
-        where r.count == 5 && r[0] == "branches" && r[2] == "protection" && r[3] == "required_status_checks":
+        where r.count == 4 && r[0] == "branches" && r[2] == "protection" && r[3] == "required_status_checks":
             guard let checks = repos[path]!.protection[r[1]] else {
                 return .json(404, ["message": "Branch not protected", "status": "404"])
             }

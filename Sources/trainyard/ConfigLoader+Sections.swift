@@ -18,15 +18,16 @@ extension ConfigLoader {
                     ConfigProblem(path: path, message: "expected a mapping with kind, url, token, webhook_secret"))
                 continue
             }
-            checkKeys(forge, path, ["kind", "url", "token", "webhook_secret"])
+            checkKeys(forge, path, ["kind", "url", "token", "webhook_secret", "app_id", "private_key_file", "report"])
             if name == "schedule" || name == "review-apps" {
                 problems.append(
                     ConfigProblem(path: path, message: "`\(name)` is reserved; give the forge another name"))
             }
             let kind = string(forge, "kind", path, required: true)
-            if let kind, kind != "gitlab" {
+            if let kind, kind != "gitlab", kind != "github" {
                 problems.append(
-                    ConfigProblem(path: "\(path).kind", message: "unsupported forge kind `\(kind)`; use `gitlab`"))
+                    ConfigProblem(
+                        path: "\(path).kind", message: "unsupported forge kind `\(kind)`; use `gitlab` or `github`"))
             }
             declaredForges.insert(name)
             let urlText = string(forge, "url", path, required: true)
@@ -35,7 +36,28 @@ extension ConfigLoader {
                 problems.append(
                     ConfigProblem(path: "\(path).url", message: "expected an http(s) URL, got `\(urlText)`"))
             }
-            let token = string(forge, "token", path, required: true)
+            let appID = string(forge, "app_id", path)
+            let keyFile = string(forge, "private_key_file", path)
+            let report = string(forge, "report", path)
+            if kind != "github", appID != nil || keyFile != nil || report != nil {
+                problems.append(
+                    ConfigProblem(path: path, message: "app_id, private_key_file and report are for `kind: github`"))
+            }
+            if (appID == nil) != (keyFile == nil) {
+                problems.append(
+                    ConfigProblem(path: path, message: "a GitHub App needs both `app_id` and `private_key_file`"))
+            }
+            if let report, report != "check_run", report != "status" {
+                problems.append(ConfigProblem(path: "\(path).report", message: "expected `check_run` or `status`"))
+            }
+            if report == "check_run", appID == nil {
+                problems.append(
+                    ConfigProblem(
+                        path: "\(path).report",
+                        message: "only a GitHub App may post check runs; use `report: status` with a token"))
+            }
+            let token =
+                string(forge, "token", path, required: kind != "github" || appID == nil) ?? (appID != nil ? "" : nil)
             let secret = string(forge, "webhook_secret", path, required: true)
             if let secret, secret.count < 8 {
                 problems.append(
@@ -44,7 +66,9 @@ extension ConfigLoader {
                         message: "is shorter than 8 characters; use a long random secret"))
             }
             if let kind, let url, url.host != nil, let token, let secret {
-                forges[name] = .init(name: name, kind: kind, url: url, token: token, webhookSecret: secret)
+                forges[name] = .init(
+                    name: name, kind: kind, url: url, token: token, webhookSecret: secret, appID: appID,
+                    privateKeyFile: keyFile, report: report)
             }
         }
         return forges
@@ -69,7 +93,7 @@ extension ConfigLoader {
                 [
                     "forge", "path", "targets", "git_url", "max_parallel", "merge_access_level", "control_access_level",
                     "planner",
-                    "pipeline_timeout_minutes", "flake_retries", "planner_settings", "review_apps",
+                    "pipeline_timeout_minutes", "flake_retries", "planner_settings", "review_apps", "required_checks",
                 ])
             let forge = string(map, "forge", path, required: true)
             if let forge, forges[forge] == nil, !declaredForges.contains(forge) {
@@ -145,6 +169,11 @@ extension ConfigLoader {
             }
             let gitURL = string(map, "git_url", path)
             let reviewApps = parseReviewApps(map["review_apps"], path)
+            let requiredChecks = strings(map, "required_checks", path) ?? []
+            if let forge, forges[forge]?.kind == "github", map["review_apps"] != nil {
+                problems.append(
+                    ConfigProblem(path: "\(path).review_apps", message: "review apps need a GitLab forge for now"))
+            }
             if let forge, let projectPath {
                 if !seen.insert("\(forge):\(projectPath)").inserted {
                     problems.append(
@@ -155,7 +184,8 @@ extension ConfigLoader {
                         forge: forge, path: projectPath, targets: targets, gitURL: gitURL, maxParallel: maxParallel,
                         mergeAccessLevel: mergeAccessLevel, controlAccessLevel: controlAccessLevel, planner: planner,
                         pipelineTimeoutMinutes: timeout,
-                        flakeRetries: flakeRetries, plannerSettings: plannerSettings, reviewApps: reviewApps))
+                        flakeRetries: flakeRetries, plannerSettings: plannerSettings, reviewApps: reviewApps,
+                        requiredChecks: requiredChecks))
             }
         }
         return projects

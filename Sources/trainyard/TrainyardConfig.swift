@@ -21,6 +21,11 @@ struct TrainyardConfig: Sendable, Equatable {
         var url: URL
         var token: String
         var webhookSecret: String
+        /// A GitHub App's id and the path of its private key (`app_id`, `private_key_file`).
+        var appID: String?
+        var privateKeyFile: String?
+        /// `check_run` or `status` (GitHub): how Trainyard reports on a pull request's head.
+        var report: String?
     }
 
     struct Project: Sendable, Equatable {
@@ -43,6 +48,8 @@ struct TrainyardConfig: Sendable, Equatable {
         var plannerSettings = PlannerSettings()
         /// Review apps of the project's merge requests (`review_apps:`); nil when off.
         var reviewApps: ReviewAppSettings?
+        /// Checks a car needs besides those the target's protection requires (GitHub).
+        var requiredChecks: [String] = []
     }
 
     var listen = Listen(host: "127.0.0.1", port: 8080)

@@ -31,22 +31,19 @@ struct TrainyardService {
         var forges: [String: any ForgePort] = [:]
         var verifiers: [String: any WebhookVerifier] = [:]
         var authorization: [String: GitCredential] = [:]
+        var gitBases: [String: String] = [:]
         for forge in config.forges.values {
-            forges[forge.name] = GitLabClient(
-                baseURL: forge.url, token: forge.token,
-                userAgent: replica.map { "Trainyard (\($0.holder))" } ?? "Trainyard",
-                logger: logger)
-            verifiers[forge.name] = GitLabWebhookVerifier(forge: forge.name, secret: forge.webhookSecret)
-            authorization[forge.name] = GitCredential(
-                host: forge.url.host ?? "",
-                header: "Authorization: Basic " + Data("oauth2:\(forge.token)".utf8).base64EncodedString())
+            let adapters = try ForgeAdapters(
+                forge, userAgent: replica.map { "Trainyard (\($0.holder))" } ?? "Trainyard", logger: logger)
+            forges[forge.name] = adapters.port
+            verifiers[forge.name] = adapters.verifier
+            authorization[forge.name] = adapters.credential
+            gitBases[forge.name] = adapters.gitBase
         }
         let projects = config.projects.compactMap { project -> ProjectSettings? in
-            guard let forge = config.forges[project.forge] else { return nil }
-            let base =
-                forge.url.absoluteString.hasSuffix("/")
-                ? String(forge.url.absoluteString.dropLast()) : forge.url.absoluteString
-            return ProjectSettings(
+            guard let forge = config.forges[project.forge], let base = gitBases[project.forge] else { return nil }
+            let github = forge.kind == "github"
+            var settings = ProjectSettings(
                 key: ProjectKey(forge: project.forge, path: project.path), targets: project.targets,
                 gitURL: project.gitURL ?? "\(base)/\(project.path).git",
                 train: TrainSettings(
@@ -54,8 +51,12 @@ struct TrainyardService {
                     planner: project.planner,
                     pipelineTimeout: Int64(project.pipelineTimeoutMinutes) * 60_000, flakeRetries: project.flakeRetries,
                     plannerSettings: project.plannerSettings),
+                changeRef: github ? "refs/pull/{number}/head" : "refs/merge-requests/{number}/head",
                 mergeAccessLevel: project.mergeAccessLevel, controlAccessLevel: project.controlAccessLevel,
                 reviewApps: project.reviewApps)
+            settings.requiredChecks = project.requiredChecks
+            settings.carPushOptions = github ? [] : ["ci.skip"]
+            return settings
         }
         let git = GitMirror(root: config.resolvedGitDirectory, authorization: authorization, logger: logger)
         let clock = try ServiceClock(

@@ -74,4 +74,19 @@ struct CheckVerdictTests {
         #expect(train.apply(.checksReported(car: train.cars[0].id, commit: Fixture.sha("elsewhere"))).isEmpty)
         #expect(train.apply(.checksReported(car: CarID(99), commit: commit)).isEmpty)
     }
+
+    @Test func checksThatMovedWhileTheCarStartedAreReadOnceItsPipelineIsKnown() {
+        var (train, built) = Fixture.queued([1])
+        guard case .buildCar(let car, _, _, _) = built.first(where: { if case .buildCar = $0 { true } else { false } })
+        else {
+            Issue.record("expected a car to be built")
+            return
+        }
+        _ = train.apply(.carBuilt(car: car, commit: Fixture.sha("car")))
+        #expect(train.apply(.checksReported(car: car, commit: Fixture.sha("car"))).isEmpty)
+        let created = train.apply(.pipelineCreated(car: car, pipeline: PipelineID(7), commit: Fixture.sha("car")))
+        #expect(created.contains(.refreshPipeline(car: car, pipeline: PipelineID(7))))
+        let again = train.apply(.checksReported(car: car, commit: Fixture.sha("car")))
+        #expect(again == [.refreshPipeline(car: car, pipeline: PipelineID(7))])
+    }
 }
