@@ -57,8 +57,10 @@ public actor FakeGitHub {
     var nextID = 1
     /// How long installation tokens last; GitHub's last an hour.
     public var tokenLifetime: TimeInterval = 3600
-    /// The fake's clock, for expiries; tests move it forward.
-    public var now = Date()
+    /// How far the fake's clock is ahead of the real one; tests move it forward.
+    var clockOffset: TimeInterval = 0
+    /// The fake's clock, for expiries: real time plus what tests moved it by.
+    public var now: Date { Date().addingTimeInterval(clockOffset) }
     private var server: GracefulRunner?
     /// Where repositories, clones and scratch files live (removed by nobody: use a temporary directory).
     public let root: URL
@@ -138,7 +140,7 @@ public actor FakeGitHub {
     }
 
     public func setTokenLifetime(_ seconds: TimeInterval) { tokenLifetime = seconds }
-    public func advanceClock(by seconds: TimeInterval) { now = now.addingTimeInterval(seconds) }
+    public func advanceClock(by seconds: TimeInterval) { clockOffset += seconds }
 
     /// The repository's webhooks, in creation order.
     public func webhooks(of repository: String) -> [Hook] { hooks[repository] ?? [] }

@@ -8,10 +8,11 @@ import TrainyardTesting
 /// A GitHub App's JWT and installation tokens, against the fake GitHub over loopback: the fake
 /// checks the RS256 signature with the app's public key and the claims as GitHub does.
 struct GitHubAppTokenTests {
+    /// Real time plus what the test moved it by, as the fake's clock.
     final class Clock: Sendable {
-        let value = Mutex(Date())
-        var now: Date { value.withLock { $0 } }
-        func advance(_ seconds: TimeInterval) { value.withLock { $0 = $0.addingTimeInterval(seconds) } }
+        let offset = Mutex(TimeInterval(0))
+        var now: Date { Date().addingTimeInterval(offset.withLock { $0 }) }
+        func advance(_ seconds: TimeInterval) { offset.withLock { $0 += seconds } }
     }
 
     static func withApp(

@@ -67,7 +67,7 @@ struct ConfigLoaderTests {
             "forges.gl.url", "expected an http(s) URL"
         ),
         (
-            "forges:\n  gl:\n    kind: github\n    url: https://x\n    token: t\n    webhook_secret: longenough",
+            "forges:\n  gl:\n    kind: gitea\n    url: https://x\n    token: t\n    webhook_secret: longenough",
             "forges.gl.kind", "unsupported forge kind"
         ),
         (
