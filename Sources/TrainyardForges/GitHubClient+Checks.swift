@@ -25,8 +25,14 @@ extension GitHubClient {
         return (PipelineID(Int(Date().timeIntervalSince1970 * 1000)), commit)
     }
 
-    public func cancelPipeline(project: ProjectSettings, pipeline: PipelineID) async throws {}
+    /// An id alone names nothing on GitHub: a car's runs are cancelled by its branch
+    /// (``cancelCarPipeline(project:id:branch:)``), which is what the engine calls.
+    public func cancelPipeline(project: ProjectSettings, pipeline: PipelineID) async throws {
+        throw PermanentError("a GitHub car's workflow runs are cancelled by its branch, not by id \(pipeline)")
+    }
 
+    /// An id alone names nothing on GitHub: a car's checks are read by its branch
+    /// (``carPipeline(project:id:branch:)``), which is what the engine calls.
     public func pipeline(project: ProjectSettings, id: PipelineID) async throws -> (status: String, sha: SHA) {
         throw PermanentError("a GitHub car's checks are read by its branch, not by id \(id)")
     }
