@@ -126,9 +126,12 @@ enum ForgeAudit {
         return outcomes
     }
 
+    /// Waits for the binary to answer `/readyz`. A loaded CI machine (the suite runs the replica
+    /// and crash batteries beside it) has needed more than a minute to start it, so the wait is
+    /// as generous as the other end-to-end waits.
     static func waitUntilServing(_ port: Int) async throws {
         let url = URL(string: "http://127.0.0.1:\(port)/readyz")!
-        try await waitUntil(timeout: .seconds(60)) {
+        try await waitUntil(timeout: .seconds(180)) {
             var request = URLRequest(url: url, timeoutInterval: 2)
             request.httpMethod = "GET"
             let answer = try? await URLSession.shared.uncancellableData(for: request)
