@@ -170,7 +170,7 @@ final class ReplicaCluster {
         guard !owners.isEmpty else { return }
         let list = owners.map { "'\($0)'" }.joined(separator: ",")
         let database = database
-        try await waitUntil(timeout: .seconds(60)) {
+        try await waitUntil(timeout: .seconds(120)) {
             let stale = try await PostgresTestServer.rows(
                 database,
                 """
