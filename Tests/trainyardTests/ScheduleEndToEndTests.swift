@@ -5,9 +5,13 @@ import TrainyardTesting
 
 @testable import trainyard
 
-/// Schedules in the running service against the fake GitLab, with a clock 60 times faster than
-/// the real one (a cron minute a second): each slot gets exactly one pipeline with its variables,
-/// a restart loses nothing and repeats nothing, and a failed run alerts a recording chat server.
+/// Schedules in the running service against the fake GitLab, with a clock 20 times faster than
+/// the real one (a cron minute in 3 seconds): each slot gets exactly one pipeline with its
+/// variables, a restart loses nothing and repeats nothing, and a failed run alerts a recording chat
+/// server. At that rate the 10 minutes' grace after a slot are 30 real seconds, so a loaded machine
+/// that stalls the service for a while makes slots late, not missed (at 60 times, a 15-second
+/// stall on a CI machine skipped five slots). Both services read one clock through
+/// `TRAINYARD_CLOCK_ANCHOR`, so the restart does not move it back.
 struct ScheduleEndToEndTests {
     @Test func everySlotGetsExactlyOnePipelineAndAFailureAlertsOnce() async throws {
         let chat = FakeChatServer()
@@ -18,7 +22,9 @@ struct ScheduleEndToEndTests {
             job.variables["TRAINYARD_SCHEDULE"] == "smoke" ? .failed : .success
         })
         var config = harness.config
-        config.clockEnvironment = ["TRAINYARD_CLOCK_RATE": "60"]
+        config.clockEnvironment = [
+            "TRAINYARD_CLOCK_RATE": "20", "TRAINYARD_CLOCK_ANCHOR": Date().formatted(.iso8601),
+        ]
         config.schedules = [
             ScheduleDefinition(
                 name: "every-minute", forge: "gitlab", project: ServiceHarness.project, ref: "main", cron: "* * * * *",
@@ -35,12 +41,12 @@ struct ScheduleEndToEndTests {
             }
         }
         do {
-            try await waitUntil(timeout: .seconds(90)) { await scheduled("every-minute").count >= 3 }
+            try await waitUntil(timeout: .seconds(180)) { await scheduled("every-minute").count >= 3 }
             // A restart in the middle: nothing is run twice, and the schedule goes on.
             running = try await running.restarted(with: config)
-            try await waitUntil(timeout: .seconds(90)) { await scheduled("every-minute").count >= 6 }
-            try await waitUntil(timeout: .seconds(60)) { await chat.posts.contains { $0.text.contains("smoke") } }
-            try await Task.sleep(for: .seconds(3))
+            try await waitUntil(timeout: .seconds(180)) { await scheduled("every-minute").count >= 6 }
+            try await waitUntil(timeout: .seconds(120)) { await chat.posts.contains { $0.text.contains("smoke") } }
+            try await Task.sleep(for: .seconds(9))
             // Enough failed runs for a streak, and still one alert.
             #expect(await scheduled("smoke").count >= 2)
         } catch {
