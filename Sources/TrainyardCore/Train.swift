@@ -59,6 +59,13 @@ public struct Train: Hashable, Codable, Sendable {
     public var chatFollowers: [Int: ChatFollower]?
     /// Changes tried (`try`): each tested alone on the target, never landed; `nil` when none.
     public var trials: [Car]?
+    /// When the engine's reconciler last compared the train with the forge: comments written since
+    /// (less an overlap) are looked at on its next pass. The engine fills and reads this; the train
+    /// never does.
+    public var reconciledAt: Instant?
+    /// The reconciler's first pass over the train: comments from before it are history, never
+    /// replayed, whatever the overlap. Filled by the engine too.
+    public var reconcilingSince: Instant?
 
     public init(id: TrainID, settings: TrainSettings = TrainSettings()) {
         self.id = id

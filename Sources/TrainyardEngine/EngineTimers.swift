@@ -52,6 +52,8 @@ public enum TrainTimer {
     public static let wake = "wake"
     /// Another train freed shared CI budget this one is waiting for.
     public static let budget = "budget"
+    /// The reconciler's pass over the train (``TrainEngine/reconcile(_:project:firing:)``).
+    public static let reconcile = "reconcile"
 }
 
 /// A stored row that could not be decoded, moved aside so that it stalls nothing.

@@ -63,10 +63,15 @@ public struct CommentEvent: Hashable, Codable, Sendable {
     /// The merge request's target branch as the webhook gave it, used to route the comment to its
     /// train when it is stored; `nil` in deliveries stored before it was read.
     public var target: String?
+    /// The forge's id of the comment; with it the comment is stored once (``CommentSnapshot/deliveryKey(_:)``),
+    /// whether its webhook or the reconciler brought it.
+    public var commentID: Int?
 
     public init(
-        project: ProjectKey, number: Int, author: String, authorID: Int? = nil, body: String, target: String? = nil
+        project: ProjectKey, number: Int, author: String, authorID: Int? = nil, body: String, target: String? = nil,
+        commentID: Int? = nil
     ) {
+        self.commentID = commentID
         self.project = project
         self.number = number
         self.author = author

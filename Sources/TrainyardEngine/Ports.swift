@@ -124,6 +124,11 @@ public protocol ForgePort: Sendable {
     /// Posts a note on change `number`. Safe to repeat with the same `key`: a note an earlier try
     /// posted is found and not posted again.
     func comment(project: ProjectSettings, number: Int, body: String, key: String) async throws
+    /// The open merge requests into `target` that changed at or after `since` (all of them when
+    /// `since` is nil), for the reconciler (``TrainEngine/reconcile(_:project:firing:)``).
+    func openMergeRequests(project: ProjectSettings, target: String, since: Instant?) async throws -> [ChangeSnapshot]
+    /// The comments on change `number` written at or after `since`, oldest first.
+    func comments(project: ProjectSettings, number: Int, since: Instant) async throws -> [CommentSnapshot]
 }
 
 extension ForgePort {

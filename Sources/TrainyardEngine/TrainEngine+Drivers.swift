@@ -41,7 +41,7 @@ extension TrainEngine {
                 let polls = try await store.trains().filter { !$0.queue.isEmpty }.map {
                     TimerChange(owner: .train($0.id), name: TrainTimer.poll, .ifAbsent(now))
                 }
-                try await store.setTimers(polls)
+                try await store.setTimers(polls + reconcileAtStart(now: now))
                 try await wakeSchedules()
                 try await wakeReviewApps()
                 for owner in try await store.activeOwners() { drivers.ring(owner) }
@@ -198,6 +198,12 @@ extension TrainEngine {
         if case .reviewApps(let project) = owner { return try await driveReviewApps(project, firing: due) }
         guard case .train(let id) = owner, let project = owner.project.flatMap({ projects[$0] }) else {
             return try await store.setTimers(due.map { TimerChange(owner: $0.owner, name: $0.name, .fired($0.due)) })
+        }
+        if let timer = due.first(where: { $0.name == TrainTimer.reconcile }) {
+            try await reconcile(id, project: project, firing: timer)
+            let rest = due.filter { $0.name != TrainTimer.reconcile }
+            if rest.isEmpty { return }
+            return try await apply([.tick(now: clock())], to: id, project: project, firing: rest, finishing: nil)
         }
         try await apply([.tick(now: now)], to: id, project: project, firing: due, finishing: nil)
     }

@@ -12,14 +12,7 @@ extension TrainEngine {
             guard let project = projects[event.project], project.targets.contains(event.target) else {
                 return try await store.finishInbox(row.id, outcome: "not managed", at: clock())
             }
-            let trainEvent: TrainEvent?
-            switch event.action {
-            case .update: trainEvent = .changeUpdated(number: event.number, head: event.head)
-            case .close: trainEvent = .changeClosed(number: event.number)
-            case .merge: trainEvent = .changeMerged(number: event.number)
-            case .open, .reopen, .approved, .other: trainEvent = nil
-            }
-            guard let trainEvent else {
+            guard let trainEvent = try await confirmed(event, project: project) else {
                 return try await store.finishInbox(row.id, outcome: "no train event", at: clock())
             }
             try await apply(

@@ -44,14 +44,18 @@ public actor TrainEngine {
     let clockRate: Int64
     /// The browser, deploy endpoint and screenshot folder of review apps; nil runs none.
     let reviewAppServices: ReviewAppServices?
+    /// Milliseconds between two passes of the reconciler over each train; nil runs none.
+    let reconcileInterval: Int64?
 
     public init(
         store: any EngineStore, git: any GitPort, forges: [String: any ForgePort], projects: [ProjectSettings],
         clock: @escaping @Sendable () -> Instant, logger: Logger, mention: String = "trainyard", maxAttempts: Int = 5,
         ciBudget: CIBudget? = nil, pollInterval: Int64 = 30_000, replica: ReplicaSettings? = nil,
         retentionDays: Int? = nil, chat: (any ChatPort)? = nil, schedules: [ScheduleDefinition] = [],
-        alerts: (any AlertPort)? = nil, clockRate: Int64 = 1, reviewApps: ReviewAppServices? = nil
+        alerts: (any AlertPort)? = nil, clockRate: Int64 = 1, reviewApps: ReviewAppServices? = nil,
+        reconcileInterval: Int64? = nil
     ) {
+        self.reconcileInterval = reconcileInterval
         self.reviewAppServices = reviewApps
         self.clockRate = max(1, clockRate)
         self.scheduleDefinitions = Dictionary(schedules.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -159,10 +163,12 @@ public actor TrainEngine {
     /// timers. `firing` are the timers that led to the events.
     func apply(
         _ events: [TrainEvent], to id: TrainID, project: ProjectSettings, also extra: [TrainAction] = [],
-        firing: [DueTimer] = [], finishing: Finishing?, replyTo: ChatReplyTarget? = nil
+        firing: [DueTimer] = [], finishing: Finishing?, replyTo: ChatReplyTarget? = nil,
+        timers extraTimers: [TimerChange] = [], prepare: (inout Train) -> Void = { _ in }
     ) async throws {
         var train = try await store.train(id) ?? Train(id: id, settings: project.train)
         train.settings = project.train
+        prepare(&train)
         let budget = try await budgetSnapshot(for: id)
         train.sharedBudget = budget?.shared
         // The train has no clock: it learns the time with every event, so that the durations it
@@ -188,7 +194,7 @@ public actor TrainEngine {
             actions = ChatReplyTarget.followed(actions, train: &train, now: now)
         }
         let me = Owner.train(id)
-        var timers = firing.map { TimerChange(owner: $0.owner, name: $0.name, .fired($0.due)) }
+        var timers = firing.map { TimerChange(owner: $0.owner, name: $0.name, .fired($0.due)) } + extraTimers
         timers.append(TimerChange(owner: me, name: TrainTimer.wake, train.wakeAt.map { .set($0) } ?? .clear))
         timers.append(
             TimerChange(

@@ -24,7 +24,8 @@ struct GitHubEvents {
             return .comment(
                 CommentEvent(
                     project: project(hook.repository), number: hook.issue.number, author: hook.comment.user.login,
-                    authorID: hook.comment.user.id, body: hook.comment.body))
+                    authorID: hook.comment.user.id, body: hook.comment.body,
+                    commentID: hook.comment.id))
         case "push":
             let hook = try WebhookDecoding.parse(GitHubPayload.PushHook.self, data, kind)
             guard hook.ref.hasPrefix("refs/heads/") else {

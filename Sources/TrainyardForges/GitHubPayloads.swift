@@ -57,6 +57,8 @@ enum GitHubPayload {
             let pull_request: PullRequestLink?
         }
         struct Comment: Decodable {
+            /// The comment's id: its key in the inbox, also when the reconciler replays it.
+            let id: Int?
             let body: String
             let user: User
         }

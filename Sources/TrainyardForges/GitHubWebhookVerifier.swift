@@ -79,6 +79,10 @@ public struct GitHubWebhookVerifier: WebhookVerifier {
                 message: "The X-GitHub-Delivery header is longer than 200 bytes.")
         }
         let event = try GitHubEvents(forge: forge).event(kind: kind, body: body)
+        // A comment is keyed by its id, so that the reconciler's replay of it is a duplicate.
+        if case .comment(let comment) = event, let id = comment.commentID {
+            return Delivery(source: forge, key: CommentSnapshot.deliveryKey(id), kind: kind, event: event)
+        }
         return Delivery(source: forge, key: key, kind: kind, event: event)
     }
 }

@@ -28,6 +28,8 @@ enum GitLabPayload {
 
     struct NoteHook: Decodable {
         struct Attributes: Decodable {
+            /// The note's id: the comment's key in the inbox, also when the reconciler replays it.
+            let id: Int?
             let note: String
             let noteable_type: String
             /// `create` or `update` (GitLab 16.11+ also sends edits).

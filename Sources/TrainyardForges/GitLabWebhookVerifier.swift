@@ -53,6 +53,10 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
                 status: 400, code: "invalid_delivery_id", message: "The delivery id is longer than 200 bytes.")
         }
         let event = try Self.event(kind: kind, body: body, forge: forge)
+        // A comment is keyed by its id, so that the reconciler's replay of it is a duplicate.
+        if case .comment(let comment) = event, let id = comment.commentID {
+            return Delivery(source: forge, key: CommentSnapshot.deliveryKey(id), kind: kind, event: event)
+        }
         return Delivery(source: forge, key: key, kind: kind, event: event)
     }
 
@@ -80,7 +84,8 @@ public struct GitLabWebhookVerifier: WebhookVerifier {
                 CommentEvent(
                     project: ProjectKey(forge: forge, path: hook.project.path_with_namespace),
                     number: mergeRequest.iid, author: hook.user.username, authorID: hook.user.id,
-                    body: hook.object_attributes.note, target: mergeRequest.target_branch))
+                    body: hook.object_attributes.note, target: mergeRequest.target_branch,
+                    commentID: hook.object_attributes.id))
         case "Push Hook":
             let hook = try WebhookDecoding.parse(GitLabPayload.PushHook.self, data, kind)
             guard hook.ref.hasPrefix("refs/heads/") else {

@@ -28,6 +28,7 @@ extension FakeGitHub {
         for (number, pull) in repo.pulls where pull.state == "open" && pull.headRef == branch && pull.head != update.new
         {
             repos[path]!.pulls[number]!.head = update.new
+            repos[path]!.pulls[number]!.updatedAt = now
             try? await repo.repository.updateRef("refs/pull/\(number)/head", to: update.new)
             deliver(
                 "pull_request", to: path,
@@ -40,6 +41,7 @@ extension FakeGitHub {
             guard await repo.repository.isAncestor(pull.head, of: update.new) else { continue }
             repos[path]!.pulls[number]!.state = "closed"
             repos[path]!.pulls[number]!.merged = true
+            repos[path]!.pulls[number]!.updatedAt = now
             deliver(
                 "pull_request", to: path,
                 ["action": "closed", "number": .int(number), "pull_request": pullJSON(repos[path]!.pulls[number]!)])

@@ -19,19 +19,31 @@ extension FakeGitHub {
             let classic = ["maintain": "write", "triage": "read"][permission] ?? permission
             return .json(
                 200, ["permission": .string(classic), "role_name": .string(permission), "user": userJSON(r[1])])
+        case ("GET", let r) where r.count == 1 && r[0] == "pulls":
+            let pulls = repos[path]!.pulls.values
+                .filter { query["state"] == "all" || $0.state == (query["state"] ?? "open") }
+                .filter { query["base"] == nil || $0.base == query["base"] }
+                .sorted { $0.updatedAt > $1.updatedAt }
+            return .json(200, .array(Self.page(pulls, query).map(pullJSON)))
         case ("GET", let r) where r.count == 3 && r[0] == "issues" && r[2] == "comments":
-            let comments = Int(r[1]).map { repos[path]!.comments[$0] ?? [] } ?? []
+            let since = query["since"].flatMap { try? Date($0, strategy: .iso8601) }
+            let comments = (Int(r[1]).map { repos[path]!.comments[$0] ?? [] } ?? [])
+                .filter { since == nil || $0.createdAt >= since! }
             return .json(
                 200,
                 .array(
-                    comments.prefix(100).map {
-                        ["id": .int($0.id), "body": .string($0.body), "user": userJSON($0.author)]
+                    Self.page(comments, query).map {
+                        [
+                            "id": .int($0.id), "body": .string($0.body), "user": userJSON($0.author),
+                            "created_at": .string($0.createdAt.formatted(.iso8601)),
+                            "updated_at": .string($0.createdAt.formatted(.iso8601)),
+                        ]
                     }))
         case ("POST", let r) where r.count == 3 && r[0] == "issues" && r[2] == "comments":
             guard let number = Int(r[1]), repos[path]!.pulls[number] != nil, let text = body["body"] as? String else {
                 return Self.validationFailed("body is missing")
             }
-            let comment = FakeGitHubComment(id: nextID, body: text, author: botLogin(caller))
+            let comment = FakeGitHubComment(id: nextID, body: text, author: botLogin(caller), createdAt: now)
             nextID += 1
             repos[path]!.comments[number, default: []].append(comment)
             return .json(201, ["id": .int(comment.id), "body": .string(text)])

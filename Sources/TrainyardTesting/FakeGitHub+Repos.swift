@@ -50,7 +50,7 @@ extension FakeGitHub {
         try await repo.repository.updateRef("refs/pull/\(number)/head", to: sha)
         let pull = FakePull(
             number: number, title: title, headRef: branch, head: sha, base: base, state: "open", merged: false,
-            draft: draft, author: author)
+            draft: draft, author: author, updatedAt: now)
         repos[path]!.pulls[number] = pull
         deliver("pull_request", to: path, ["action": "opened", "number": .int(number), "pull_request": pullJSON(pull)])
         return number
@@ -72,8 +72,9 @@ extension FakeGitHub {
     /// A comment by `author` on pull request `number` (`issue_comment` `created`).
     public func comment(_ path: String, number: Int, body: String, author: String = "alice") {
         guard repos[path]?.pulls[number] != nil else { return }
-        let comment = FakeGitHubComment(id: nextID, body: body, author: author)
+        let comment = FakeGitHubComment(id: nextID, body: body, author: author, createdAt: now)
         nextID += 1
+        repos[path]!.pulls[number]!.updatedAt = now
         repos[path]!.comments[number, default: []].append(comment)
         deliver(
             "issue_comment", to: path,
@@ -170,7 +171,16 @@ extension FakeGitHub {
             "merged": .bool(pull.merged), "draft": .bool(pull.draft), "user": userJSON(pull.author),
             "head": ["ref": .string(pull.headRef), "sha": .string(pull.head)],
             "base": ["ref": .string(pull.base), "sha": ""],
+            "updated_at": .string(pull.updatedAt.formatted(.iso8601)),
         ]
+    }
+
+    /// One page of a list, as `page` and `per_page` (30 by default, at most 100) ask.
+    static func page<T>(_ items: [T], _ query: [String: String]) -> ArraySlice<T> {
+        let size = min(100, max(1, query["per_page"].flatMap(Int.init) ?? 30))
+        let page = max(1, query["page"].flatMap(Int.init) ?? 1)
+        let start = min(items.count, (page - 1) * size)
+        return items[start..<min(items.count, start + size)]
     }
 
     /// Queues `payload` (with the repository added) for every active hook of the repository

@@ -12,6 +12,8 @@ public struct FakePull: Sendable, Equatable {
     public var merged: Bool
     public var draft: Bool
     public var author: String
+    /// When it last changed (`updated_at`): its creation, a push, a comment, its merging.
+    public var updatedAt = Date()
 }
 
 /// An issue comment on a pull request.
@@ -19,6 +21,7 @@ public struct FakeGitHubComment: Sendable, Equatable {
     public var id: Int
     public var body: String
     public var author: String
+    public var createdAt = Date()
 }
 
 /// A commit status.

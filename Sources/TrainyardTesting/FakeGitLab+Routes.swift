@@ -122,8 +122,14 @@ extension FakeGitLab {
                 .filter { wanted == "all" || $0.state == wanted }
                 .filter { parameters["source_branch"] == nil || $0.sourceBranch == parameters["source_branch"] }
                 .filter { parameters["target_branch"] == nil || $0.targetBranch == parameters["target_branch"] }
-                .sorted { $0.iid > $1.iid }
-            return .json(200, .array(list.map { mergeRequestJSON($0, in: state.project) }))
+                .filter { mergeRequest in
+                    guard let text = parameters["updated_after"] else { return true }
+                    return (try? Date(text, strategy: .iso8601)).map { mergeRequest.updatedAt >= $0 } ?? true
+                }
+                .sorted {
+                    parameters["order_by"] == "updated_at" ? $0.updatedAt > $1.updatedAt : $0.iid > $1.iid
+                }
+            return .json(200, .array(Self.page(list, parameters).map { mergeRequestJSON($0, in: state.project) }))
 
         case .getMergeRequest(let id, let iid):
             let state = try lookUpProject(id)
@@ -132,7 +138,9 @@ extension FakeGitLab {
         case .listNotes(let id, let iid):
             let state = try lookUpProject(id)
             let mergeRequest = try lookUpMergeRequest(iid, in: state)
-            return .json(200, .array(mergeRequest.comments.reversed().map { noteJSON($0, on: mergeRequest) }))
+            // Newest first unless `sort=asc`, as GitLab does.
+            let notes = parameters["sort"] == "asc" ? mergeRequest.comments : mergeRequest.comments.reversed()
+            return .json(200, .array(Self.page(notes, parameters).map { noteJSON($0, on: mergeRequest) }))
 
         case .createNote(let id, let iid):
             let state = try lookUpProject(id)
@@ -267,5 +275,13 @@ extension FakeGitLab {
                 "web_url": .string(commitURL(project, sha: commit.id)),
             ],
         ]
+    }
+
+    /// One page of a list, as `page` and `per_page` (20 by default, at most 100) ask.
+    static func page<T>(_ items: [T], _ parameters: [String: String]) -> ArraySlice<T> {
+        let size = min(100, max(1, parameters["per_page"].flatMap(Int.init) ?? 20))
+        let page = max(1, parameters["page"].flatMap(Int.init) ?? 1)
+        let start = min(items.count, (page - 1) * size)
+        return items[start..<min(items.count, start + size)]
     }
 }

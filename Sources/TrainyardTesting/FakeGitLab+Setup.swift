@@ -168,6 +168,7 @@ extension FakeGitLab {
         let note = FakeNote(id: nextNoteID, body: body, author: author, createdAt: Date())
         nextNoteID += 1
         mergeRequest.comments.append(note)
+        mergeRequest.updatedAt = note.createdAt
         projects[id]?.mergeRequests[iid] = mergeRequest
         deliverNoteHook(note, on: mergeRequest)
         return note

@@ -58,6 +58,9 @@ public actor FakeGitLab {
     var deliveryLog: [FakeDelivery] = []
     var ciTasks: [Int: Task<Void, Never>] = [:]
     var hookTransport: PostReceiveHook.Transport?
+    /// Faults put on webhook deliveries (``injectWebhookFaults(_:)``), with what they did.
+    var webhookFaults: WebhookFaults?
+    var heldWebhooks: [WebhookSender.Delivery] = []
     private var server: GracefulRunner?
     private(set) var sender: WebhookSender?
     let webhookTimeout: TimeInterval
@@ -294,12 +297,14 @@ public actor FakeGitLab {
         guard let sender, let hooks = projects[projectID]?.webhooks, !hooks.isEmpty else { return }
         let body = payload.data
         for hook in hooks {
-            sender.enqueue(
-                .init(
-                    url: hook.url, token: hook.token, event: event, uuid: UUID().uuidString.lowercased(),
-                    webhookUUID: hook.uuid, action: action, body: body, isRedelivery: false
-                )
-            )
+            let delivery = WebhookSender.Delivery(
+                url: hook.url, token: hook.token, event: event, uuid: UUID().uuidString.lowercased(),
+                webhookUUID: hook.uuid, action: action, body: body, isRedelivery: false)
+            guard webhookFaults != nil else {
+                sender.enqueue(delivery)
+                continue
+            }
+            sendWithFaults(delivery, sender)
         }
     }
 

@@ -47,7 +47,7 @@ struct ConfigLoader {
             [
                 "listen", "storage", "lease_seconds", "retention_days", "max_connections", "git_dir", "mention", "api",
                 "ci_budget", "chatops",
-                "forges", "projects", "schedules", "schedule_alerts", "public_url", "link_secret",
+                "forges", "projects", "schedules", "schedule_alerts", "public_url", "link_secret", "reconcile_seconds",
             ])
         if let listen = string(map, "listen", "") { config.listen = parseListen(listen) ?? config.listen }
         if let storage = string(map, "storage", "") { config.storage = parseStorage(storage) ?? config.storage }
@@ -71,6 +71,7 @@ struct ConfigLoader {
         config.ciBudget = wholeNumber(map, "ci_budget", "", in: 1...10_000)
         config.leaseSeconds = wholeNumber(map, "lease_seconds", "", in: 3...600) ?? config.leaseSeconds
         config.retentionDays = wholeNumber(map, "retention_days", "", in: 1...3650) ?? config.retentionDays
+        config.reconcileSeconds = wholeNumber(map, "reconcile_seconds", "", in: 0...86_400) ?? config.reconcileSeconds
         config.connections.maxConnections =
             wholeNumber(map, "max_connections", "", in: 8...65536) ?? config.connections.maxConnections
         config.forges = parseForges(map["forges"])

@@ -59,6 +59,9 @@ struct TrainyardConfig: Sendable, Equatable {
     var leaseSeconds = 15
     /// Days of finished deliveries and actions kept (`retention_days`).
     var retentionDays = 30
+    /// Seconds between two passes of the reconciler over each train (`reconcile_seconds`; 0 turns
+    /// it off). It also runs once at start.
+    var reconcileSeconds = 300
     /// Where the git mirrors live; by default `git/` beside the SQLite file (`.trainyard/git` with
     /// PostgreSQL).
     var gitDirectory: String?

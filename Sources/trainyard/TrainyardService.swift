@@ -72,7 +72,8 @@ struct TrainyardService {
             alerts: AlertSender(
                 slackURL: alerts.slackURL, mattermostURL: alerts.mattermostURL, webhookURL: alerts.webhookURL,
                 webhookSecret: alerts.webhookSecret),
-            clockRate: clock.rate, reviewApps: reviewApps)
+            clockRate: clock.rate, reviewApps: reviewApps,
+            reconcileInterval: config.reconcileSeconds > 0 ? Int64(config.reconcileSeconds) * 1000 : nil)
         var services = HTTPServices(
             verifiers: verifiers, engine: engine, store: store, apiTokens: config.apiTokens,
             projects: projects.map(\.key), chatops: config.chatops,

@@ -102,4 +102,28 @@ actor RecordingPorts: GitPort, ForgePort {
     func comment(project: ProjectSettings, number: Int, body: String, key: String) async throws {
         try record("comment:\(body)")
     }
+
+    /// Comments on each change, as the forge lists them to the reconciler.
+    var listedComments: [Int: [CommentSnapshot]] = [:]
+    func addListedComment(_ comment: CommentSnapshot, on number: Int) {
+        listedComments[number, default: []].append(comment)
+    }
+
+    func openMergeRequests(project: ProjectSettings, target: String, since: Instant?) async throws -> [ChangeSnapshot] {
+        try record("openMergeRequests")
+        return mergeRequests.values.filter { $0.state == "opened" && $0.target == target }.sorted {
+            $0.number < $1.number
+        }
+        .map { ChangeSnapshot(number: $0.number, head: $0.head, target: $0.target, updatedAt: Instant(seconds: 0)) }
+        .map { snapshot in
+            var snapshot = snapshot
+            snapshot.updatedAt = listedComments[snapshot.number]?.map(\.createdAt).max() ?? Instant(seconds: 0)
+            return snapshot
+        }
+    }
+
+    func comments(project: ProjectSettings, number: Int, since: Instant) async throws -> [CommentSnapshot] {
+        try record("comments")
+        return (listedComments[number] ?? []).filter { $0.createdAt >= since }
+    }
 }

@@ -68,6 +68,8 @@ struct GitLabWebhookVerifierTests {
             #expect(request.project.path == "gitlabhq/gitlab-test")
         case ("Note Hook", .comment(let comment)):
             #expect(comment.number == 1 && comment.author == "root" && !comment.body.isEmpty)
+            #expect(comment.commentID == 1244)
+            #expect(delivery.key == "comment:1244", "keyed by the note, as the reconciler's replay of it is")
         case ("Push Hook", .push(let push)):
             #expect(push.branch == "master" && push.after?.value == "da1560886d4f094c3e6c9ef40349f7d38b5d27d7")
         case ("Pipeline Hook", .pipeline(let pipeline)):

@@ -195,6 +195,24 @@ struct ConfigLoaderTests {
 
     @Test(
         arguments: [
+            ("", 300), ("reconcile_seconds: 60", 60), ("reconcile_seconds: 0", 0), ("reconcile_seconds: -1", nil),
+            ("reconcile_seconds: 86401", nil), ("reconcile_seconds: often", nil),
+        ] as [(String, Int?)])
+    func reconcileSeconds(line: String, expected: Int?) {
+        let (config, problems) = Self.parse(Self.valid + "\n" + line + "\n")
+        if let expected {
+            #expect(problems.isEmpty, "\(problems)")
+            #expect(config?.reconcileSeconds == expected)
+        } else {
+            #expect(
+                problems.contains {
+                    $0.path == "reconcile_seconds" && $0.message.contains("expected a whole number from 0 to 86400")
+                }, "\(problems)")
+        }
+    }
+
+    @Test(
+        arguments: [
             ("", 512),
             ("max_connections: 2000", 2000),
             ("max_connections: 4", nil),

@@ -94,9 +94,19 @@ enum ForgeAudit {
         }
         // Every acknowledged delivery was applied: each has an outcome in the event log.
         guard event else { return }
+        // A comment is stored under its note id (so that the reconciler's replay of it is a
+        // duplicate); every other delivery under its event UUID.
         let acknowledged = Set(
-            await gitlab.deliveries().filter { $0.statusCode == 202 && (try? $0.json())?.projectPath == project }.map(
-                \.uuid))
+            await gitlab.deliveries().filter { $0.statusCode == 202 && (try? $0.json())?.projectPath == project }.map {
+                delivery in
+                let json = try? delivery.json()
+                if json?["object_kind"] as? String == "note",
+                    let id = (json?["object_attributes"] as? [String: Any])?["id"] as? Int
+                {
+                    return "comment:\(id)"
+                }
+                return delivery.uuid
+            })
         // Deliveries that came after the last landing (its own hooks) may still be on their way
         // through the drivers: give them time, then require an outcome for every one.
         try? await waitUntil(timeout: .seconds(120)) {

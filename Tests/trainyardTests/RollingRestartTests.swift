@@ -21,7 +21,7 @@ struct RollingRestartTests {
         let cluster = try await ReplicaCluster.start(mergeRequests: total, name: "rolling")
         // Pipelines that take a little while keep merge requests on the trains through every
         // restart, even when a fast machine would land them all before the third one.
-        await cluster.gitlab.setCIPolicy { _ in .success(after: .milliseconds(800)) }
+        await cluster.gitlab.setCIPolicy { _ in .success(after: .milliseconds(1_500)) }
         let workload = cluster.queueAll()
         var stops: [Duration] = []
         var handovers: [Duration] = []
