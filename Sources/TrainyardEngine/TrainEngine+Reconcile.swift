@@ -12,12 +12,20 @@ extension TrainEngine {
     /// Trainyard may differ, and a comment may be written while a pass runs.
     static let reconcileOverlap: Int64 = 10 * 60_000
 
-    /// The reconcile timer of every managed train, due now: the pass at start.
+    /// The reconcile timer of every managed train that has none, due now: the pass at start. A
+    /// train that has one keeps it, so that a replica starting (or a rolling restart) does not
+    /// make every train pass again; after a downtime longer than the period it is due at once.
+    /// A timer set for a longer period than the one configured now is brought in.
     func reconcileAtStart(now: Instant) -> [TimerChange] {
-        guard reconcileInterval != nil else { return [] }
+        guard let interval = reconcileInterval else { return [] }
         return projects.values.flatMap { project in
-            project.targets.map {
-                TimerChange(owner: .train(trainID(project, $0)), name: TrainTimer.reconcile, .earliest(now))
+            project.targets.flatMap { target -> [TimerChange] in
+                let owner = Owner.train(trainID(project, target))
+                return [
+                    TimerChange(owner: owner, name: TrainTimer.reconcile, .ifAbsent(now)),
+                    TimerChange(
+                        owner: owner, name: TrainTimer.reconcile, .earliest(now.adding(milliseconds: interval))),
+                ]
             }
         }
     }

@@ -21,8 +21,11 @@ struct RollingRestartTests {
         let cluster = try await ReplicaCluster.start(mergeRequests: total, name: "rolling")
         // Pipelines that take a little while keep merge requests on the trains through every
         // restart, even when a fast machine would land them all before the third one.
-        await cluster.gitlab.setCIPolicy { _ in .success(after: .milliseconds(1_500)) }
-        let workload = cluster.queueAll()
+        await cluster.gitlab.setCIPolicy { _ in .success(after: .milliseconds(800)) }
+        // Six merge requests of each train are queued only after the third restart, so that the
+        // trains still have work then even when the others landed fast (or the restarts were slow).
+        let workload = cluster.queue(reserve: 6, reserved: false)
+        var reserved: Task<Void, Never>?
         var stops: [Duration] = []
         var handovers: [Duration] = []
         var restarts = 0
@@ -42,15 +45,18 @@ struct RollingRestartTests {
                     if !held.isEmpty { handovers.append(ContinuousClock.now - signalled) }
                     try await cluster.restart(index)
                     restarts += 1
+                    if restarts == 3 { reserved = cluster.queue(reserve: 6, reserved: true) }
                     await ForgeAudit.redeliverUnacknowledged(cluster.gitlab)
                 }
             }
         } catch {
             workload.cancel()
+            reserved?.cancel()
             await cluster.abandon()
             throw error
         }
         await workload.value
+        await reserved?.value
         #expect(restarts >= 3, "every replica was restarted at least once while merge requests were on trains")
         try await cluster.audit(notesMayRepeat: false)
         await cluster.finish()
