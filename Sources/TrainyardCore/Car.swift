@@ -115,7 +115,7 @@ public struct Car: Hashable, Codable, Sendable {
     /// The changes' numbers, for messages: `!3, !5 and !8`.
     public var changeList: String { Car.list(changes.map(\.reference)) }
 
-    static func list(_ items: [String]) -> String {
+    public static func list(_ items: [String]) -> String {
         switch items.count {
         case 0: return "nothing"
         case 1: return items[0]

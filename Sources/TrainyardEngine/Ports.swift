@@ -24,6 +24,9 @@ public struct ProjectSettings: Hashable, Sendable {
     /// Push options sent with a car's branch: GitLab's `ci.skip` (Trainyard creates the car's
     /// pipeline itself); none on GitHub, where the push is what starts the car's workflows.
     public var carPushOptions: [String] = ["ci.skip"]
+    /// What `merge` requires of a change besides being open and not a draft (`merge_checks`). The
+    /// service's configuration defaults to ``MergeCheck/defaults``; none here.
+    public var mergeChecks: Set<MergeCheck> = []
 
     public init(
         key: ProjectKey, targets: [String], gitURL: String, train: TrainSettings,
@@ -129,6 +132,10 @@ public protocol ForgePort: Sendable {
     func openMergeRequests(project: ProjectSettings, target: String, since: Instant?) async throws -> [ChangeSnapshot]
     /// The comments on change `number` written at or after `since`, oldest first.
     func comments(project: ProjectSettings, number: Int, since: Instant) async throws -> [CommentSnapshot]
+    /// What keeps `change` from being ready to merge among `checks`, one short phrase each
+    /// (`1 more approval`, `conflicts with main`); empty when it is ready.
+    func unreadiness(project: ProjectSettings, change: MergeRequestInfo, checks: Set<MergeCheck>) async throws
+        -> [String]
 }
 
 extension ForgePort {

@@ -68,6 +68,10 @@ extension TrainEngine {
         var events: [TrainEvent] = []
         var replies: [String] = []
         var refusals: [TrainAction] = []
+        let merging = commands.contains { if case .success(let read) = $0 { read.verb == .merge } else { false } }
+        let unready =
+            merging && info.state == "opened" && !info.draft && !project.mergeChecks.isEmpty
+            ? try await forge.unreadiness(project: project, change: info, checks: project.mergeChecks) : []
         for command in commands {
             let invocation: CommandInvocation
             switch command {
@@ -92,6 +96,11 @@ extension TrainEngine {
                         + "merged.")
             case .merge where info.draft:
                 replies.append("!\(number) is a draft. Mark it as ready, then comment `\(project.train.mergeCommand)`.")
+            case .merge where !unready.isEmpty:
+                replies.append(
+                    "!\(number) is not ready to merge: it needs \(Car.list(unready)). Comment "
+                        + "`\(project.train.mergeCommand)` again once it has them; `merge_checks` in Trainyard's "
+                        + "configuration says which of these apply.")
             case .merge:
                 let change = Change(
                     number: number, head: info.head, title: info.title, sourceBranch: info.sourceBranch,

@@ -6,6 +6,7 @@ enum FakeAPIRoute: Sendable {
     case getProject(String)
     case listMergeRequests(String)
     case getMergeRequest(String, iid: Int)
+    case getApprovals(String, iid: Int)
     case listNotes(String, iid: Int)
     case createNote(String, iid: Int)
     case postStatus(String, sha: String)
@@ -53,6 +54,8 @@ enum FakeAPIRoute: Sendable {
                 self = .getMergeRequest(project, iid: iid)
             } else if let captures = match(["merge_requests", "*", "notes"]), let iid = Int(captures[0]) {
                 self = .listNotes(project, iid: iid)
+            } else if let captures = match(["merge_requests", "*", "approvals"]), let iid = Int(captures[0]) {
+                self = .getApprovals(project, iid: iid)
             } else if let captures = match(["repository", "commits", "*", "statuses"]) {
                 self = .listStatuses(project, sha: captures[0])
             } else if let captures = match(["repository", "branches", "*"]) {

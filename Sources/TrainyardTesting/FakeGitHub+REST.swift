@@ -146,6 +146,18 @@ extension FakeGitHub {
                     "strict": false, "contexts": JSON(checks),
                     "checks": .array(checks.map { ["context": .string($0), "app_id": nil] }),
                 ])
+        case ("GET", let r)
+        where r.count == 4 && r[0] == "branches" && r[2] == "protection" && r[3] == "required_pull_request_reviews":
+            guard let count = repos[path]!.requiredReviews[r[1]] else {
+                return .json(404, ["message": "Branch not protected", "status": "404"])
+            }
+            return .json(200, ["required_approving_review_count": .int(count), "dismiss_stale_reviews": false])
+        case ("GET", let r) where r.count == 3 && r[0] == "pulls" && r[2] == "reviews":
+            guard let number = Int(r[1]), repos[path]!.pulls[number] != nil else { return Self.notFound }
+            let reviews = (repos[path]!.reviews[number] ?? []).enumerated().map { index, review -> JSON in
+                ["id": .int(index + 1), "user": userJSON(review.login), "state": .string(review.state)]
+            }
+            return .json(200, .array(Array(Self.page(reviews, query))))
         case ("GET", let r) where r.count == 3 && r[0] == "rules" && r[1] == "branches":
             let checks = repos[path]!.rules[r[2]] ?? []
             return .json(

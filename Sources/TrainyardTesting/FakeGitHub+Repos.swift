@@ -172,6 +172,7 @@ extension FakeGitHub {
             "head": ["ref": .string(pull.headRef), "sha": .string(pull.head)],
             "base": ["ref": .string(pull.base), "sha": ""],
             "updated_at": .string(pull.updatedAt.formatted(.iso8601)),
+            "mergeable": .bool(!pull.conflicted),
         ]
     }
 

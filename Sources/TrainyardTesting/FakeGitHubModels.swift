@@ -14,6 +14,8 @@ public struct FakePull: Sendable, Equatable {
     public var author: String
     /// When it last changed (`updated_at`): its creation, a push, a comment, its merging.
     public var updatedAt = Date()
+    /// Whether it conflicts with its base (`mergeable: false`).
+    public var conflicted = false
 }
 
 /// An issue comment on a pull request.
@@ -74,5 +76,10 @@ struct FakeGitHubRepo: Sendable {
     var rules: [String: [String]] = [:]
     /// Repository permissions by login (`read`, `triage`, `write`, `maintain`, `admin`); `write` when unlisted.
     var permissions: [String: String] = [:]
+    /// Reviews by pull request, oldest first: the reviewer's login and `APPROVED`,
+    /// `CHANGES_REQUESTED`, `COMMENTED` or `DISMISSED`.
+    var reviews: [Int: [(login: String, state: String)]] = [:]
+    /// Approving reviews branch protection requires, by branch.
+    var requiredReviews: [String: Int] = [:]
     var nextNumber = 1
 }

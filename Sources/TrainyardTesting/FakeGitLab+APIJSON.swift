@@ -94,6 +94,9 @@ extension FakeGitLab {
                 "full": .string("\(project.path)!\(mergeRequest.iid)"),
             ],
             "web_url": .string(mergeRequestURL(project, iid: mergeRequest.iid)),
+            "blocking_discussions_resolved": .bool(!readiness(of: mergeRequest).unresolvedDiscussions),
+            "has_conflicts": .bool(readiness(of: mergeRequest).conflicts),
+            "head_pipeline": headPipelineJSON(of: mergeRequest),
         ]
     }
 

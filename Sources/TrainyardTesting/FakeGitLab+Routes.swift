@@ -135,6 +135,10 @@ extension FakeGitLab {
             let state = try lookUpProject(id)
             return .json(200, mergeRequestJSON(try lookUpMergeRequest(iid, in: state), in: state.project))
 
+        case .getApprovals(let id, let iid):
+            let state = try lookUpProject(id)
+            return .json(200, approvalsJSON(try lookUpMergeRequest(iid, in: state)))
+
         case .listNotes(let id, let iid):
             let state = try lookUpProject(id)
             let mergeRequest = try lookUpMergeRequest(iid, in: state)

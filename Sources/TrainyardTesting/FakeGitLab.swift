@@ -41,6 +41,8 @@ public actor FakeGitLab {
     var blocked: Set<String> = []
     /// Merge requests marked as drafts, by project id and iid.
     var drafts: Set<[Int]> = []
+    /// What keeps merge requests from being mergeable, by project id and iid.
+    var readiness: [[Int]: FakeReadiness] = [:]
     var commitCache: [String: GitCommit] = [:]
     var nextMergeRequestID = 1
     var nextPipelineID = 1

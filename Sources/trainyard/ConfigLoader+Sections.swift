@@ -1,5 +1,6 @@
 import Foundation
 import TrainyardCore
+import TrainyardEngine
 import TrainyardGit
 
 /// The `forges:` and `projects:` sections.
@@ -94,6 +95,7 @@ extension ConfigLoader {
                     "forge", "path", "targets", "git_url", "max_parallel", "merge_access_level", "control_access_level",
                     "planner",
                     "pipeline_timeout_minutes", "flake_retries", "planner_settings", "review_apps", "required_checks",
+                    "merge_checks",
                 ])
             let forge = string(map, "forge", path, required: true)
             if let forge, forges[forge] == nil, !declaredForges.contains(forge) {
@@ -170,6 +172,21 @@ extension ConfigLoader {
             let gitURL = string(map, "git_url", path)
             let reviewApps = parseReviewApps(map["review_apps"], path)
             let requiredChecks = strings(map, "required_checks", path) ?? []
+            var mergeChecks = MergeCheck.defaults
+            if let names = strings(map, "merge_checks", path) {
+                mergeChecks = []
+                for name in names {
+                    if let check = MergeCheck(rawValue: name) {
+                        mergeChecks.insert(check)
+                    } else {
+                        let known = MergeCheck.allCases.map(\.rawValue).joined(separator: ", ")
+                        problems.append(
+                            ConfigProblem(
+                                path: "\(path).merge_checks",
+                                message: "`\(name)` is not a merge check (known: \(known))"))
+                    }
+                }
+            }
             if let forge, forges[forge]?.kind == "github", map["review_apps"] != nil {
                 problems.append(
                     ConfigProblem(path: "\(path).review_apps", message: "review apps need a GitLab forge for now"))
@@ -185,7 +202,7 @@ extension ConfigLoader {
                         mergeAccessLevel: mergeAccessLevel, controlAccessLevel: controlAccessLevel, planner: planner,
                         pipelineTimeoutMinutes: timeout,
                         flakeRetries: flakeRetries, plannerSettings: plannerSettings, reviewApps: reviewApps,
-                        requiredChecks: requiredChecks))
+                        requiredChecks: requiredChecks, mergeChecks: mergeChecks))
             }
         }
         return projects

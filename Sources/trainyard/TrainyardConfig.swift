@@ -1,6 +1,7 @@
 import Foundation
 import TrainyardHTTP
 import TrainyardCore
+import TrainyardEngine
 
 /// Trainyard's configuration, read from YAML (see `docs/configuration.md`).
 struct TrainyardConfig: Sendable, Equatable {
@@ -50,6 +51,8 @@ struct TrainyardConfig: Sendable, Equatable {
         var reviewApps: ReviewAppSettings?
         /// Checks a car needs besides those the target's protection requires (GitHub).
         var requiredChecks: [String] = []
+        /// What `merge` requires of a change besides being open and not a draft (`merge_checks`).
+        var mergeChecks: Set<MergeCheck> = MergeCheck.defaults
     }
 
     var listen = Listen(host: "127.0.0.1", port: 8080)

@@ -55,6 +55,7 @@ struct TrainyardService {
                 mergeAccessLevel: project.mergeAccessLevel, controlAccessLevel: project.controlAccessLevel,
                 reviewApps: project.reviewApps)
             settings.requiredChecks = project.requiredChecks
+            settings.mergeChecks = project.mergeChecks
             settings.carPushOptions = github ? [] : ["ci.skip"]
             return settings
         }

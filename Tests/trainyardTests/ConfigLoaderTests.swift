@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrainyardEngine
 import TrainyardCore
 
 @testable import trainyard
@@ -190,6 +191,26 @@ struct ConfigLoaderTests {
                 Issue.record("expected PostgreSQL storage")
             }
             #expect(config?.leaseSeconds == (line.contains("lease_seconds: 20") ? 20 : 15))
+        }
+    }
+
+    @Test(
+        arguments: [
+            ("", MergeCheck.defaults), ("merge_checks: [pipeline, approvals]", [.pipeline, .approvals]),
+            ("merge_checks: []", []), ("merge_checks: [reviews]", nil),
+        ] as [(String, Set<MergeCheck>?)])
+    func mergeChecks(line: String, expected: Set<MergeCheck>?) {
+        let (config, problems) = Self.parse(Self.valid + "\n    " + line + "\n")
+        if let expected {
+            #expect(problems.isEmpty, "\(problems)")
+            #expect(config?.projects.first?.mergeChecks == expected)
+        } else {
+            #expect(
+                problems.contains {
+                    $0.path == "projects[0].merge_checks"
+                        && $0.message
+                            == "`reviews` is not a merge check (known: approvals, discussions, pipeline, conflicts)"
+                }, "\(problems)")
         }
     }
 
