@@ -7,6 +7,9 @@ enum FakeAPIRoute: Sendable {
     case listMergeRequests(String)
     case getMergeRequest(String, iid: Int)
     case getApprovals(String, iid: Int)
+    case listHooks(String)
+    case createHook(String)
+    case updateHook(String, id: Int)
     case listNotes(String, iid: Int)
     case createNote(String, iid: Int)
     case postStatus(String, sha: String)
@@ -54,6 +57,8 @@ enum FakeAPIRoute: Sendable {
                 self = .getMergeRequest(project, iid: iid)
             } else if let captures = match(["merge_requests", "*", "notes"]), let iid = Int(captures[0]) {
                 self = .listNotes(project, iid: iid)
+            } else if match(["hooks"]) != nil {
+                self = .listHooks(project)
             } else if let captures = match(["merge_requests", "*", "approvals"]), let iid = Int(captures[0]) {
                 self = .getApprovals(project, iid: iid)
             } else if let captures = match(["repository", "commits", "*", "statuses"]) {
@@ -74,7 +79,9 @@ enum FakeAPIRoute: Sendable {
                 return nil
             }
         case "POST":
-            if let captures = match(["merge_requests", "*", "notes"]), let iid = Int(captures[0]) {
+            if match(["hooks"]) != nil {
+                self = .createHook(project)
+            } else if let captures = match(["merge_requests", "*", "notes"]), let iid = Int(captures[0]) {
                 self = .createNote(project, iid: iid)
             } else if let captures = match(["statuses", "*"]) {
                 self = .postStatus(project, sha: captures[0])
@@ -92,6 +99,8 @@ enum FakeAPIRoute: Sendable {
                 let noteID = Int(captures[1])
             {
                 self = .updateNote(project, iid: iid, noteID: noteID)
+            } else if let captures = match(["hooks", "*"]), let id = Int(captures[0]) {
+                self = .updateHook(project, id: id)
             } else {
                 return nil
             }

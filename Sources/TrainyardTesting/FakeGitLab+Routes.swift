@@ -135,6 +135,18 @@ extension FakeGitLab {
             let state = try lookUpProject(id)
             return .json(200, mergeRequestJSON(try lookUpMergeRequest(iid, in: state), in: state.project))
 
+        case .listHooks(let id):
+            let state = try lookUpProject(id)
+            return .json(200, .array(state.webhooks.map(hookJSON)))
+
+        case .createHook(let id):
+            let state = try lookUpProject(id)
+            return .json(201, hookJSON(try saveHook(projectID: state.project.id, hookID: nil, parameters)))
+
+        case .updateHook(let id, let hookID):
+            let state = try lookUpProject(id)
+            return .json(200, hookJSON(try saveHook(projectID: state.project.id, hookID: hookID, parameters)))
+
         case .getApprovals(let id, let iid):
             let state = try lookUpProject(id)
             return .json(200, approvalsJSON(try lookUpMergeRequest(iid, in: state)))

@@ -41,6 +41,7 @@ public actor FakeGitLab {
     var blocked: Set<String> = []
     /// Merge requests marked as drafts, by project id and iid.
     var drafts: Set<[Int]> = []
+    var nextHookID = 1
     /// What keeps merge requests from being mergeable, by project id and iid.
     var readiness: [[Int]: FakeReadiness] = [:]
     var commitCache: [String: GitCommit] = [:]
@@ -173,7 +174,9 @@ public actor FakeGitLab {
     /// with `X-Gitlab-Token: <token>` (no such header when `token` is empty, as for a hook without a secret).
     public func addWebhook(project: String, url: URL, token: String) {
         guard let id = projectID(path: project) else { return }
-        projects[id]?.webhooks.append(.init(url: url, token: token, uuid: UUID().uuidString.lowercased()))
+        projects[id]?.webhooks.append(
+            .init(url: url, token: token, uuid: UUID().uuidString.lowercased(), id: nextHookID))
+        nextHookID += 1
     }
 
     /// Replaces the CI policy, called once for every new pipeline (API or push).
@@ -298,7 +301,7 @@ public actor FakeGitLab {
     func deliver(_ event: String, projectID: Int, action: String?, payload: JSON) {
         guard let sender, let hooks = projects[projectID]?.webhooks, !hooks.isEmpty else { return }
         let body = payload.data
-        for hook in hooks {
+        for hook in hooks where hook.takes(event) {
             let delivery = WebhookSender.Delivery(
                 url: hook.url, token: hook.token, event: event, uuid: UUID().uuidString.lowercased(),
                 webhookUUID: hook.uuid, action: action, body: body, isRedelivery: false)

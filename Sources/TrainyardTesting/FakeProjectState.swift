@@ -4,9 +4,24 @@ import Foundation
 struct FakeProjectState: Sendable {
     /// A webhook registered with ``FakeGitLab/addWebhook(project:url:token:)``.
     struct Webhook: Sendable {
-        let url: URL
-        let token: String
+        var url: URL
+        var token: String
         let uuid: String
+        /// The hooks API's id.
+        var id = 0
+        /// The event flags that are on (`merge_requests_events`, …); nil takes every event (the
+        /// hooks tests add with ``FakeGitLab/addWebhook(project:url:token:)``).
+        var events: Set<String>?
+        var enableSSLVerification = true
+        /// `executable`, `temporarily_disabled` or `disabled` (GitLab's auto-disabling).
+        var alertStatus = "executable"
+
+        /// Whether the hook takes deliveries of `event` (`Merge Request Hook`, …).
+        func takes(_ event: String) -> Bool {
+            guard alertStatus == "executable" else { return false }
+            guard let events, let flag = FakeGitLab.hookFlags[event] else { return true }
+            return events.contains(flag)
+        }
     }
 
     let project: FakeProject

@@ -13,7 +13,7 @@ struct TrainyardCommand: AsyncParsableCommand {
         abstract: "A self-hosted merge train service.",
         subcommands: [
             Serve.self, CheckConfig.self, MigrateCommand.self, BenchIntakeCommand.self, BenchPlannerCommand.self,
-            SimulateCommand.self, ReplayCommand.self, CronCommand.self, BrowserCheckCommand.self,
+            SimulateCommand.self, ReplayCommand.self, CronCommand.self, BrowserCheckCommand.self, WebhookCommand.self,
         ],
         defaultSubcommand: Serve.self)
 }
