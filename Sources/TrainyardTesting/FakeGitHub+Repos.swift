@@ -147,6 +147,10 @@ extension FakeGitHub {
         await repos[path]?.repository.branchHead(branch)
     }
     public func gitURL(_ path: String) -> URL? { repos[path]?.gitURL }
+    /// The contents of `file` at commit `sha`; nil when there is no such file.
+    public func fileContents(_ path: String, sha: String, path file: String) async -> String? {
+        await repos[path]?.repository.fileContents(sha: sha, path: file)
+    }
     public func firstParents(_ path: String, branch: String, since: String) async -> [String] {
         await repos[path]?.repository.revList(["--first-parent"], ["\(since)..refs/heads/\(branch)"]) ?? []
     }
@@ -192,7 +196,11 @@ extension FakeGitHub {
         fields.append(.init(key: "sender", value: userJSON("github-actions")))
         let body = JSON.object(fields).data
         for hook in webhooks(of: path) where hook.active && (hook.events.contains(event) || hook.events.contains("*")) {
-            sender.enqueue(url: hook.url, hook: hook.id, secret: hook.secret, event: event, body: body)
+            let sender = sender
+            let guid = UUID().uuidString.lowercased()
+            sendWithFaults {
+                sender.enqueue(url: hook.url, hook: hook.id, secret: hook.secret, event: event, body: body, guid: guid)
+            }
         }
     }
 }

@@ -17,7 +17,7 @@ final class FakeGitHubSender: Sendable {
     }
 
     private enum Job: Sendable {
-        case send(url: URL, hook: Int, secret: String?, event: String, body: Data)
+        case send(url: URL, hook: Int, secret: String?, event: String, body: Data, guid: String)
         case barrier(CheckedContinuation<Void, Never>)
     }
 
@@ -34,9 +34,9 @@ final class FakeGitHubSender: Sendable {
             for await job in stream {
                 switch job {
                 case .barrier(let done): done.resume()
-                case .send(let url, let hook, let secret, let event, let body):
+                case .send(let url, let hook, let secret, let event, let body, let guid):
                     let sent = await Self.send(
-                        url, hook: hook, secret: secret, event: event, body: body, session: session)
+                        url, hook: hook, secret: secret, event: event, body: body, guid: guid, session: session)
                     log.withLock { $0.append(sent) }
                 }
             }
@@ -45,15 +45,18 @@ final class FakeGitHubSender: Sendable {
 
     var sent: [Sent] { log.withLock { $0 } }
 
-    func enqueue(url: String, hook: Int, secret: String?, event: String, body: Data) {
+    /// Queues a delivery; the same `guid` again is a redelivery of it.
+    func enqueue(
+        url: String, hook: Int, secret: String?, event: String, body: Data,
+        guid: String = UUID().uuidString.lowercased()
+    ) {
         guard let target = URL(string: url) else { return }
-        continuation.yield(.send(url: target, hook: hook, secret: secret, event: event, body: body))
+        continuation.yield(.send(url: target, hook: hook, secret: secret, event: event, body: body, guid: guid))
     }
 
     private static func send(
-        _ url: URL, hook: Int, secret: String?, event: String, body: Data, session: URLSession
+        _ url: URL, hook: Int, secret: String?, event: String, body: Data, guid: String, session: URLSession
     ) async -> Sent {
-        let guid = UUID().uuidString.lowercased()
         var request = URLRequest(url: url, timeoutInterval: 10)
         request.httpMethod = "POST"
         request.httpBody = body

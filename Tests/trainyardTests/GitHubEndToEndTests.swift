@@ -13,7 +13,9 @@ struct GitHubEndToEndTests {
     static let repository = "octo/app"
     static let secret = "github-webhook-secret"
 
-    static func run(_ body: (FakeGitHub, Int) async throws -> Void) async throws {
+    /// Runs `body` with the fake GitHub and the service (its port); `reconcileSeconds` sets the
+    /// reconciler's period.
+    static func run(reconcileSeconds: Int? = nil, _ body: (FakeGitHub, Int) async throws -> Void) async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("gh-e2e-\(UUID().uuidString)")
         let github = FakeGitHub(root: root.appendingPathComponent("github"))
         try await github.start()
@@ -33,6 +35,7 @@ struct GitHubEndToEndTests {
             config.projects = [
                 .init(forge: "github", path: Self.repository, targets: ["main"], gitURL: gitURL.path, maxParallel: 4)
             ]
+            if let reconcileSeconds { config.reconcileSeconds = reconcileSeconds }
             let (port, runner, store) = try await ServiceHarness.launch(config)
             stop = {
                 await runner.stop()
