@@ -54,8 +54,7 @@ public actor FakeGitHub {
     var grants: [String: Grant] = [:]
     var hooks: [String: [Hook]] = [:]
     /// Faults put on webhook deliveries (``injectWebhookFaults(_:)``), and what is held back.
-    var webhookFaults: WebhookFaults?
-    var heldWebhooks: [@Sendable () -> Void] = []
+    var faultyWebhooks = FaultyWebhooks()
     var requests: [LoggedRequest] = []
     var nextID = 1
     /// How long installation tokens last; GitHub's last an hour.

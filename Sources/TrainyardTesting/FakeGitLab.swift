@@ -61,9 +61,8 @@ public actor FakeGitLab {
     var deliveryLog: [FakeDelivery] = []
     var ciTasks: [Int: Task<Void, Never>] = [:]
     var hookTransport: PostReceiveHook.Transport?
-    /// Faults put on webhook deliveries (``injectWebhookFaults(_:)``), with what they did.
-    var webhookFaults: WebhookFaults?
-    var heldWebhooks: [WebhookSender.Delivery] = []
+    /// Faults put on webhook deliveries (``injectWebhookFaults(_:)``), and what is held back.
+    var faultyWebhooks = FaultyWebhooks()
     private var server: GracefulRunner?
     private(set) var sender: WebhookSender?
     let webhookTimeout: TimeInterval
@@ -305,10 +304,6 @@ public actor FakeGitLab {
             let delivery = WebhookSender.Delivery(
                 url: hook.url, token: hook.token, event: event, uuid: UUID().uuidString.lowercased(),
                 webhookUUID: hook.uuid, action: action, body: body, isRedelivery: false)
-            guard webhookFaults != nil else {
-                sender.enqueue(delivery)
-                continue
-            }
             sendWithFaults(delivery, sender)
         }
     }

@@ -46,44 +46,59 @@ public struct WebhookFaults: Sendable {
     }
 }
 
+/// Deliveries sent under ``WebhookFaults``, for both fakes: each is a closure that queues it.
+struct FaultyWebhooks: Sendable {
+    var faults: WebhookFaults?
+    private var held: [@Sendable () -> Void] = []
+
+    /// Sends one delivery with the faults drawn for it; what was held back goes after it.
+    /// Returns whether this one was held back: the caller flushes it a second later unless
+    /// another delivery comes first.
+    mutating func send(_ send: @escaping @Sendable () -> Void) -> Bool {
+        guard var drawn = faults else {
+            send()
+            return false
+        }
+        let fate = drawn.decide()
+        faults = drawn
+        let earlier = held
+        held = []
+        if !fate.drop {
+            if fate.holdBack { held.append(send) } else { send() }
+            if fate.duplicate { send() }
+        }
+        for delivery in earlier { delivery() }
+        return fate.holdBack && !fate.drop
+    }
+
+    /// Sends what was held back.
+    mutating func flush() {
+        let earlier = held
+        held = []
+        for delivery in earlier { delivery() }
+    }
+}
+
 extension FakeGitLab {
     /// Puts faults on every webhook delivery from now on; nil sends them faithfully again (and
     /// sends what was held back).
     public func injectWebhookFaults(_ faults: WebhookFaults?) {
-        webhookFaults = faults
-        if faults == nil { flushHeldWebhooks() }
+        faultyWebhooks.faults = faults
+        if faults == nil { faultyWebhooks.flush() }
     }
 
     /// What the injected faults did so far.
-    public var webhookFaultSummary: String? { webhookFaults?.summary }
+    public var webhookFaultSummary: String? { faultyWebhooks.faults?.summary }
 
     /// Sends the deliveries held back to be sent out of order.
-    public func flushHeldWebhooks() {
-        let held = heldWebhooks
-        heldWebhooks = []
-        for delivery in held { sender?.enqueue(delivery) }
-    }
+    public func flushHeldWebhooks() { faultyWebhooks.flush() }
 
-    /// Sends one delivery with the faults drawn for it; what was held back goes after it.
+    /// Sends one delivery with the faults drawn for it.
     func sendWithFaults(_ delivery: WebhookSender.Delivery, _ sender: WebhookSender) {
-        guard var faults = webhookFaults else { return sender.enqueue(delivery) }
-        let fate = faults.decide()
-        webhookFaults = faults
-        let held = heldWebhooks
-        heldWebhooks = []
-        if !fate.drop {
-            if fate.holdBack {
-                heldWebhooks.append(delivery)
-                // Sent after the next delivery, or a second later when none comes.
-                Task { [weak self] in
-                    try? await Task.sleep(for: .seconds(1))
-                    await self?.flushHeldWebhooks()
-                }
-            } else {
-                sender.enqueue(delivery)
-            }
-            if fate.duplicate { sender.enqueue(delivery) }
+        guard faultyWebhooks.send({ sender.enqueue(delivery) }) else { return }
+        Task { [weak self] in
+            try? await Task.sleep(for: .seconds(1))
+            await self?.flushHeldWebhooks()
         }
-        for earlier in held { sender.enqueue(earlier) }
     }
 }
