@@ -38,6 +38,12 @@ public struct CommentSnapshot: Hashable, Sendable {
     /// The inbox key of a comment, the same for its webhook and for the reconciler's replay, so
     /// that a comment is stored (and obeyed) once.
     public static func deliveryKey(_ id: Int) -> String { "comment:\(id)" }
+
+    /// `comments` in the order they were written (by id within one time: forges write times to
+    /// the second), as the reconciler replays them.
+    public static func oldestFirst(_ comments: [CommentSnapshot]) -> [CommentSnapshot] {
+        comments.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
 }
 
 /// A forge adapter that cannot list merge requests or comments: the reconciler says so in the

@@ -76,6 +76,6 @@ extension GitHubClient {
             }
             if list.count < 100 { break }
         }
-        return comments.sorted { $0.createdAt < $1.createdAt || ($0.createdAt == $1.createdAt && $0.id < $1.id) }
+        return CommentSnapshot.oldestFirst(comments)
     }
 }

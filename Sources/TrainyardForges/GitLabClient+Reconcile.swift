@@ -72,6 +72,6 @@ extension GitLabClient {
             }
             if reachedSince || bodies.count < 100 { break }
         }
-        return comments.sorted { $0.createdAt < $1.createdAt || ($0.createdAt == $1.createdAt && $0.id < $1.id) }
+        return CommentSnapshot.oldestFirst(comments)
     }
 }
