@@ -23,11 +23,34 @@ extension GitLabClient: WebhookRegistrar {
         guard let list = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] else {
             throw PermanentError("GitLab's list of hooks could not be read")
         }
-        return list.compactMap { hook in
-            guard let id = hook["id"] as? Int, let url = hook["url"] as? String else { return nil }
+        var registered: [RegisteredHook] = []
+        for hook in list {
+            guard let hookID = hook["id"] as? Int, let url = hook["url"] as? String else { continue }
             let events = Set(Self.hookEventFlags.filter { hook[$0] as? Bool == true })
             let status = hook["alert_status"] as? String ?? "executable"
-            return RegisteredHook(id: id, url: url, events: events, active: status == "executable")
+            registered.append(
+                RegisteredHook(
+                    id: hookID, url: url, events: events, active: status == "executable",
+                    failures: try await failedEvents(projectID: id, hookID: hookID)))
+        }
+        return registered
+    }
+
+    /// The hook's failed deliveries among its last 30 of the last seven days (`500 merge_request_hooks`),
+    /// from `GET …/hooks/:hook_id/events`; none on a GitLab older than 17.3, which has no such list.
+    func failedEvents(projectID id: Int, hookID: Int) async throws -> [String] {
+        struct Event: Decodable {
+            let trigger: String?
+            let response_status: String?
+        }
+        do {
+            let events: [Event] = try decode(
+                try await send("GET", "projects/\(id)/hooks/\(hookID)/events", query: ["per_page": "30"]))
+            // A request that never got an answer shows `internal error`, which no status filter matches.
+            return events.filter { !(200..<300).contains(Int($0.response_status ?? "") ?? 0) }
+                .map { "\($0.response_status ?? "no answer") \($0.trigger ?? "event")" }
+        } catch let error as PermanentError where error.description.contains("answered 404") {
+            return []
         }
     }
 

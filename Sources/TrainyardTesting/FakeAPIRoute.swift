@@ -10,6 +10,8 @@ enum FakeAPIRoute: Sendable {
     case listHooks(String)
     case createHook(String)
     case updateHook(String, id: Int)
+    /// `GET /projects/:id/hooks/:hook_id/events` (GitLab 17.3 and later).
+    case listHookEvents(String, id: Int)
     case listNotes(String, iid: Int)
     case createNote(String, iid: Int)
     case postStatus(String, sha: String)
@@ -59,6 +61,8 @@ enum FakeAPIRoute: Sendable {
                 self = .listNotes(project, iid: iid)
             } else if match(["hooks"]) != nil {
                 self = .listHooks(project)
+            } else if let captures = match(["hooks", "*", "events"]), let id = Int(captures[0]) {
+                self = .listHookEvents(project, id: id)
             } else if let captures = match(["merge_requests", "*", "approvals"]), let iid = Int(captures[0]) {
                 self = .getApprovals(project, iid: iid)
             } else if let captures = match(["repository", "commits", "*", "statuses"]) {

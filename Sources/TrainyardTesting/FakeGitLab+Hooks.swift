@@ -60,6 +60,35 @@ extension FakeGitLab {
         return hook
     }
 
+    /// The hook's recent deliveries, newest first, as `GET …/hooks/:hook_id/events` shows them:
+    /// `response_status` is the receiver's status as text, or `internal error` when the request
+    /// failed; `status` filters by code or by `successful`, `client_failure` or `server_failure`.
+    func hookEvents(_ hook: FakeProjectState.Webhook, status: String?) -> [JSON] {
+        func matches(_ code: Int?) -> Bool {
+            switch status {
+            case nil: true
+            case "successful": (200..<300).contains(code ?? 0)
+            case "client_failure": (400..<500).contains(code ?? 0)
+            case "server_failure": (500..<600).contains(code ?? 0)
+            case let text?: Int(text) == code
+            }
+        }
+        return deliveryLog.reversed()
+            .filter { $0.webhookUUID == hook.uuid && matches($0.statusCode) }
+            .map { delivery in
+                // GitLab names the trigger after the event header: `Merge Request Hook` is `merge_request_hooks`.
+                let trigger = delivery.event.lowercased().replacingOccurrences(of: " ", with: "_") + "s"
+                return .object([
+                    .init(key: "id", value: .int(delivery.sequence)),
+                    .init(key: "url", value: .string(delivery.url.absoluteString)),
+                    .init(key: "trigger", value: .string(trigger)),
+                    .init(
+                        key: "response_status", value: .string(delivery.statusCode.map(String.init) ?? "internal error")
+                    ),
+                ])
+            }
+    }
+
     /// Marks the project's hooks as GitLab does after they failed too often (`disabled`).
     public func disableWebhooks(project: String) {
         guard let id = projectID(path: project), let hooks = projects[id]?.webhooks else { return }

@@ -139,6 +139,11 @@ extension FakeGitLab {
             let state = try lookUpProject(id)
             return .json(200, .array(state.webhooks.map(hookJSON)))
 
+        case .listHookEvents(let id, let hookID):
+            let state = try lookUpProject(id)
+            guard let hook = state.webhooks.first(where: { $0.id == hookID }) else { throw APIError.notFound("Hook") }
+            return .json(200, .array(Array(Self.page(hookEvents(hook, status: parameters["status"]), parameters))))
+
         case .createHook(let id):
             let state = try lookUpProject(id)
             return .json(201, hookJSON(try saveHook(projectID: state.project.id, hookID: nil, parameters)))

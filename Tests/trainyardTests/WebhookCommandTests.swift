@@ -59,6 +59,35 @@ struct WebhookCommandTests {
         try? FileManager.default.removeItem(at: root)
     }
 
+    @Test func gitLabFailedDeliveriesAreReported() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("webhook-\(UUID().uuidString)")
+        let gitlab = FakeGitLab(root: root)
+        try await gitlab.start()
+        defer { Task { await gitlab.stop() } }
+        _ = try await gitlab.createProject(path: "group/app", files: ["README.md": "hi\n"])
+        let forge = TrainyardConfig.Forge(
+            name: "gitlab", kind: "gitlab", url: gitlab.baseURL, token: await gitlab.token,
+            webhookSecret: "a-long-webhook-secret")
+        // Nothing listens on this port, so every delivery fails as GitLab's `internal error`.
+        let target = try WebhookRegisterCommand.resolve(
+            Self.config(forge: forge, path: "group/app"), project: "group/app", forge: nil,
+            url: "http://127.0.0.1:\(FreePort.pick())/webhooks/gitlab")
+        let client = GitLabClient(baseURL: gitlab.baseURL, token: forge.token, logger: Logger(label: "test"))
+        _ = try await WebhookRegisterCommand.register(target, registrar: client, check: false)
+        #expect(try await WebhookRegisterCommand.register(target, registrar: client, check: true).1)
+
+        _ = try await gitlab.createMergeRequest(
+            project: "group/app", sourceBranch: "feature", title: "Feature", files: ["a.txt": "a\n"])
+        await gitlab.waitForDeliveries()
+        let (drift, ok) = try await WebhookRegisterCommand.register(target, registrar: client, check: true)
+        #expect(!ok, "\(drift)")
+        #expect(
+            drift.contains { $0.contains("recent deliveries failed: internal error merge_request_hooks") }, "\(drift)")
+        let (saved, _) = try await WebhookRegisterCommand.register(target, registrar: client, check: false)
+        #expect(saved.first?.contains("unchanged") == true, "saving cannot repair failed deliveries: \(saved)")
+        try? FileManager.default.removeItem(at: root)
+    }
+
     @Test func gitHubHookIsCreatedOnceAndFailedDeliveriesAreReported() async throws {
         let github = FakeGitHub()
         try await github.start()
