@@ -20,13 +20,19 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .target(name: "TrainyardCore"),
         .target(name: "TrainyardSimulator", dependencies: ["TrainyardCore"]),
         .target(
             name: "TrainyardEngine",
-            dependencies: ["TrainyardCore", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "TrainyardCore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ]
         ),
         .target(
             name: "TrainyardStore",
@@ -50,6 +56,7 @@ let package = Package(
                 "TrainyardCore", "TrainyardEngine", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ]
         ),
         .target(
@@ -74,6 +81,9 @@ let package = Package(
                 .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
         .executableTarget(
@@ -128,6 +138,7 @@ let package = Package(
             name: "TrainyardHTTPTests",
             dependencies: [
                 "TrainyardHTTP", "TrainyardEngine", "TrainyardCore", "TrainyardStore", "TrainyardForges",
+                "TrainyardTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -152,8 +163,9 @@ let package = Package(
             name: "trainyardTests",
             dependencies: [
                 "trainyard", "TrainyardTesting", "TrainyardCore", "TrainyardEngine", "TrainyardStore",
-                "TrainyardForges", "TrainyardHTTP",
+                "TrainyardForges", "TrainyardHTTP", "TrainyardBrowser",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
     ],

@@ -64,7 +64,7 @@ public struct Car: Hashable, Codable, Sendable {
     }
 
     /// Where a car is in its life.
-    public enum Status: String, Hashable, Codable, Sendable {
+    public enum Status: String, Hashable, Codable, Sendable, CaseIterable {
         /// `buildCar` was emitted; waiting for the merge commit.
         case building
         /// Built; `startPipeline` was emitted; waiting for the pipeline id.

@@ -102,6 +102,9 @@ public protocol EngineStore: ScheduleStore, ReviewAppStore {
     func activeOwners() async throws -> [Owner]
     /// The newest deliveries, newest first.
     func recentDeliveries(limit: Int) async throws -> [InboxRecord]
+    /// How many deliveries and actions are unfinished, and since when the longest-waiting due one
+    /// of each has waited (see ``StoreBacklog``).
+    func backlog(now: Instant) async throws -> StoreBacklog
     /// The newest rows moved aside, newest first.
     func quarantined(limit: Int) async throws -> [QuarantineRecord]
     /// How many transactions this store ran since it was opened (idle engines run none).

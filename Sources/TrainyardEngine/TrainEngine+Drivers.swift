@@ -6,6 +6,8 @@ extension TrainEngine {
     /// ``stop()`` (each driver finishes the step in hand) or cancellation.
     public func run() async {
         logger.info("engine started", metadata: ["projects": "\(projects.count)"])
+        started.store(true, ordering: .relaxed)
+        defer { started.store(false, ordering: .relaxed) }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.recoverUntilDone() }
             if retentionDays != nil { group.addTask { await self.pruneHourly() } }
@@ -150,6 +152,7 @@ extension TrainEngine {
         let sent = ContinuousClock.now
         let taken = try await store.acquireLease(owner, holder: replica.holder, seconds: replica.leaseSeconds)
         if taken != nil { renewals.renewed([owner], sent: sent, replacingAll: false) }
+        if taken?.takenOverAfter != nil { metrics.leaseHandedOver() }
         if let held, let taken, taken.epoch != held.epoch {
             logger.info("lease taken again", metadata: ["owner": "\(owner)", "epoch": "\(taken.epoch)"])
         }
@@ -211,7 +214,9 @@ extension TrainEngine {
     /// Applies one inbox row; a failure is retried with backoff, then recorded as the outcome.
     func handle(_ row: InboxRow, now: Instant) async throws {
         do {
+            let started = ContinuousClock.now
             try await process(row)
+            metrics.eventProcessed(seconds: (ContinuousClock.now - started).inSeconds)
         } catch {
             if error is CancellationError || error is FencedError || isStopping { throw error }
             if error is PermanentError || row.attempts + 1 >= maxAttempts * 2 {

@@ -30,6 +30,8 @@ public actor TrainEngine {
     /// Deliveries on their way into the store, written together when they arrive together.
     public nonisolated let intake: GroupCommit
     let stopping = Atomic<Bool>(false)
+    /// Set while ``run()`` runs.
+    let started = Atomic<Bool>(false)
     /// Set when several replicas share the store: owners are then driven under leases.
     let replica: ReplicaSettings?
     let renewals = RenewalClock()
@@ -46,6 +48,8 @@ public actor TrainEngine {
     let reviewAppServices: ReviewAppServices?
     /// Milliseconds between two passes of the reconciler over each train; nil runs none.
     let reconcileInterval: Int64?
+    /// Where landings, removals, pipelines and the engine's own latency are counted.
+    public nonisolated let metrics: ServiceMetrics
 
     public init(
         store: any EngineStore, git: any GitPort, forges: [String: any ForgePort], projects: [ProjectSettings],
@@ -53,8 +57,9 @@ public actor TrainEngine {
         ciBudget: CIBudget? = nil, pollInterval: Int64 = 30_000, replica: ReplicaSettings? = nil,
         retentionDays: Int? = nil, chat: (any ChatPort)? = nil, schedules: [ScheduleDefinition] = [],
         alerts: (any AlertPort)? = nil, clockRate: Int64 = 1, reviewApps: ReviewAppServices? = nil,
-        reconcileInterval: Int64? = nil
+        reconcileInterval: Int64? = nil, metrics: ServiceMetrics = .none
     ) {
+        self.metrics = metrics
         self.reconcileInterval = reconcileInterval
         self.reviewAppServices = reviewApps
         self.clockRate = max(1, clockRate)
@@ -105,6 +110,18 @@ public actor TrainEngine {
         stopping.store(true, ordering: .relaxed)
         drivers.close()
     }
+
+    /// Whether ``run()`` drives the trains: started and not stopping (`/readyz`).
+    public nonisolated var isRunning: Bool { started.load(ordering: .relaxed) && !stopping.load(ordering: .relaxed) }
+
+    /// Whether ``stop()`` was called: long-lived answers (the dashboard's update stream) end.
+    public nonisolated var isShuttingDown: Bool { stopping.load(ordering: .relaxed) }
+
+    /// The engine's clock now.
+    public nonisolated var now: Instant { clock() }
+
+    /// How many clock seconds pass per real one (1 but under a test clock).
+    public nonisolated var clockSpeed: Int64 { clockRate }
 
     /// How many drivers are running.
     public nonisolated var driverCount: Int { drivers.count }
@@ -178,10 +195,13 @@ public actor TrainEngine {
         let before = train.settings.planner.demand(of: train)
         var actions: [TrainAction] = extra
         var decisions: [Decision] = []
+        var measurements: [TrainMeasurement] = []
         for event in events {
             let before = train
             let produced = train.apply(event)
-            decisions += train.decisions(for: event, before: before, actions: produced)
+            let decided = train.decisions(for: event, before: before, actions: produced)
+            decisions += decided
+            measurements += train.measurements(for: event, before: before, decisions: decided, now: now)
             logger.debug(
                 "train event", metadata: ["train": "\(id)", "event": "\(event)", "actions": "\(produced.count)"])
             actions += produced
@@ -210,6 +230,8 @@ public actor TrainEngine {
         try await save(
             train: id, state: train, actions: actions, decisions: decisions, timers: timers, finishing: finishing,
             at: now)
+        // Counted once committed: an event retried after a failed commit is not counted twice.
+        metrics.record(measurements, train: id)
         for other in woken { drivers.ring(.train(other)) }
     }
 

@@ -54,11 +54,14 @@ extension GitHubClient {
             if mutates { await pacer.wait(for: paceKey(repository)) }
             let failure: any Error
             var wait: Duration?
+            let started = ContinuousClock.now
             do {
                 let (data, response) = try await session.uncancellableData(for: request)
                 let http = response as? HTTPURLResponse
                 let status = http?.statusCode ?? 0
                 await calls.record(status: status)
+                metrics.forgeRequest(
+                    forge: forgeName, status: status, seconds: (ContinuousClock.now - started).inSeconds)
                 if status == 304, let cached { return cached.body }
                 if (200...299).contains(status) {
                     if !mutates, let etag = http?.value(forHTTPHeaderField: "ETag") {
@@ -92,12 +95,14 @@ extension GitHubClient {
             } catch let error as GitHubError {
                 throw error
             } catch {
+                metrics.forgeRequest(forge: forgeName, status: 0, seconds: (ContinuousClock.now - started).inSeconds)
                 if creates { throw error }
                 failure = error
             }
             attempt += 1
             guard attempt < retry.maxAttempts else { throw failure }
             let delay = wait ?? retry.delay(attempt: attempt - 1, retryAfter: nil)
+            if let wait { metrics.rateLimitWait(forge: forgeName, seconds: wait.inSeconds) }
             logger.warning(
                 "GitHub request will be retried",
                 metadata: [

@@ -42,13 +42,18 @@ public final class GitHubClient: ForgePort, Sendable {
     let requiredChecks = RequiredCheckCache()
     /// Answers by status and rate-limit waits.
     public let calls = GitHubCallCounts()
+    /// Where calls and rate-limit waits are counted, under the forge's configured name.
+    let metrics: ServiceMetrics
+    let forgeName: String
 
     public init(
         baseURL: URL, auth: GitHubAuth, session: URLSession = .shared, retry: RetryPolicy = RetryPolicy(),
         report: Report? = nil, statusName: String = "trainyard", mutationInterval: Duration = .seconds(1),
         secondaryWait: Duration = GitHubRateLimit.defaultSecondaryWait, userAgent: String = "Trainyard",
-        logger: Logger
+        metrics: ServiceMetrics = .none, forgeName: String = "github", logger: Logger
     ) {
+        self.metrics = metrics
+        self.forgeName = forgeName
         self.baseURL = baseURL
         self.auth = auth
         self.session = session

@@ -51,9 +51,12 @@ extension GitLabClient {
         while true {
             let retryAfter: String?
             let failure: any Error
+            let started = ContinuousClock.now
             do {
                 let (data, response) = try await session.uncancellableData(for: request)
                 let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+                metrics.forgeRequest(
+                    forge: forgeName, status: status, seconds: (ContinuousClock.now - started).inSeconds)
                 if (200...299).contains(status) { return data }
                 let error = GitLabError(status: status, method: method, path: path, message: Self.message(data))
                 guard RetryPolicy.isRetryable(status: status) else {
@@ -68,6 +71,7 @@ extension GitLabClient {
             } catch let error as GitLabError {
                 throw error
             } catch {
+                metrics.forgeRequest(forge: forgeName, status: 0, seconds: (ContinuousClock.now - started).inSeconds)
                 if creates { throw error }
                 retryAfter = nil
                 failure = error
@@ -75,6 +79,9 @@ extension GitLabClient {
             attempt += 1
             guard attempt < retry.maxAttempts else { throw failure }
             let delay = retry.delay(attempt: attempt - 1, retryAfter: retryAfter)
+            if (failure as? GitLabError)?.status == 429 {
+                metrics.rateLimitWait(forge: forgeName, seconds: delay.inSeconds)
+            }
             logger.warning(
                 "GitLab request will be retried",
                 metadata: [

@@ -24,11 +24,17 @@ public final class GitLabClient: ForgePort, Sendable {
     public let statusName: String
     /// The `User-Agent` header: `Trainyard`, with the replica's name when there are several.
     public let userAgent: String
+    /// Where calls and rate-limit waits are counted, under the forge's configured name.
+    let metrics: ServiceMetrics
+    let forgeName: String
 
     public init(
         baseURL: URL, token: String, session: URLSession = .shared, retry: RetryPolicy = RetryPolicy(),
-        statusName: String = "trainyard", userAgent: String = "Trainyard", logger: Logger
+        statusName: String = "trainyard", userAgent: String = "Trainyard", metrics: ServiceMetrics = .none,
+        forgeName: String = "gitlab", logger: Logger
     ) {
+        self.metrics = metrics
+        self.forgeName = forgeName
         self.userAgent = userAgent
         self.baseURL = baseURL
         self.token = token

@@ -22,6 +22,13 @@ public struct HTTPServices: Sendable {
     public var targets: [ProjectKey: [String]]
     /// Signed links to review apps' screenshots; nil serves none.
     public var screenshots: ScreenshotLinks?
+    /// What `/readyz` checks.
+    public var readiness = Readiness()
+    /// The registry `/metrics` serves; nil answers `404 metrics_off`. The engine and the forge
+    /// clients record into it through ``MetricsExporter/metrics``.
+    public var exporter: MetricsExporter?
+    /// Who may read the dashboard, and where its links point.
+    public var dashboard = DashboardSettings()
 
     public init(
         verifiers: [String: any WebhookVerifier], engine: TrainEngine, store: any EngineStore, apiTokens: [String],
@@ -45,7 +52,8 @@ public enum TrainyardRoutes {
     /// them. The router registers nothing else (a route missing here stops it at once), and a
     /// test holds this list, the OpenAPI document and the live router to each other.
     public static let endpoints: Set<String> = [
-        "GET /healthz", "HEAD /healthz", "GET /readyz", "HEAD /readyz",
+        "GET /healthz", "HEAD /healthz", "GET /readyz", "HEAD /readyz", "GET /metrics",
+        "GET /", "GET /events", "GET /dashboard.css", "GET /dashboard.js", "GET /projects/{project}/changes/{iid}",
         "POST /webhooks/{forge}", "POST /chatops/slack", "POST /chatops/mattermost",
         "POST /api/v1/projects/{project}/merge_requests/{iid}/enqueue",
         "DELETE /api/v1/projects/{project}/merge_requests/{iid}/enqueue",
@@ -76,16 +84,41 @@ public enum TrainyardRoutes {
         for method in [HTTPRequest.Method.get, .head] {
             on(method, "/healthz") { _, _ in JSONBody.response(.ok, ["status": "ok"]) }
             on(method, "/readyz") { _, _ in
-                _ = try await services.store.recentDeliveries(limit: 1)
-                return JSONBody.response(.ok, ["status": "ready"])
+                await services.readiness.response(engine: services.engine, store: services.store)
             }
         }
+        on(.get, "/metrics") { _, _ in
+            guard let exporter = services.exporter else {
+                throw APIError(.notFound, "metrics_off", "This Trainyard serves no metrics.")
+            }
+            return try await exporter.response(store: services.store, engine: services.engine)
+        }
+        let dashboard = DashboardEndpoint(services: services)
+        on(.get, "/") { request, _ in try await dashboard.front(request) }
+        on(.get, "/events") { request, _ in try await dashboard.events(request) }
+        on(.get, "/projects/{project}/changes/{iid}") { request, context in
+            try await dashboard.history(request, context: context)
+        }
+        on(.get, "/dashboard.css") { _, _ in
+            DashboardEndpoint.asset(DashboardAssets.css, type: "text/css; charset=utf-8")
+        }
+        on(.get, "/dashboard.js") { _, _ in
+            DashboardEndpoint.asset(DashboardAssets.script, type: "text/javascript; charset=utf-8")
+        }
+        let meter = DeliveryMeter(metrics: services.engine.metrics)
         on(.post, "/webhooks/{forge}") { request, context in
-            try await WebhookEndpoint(services: services).receive(request, context: context)
+            let forge = context.parameters.get("forge") ?? ""
+            return try await meter.measure(source: services.verifiers[forge] == nil ? "unknown" : forge) {
+                try await WebhookEndpoint(services: services).receive(request, context: context)
+            }
         }
         let chat = ChatEndpoint(services: services)
-        on(.post, "/chatops/slack") { request, _ in try await chat.receive(.slack, request) }
-        on(.post, "/chatops/mattermost") { request, _ in try await chat.receive(.mattermost, request) }
+        on(.post, "/chatops/slack") { request, _ in
+            try await meter.measure(source: "slack") { try await chat.receive(.slack, request) }
+        }
+        on(.post, "/chatops/mattermost") { request, _ in
+            try await meter.measure(source: "mattermost") { try await chat.receive(.mattermost, request) }
+        }
         let api = APIEndpoints(services: services)
         on(.post, "/api/v1/projects/{project}/merge_requests/{iid}/enqueue") { request, context in
             try await api.command(.merge, request, context: context)

@@ -48,6 +48,7 @@ struct ConfigLoader {
                 "listen", "storage", "lease_seconds", "retention_days", "max_connections", "git_dir", "mention", "api",
                 "ci_budget", "chatops",
                 "forges", "projects", "schedules", "schedule_alerts", "public_url", "link_secret", "reconcile_seconds",
+                "stuck_after_seconds", "dashboard", "log_format",
             ])
         if let listen = string(map, "listen", "") { config.listen = parseListen(listen) ?? config.listen }
         if let storage = string(map, "storage", "") { config.storage = parseStorage(storage) ?? config.storage }
@@ -72,8 +73,12 @@ struct ConfigLoader {
         config.leaseSeconds = wholeNumber(map, "lease_seconds", "", in: 3...600) ?? config.leaseSeconds
         config.retentionDays = wholeNumber(map, "retention_days", "", in: 1...3650) ?? config.retentionDays
         config.reconcileSeconds = wholeNumber(map, "reconcile_seconds", "", in: 0...86_400) ?? config.reconcileSeconds
+        config.stuckAfterSeconds =
+            wholeNumber(map, "stuck_after_seconds", "", in: 10...86_400) ?? config.stuckAfterSeconds
         config.connections.maxConnections =
             wholeNumber(map, "max_connections", "", in: 8...65536) ?? config.connections.maxConnections
+        config.dashboard = parseDashboard(map["dashboard"], apiTokens: config.apiTokens)
+        config.logFormat = parseLogFormat(map["log_format"])
         config.forges = parseForges(map["forges"])
         config.projects = parseProjects(map["projects"], forges: config.forges)
         config.chatops = parseChatOps(map["chatops"], forges: config.forges)

@@ -13,13 +13,15 @@ struct ForgeAdapters {
     /// `https://HOST` that repositories are under (`https://github.com` for `api.github.com`).
     let gitBase: String
 
-    init(_ forge: TrainyardConfig.Forge, userAgent: String, logger: Logger) throws {
+    init(_ forge: TrainyardConfig.Forge, userAgent: String, metrics: ServiceMetrics = .none, logger: Logger) throws {
         let base =
             forge.url.absoluteString.hasSuffix("/")
             ? String(forge.url.absoluteString.dropLast())
             : forge.url.absoluteString
         guard forge.kind == "github" else {
-            port = GitLabClient(baseURL: forge.url, token: forge.token, userAgent: userAgent, logger: logger)
+            port = GitLabClient(
+                baseURL: forge.url, token: forge.token, userAgent: userAgent, metrics: metrics, forgeName: forge.name,
+                logger: logger)
             verifier = GitLabWebhookVerifier(forge: forge.name, secret: forge.webhookSecret)
             credential = GitCredential(
                 host: forge.url.host ?? "",
@@ -44,7 +46,7 @@ struct ForgeAdapters {
         }
         port = GitHubClient(
             baseURL: forge.url, auth: auth, report: forge.report.flatMap(GitHubClient.Report.init(rawValue:)),
-            userAgent: userAgent, logger: logger)
+            userAgent: userAgent, metrics: metrics, forgeName: forge.name, logger: logger)
         verifier = GitHubWebhookVerifier(forge: forge.name, secret: forge.webhookSecret)
         let host = URL(string: gitBase)?.host ?? ""
         credential = GitCredential(host: host) { repository in

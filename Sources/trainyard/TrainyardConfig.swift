@@ -65,6 +65,22 @@ struct TrainyardConfig: Sendable, Equatable {
     /// Seconds between two passes of the reconciler over each train (`reconcile_seconds`; 0 turns
     /// it off). It also runs once at start.
     var reconcileSeconds = 300
+    /// How long the longest-waiting due delivery may wait before `/readyz` says the engine is
+    /// stuck (`stuck_after_seconds`).
+    var stuckAfterSeconds = 300
+    /// Who may read the dashboard (`dashboard`).
+    var dashboard = Dashboard()
+    /// `text` (swift-log's lines with key-value metadata) or `json` (one object per line).
+    var logFormat = LogFormat.text
+
+    struct Dashboard: Sendable, Equatable {
+        var access = DashboardSettings.Access.open
+        var token: String?
+    }
+
+    enum LogFormat: String, Sendable, Equatable {
+        case text, json
+    }
     /// Where the git mirrors live; by default `git/` beside the SQLite file (`.trainyard/git` with
     /// PostgreSQL).
     var gitDirectory: String?

@@ -28,13 +28,15 @@ struct TrainyardService {
             config.storage, logger: logger, schema: .migrate, stalledTransactionSeconds: max(1, config.leaseSeconds / 3)
         )
         let replica = Self.replica(config)
+        let exporter = MetricsExporter()
         var forges: [String: any ForgePort] = [:]
         var verifiers: [String: any WebhookVerifier] = [:]
         var authorization: [String: GitCredential] = [:]
         var gitBases: [String: String] = [:]
         for forge in config.forges.values {
             let adapters = try ForgeAdapters(
-                forge, userAgent: replica.map { "Trainyard (\($0.holder))" } ?? "Trainyard", logger: logger)
+                forge, userAgent: replica.map { "Trainyard (\($0.holder))" } ?? "Trainyard", metrics: exporter.metrics,
+                logger: logger)
             forges[forge.name] = adapters.port
             verifiers[forge.name] = adapters.verifier
             authorization[forge.name] = adapters.credential
@@ -74,12 +76,24 @@ struct TrainyardService {
                 slackURL: alerts.slackURL, mattermostURL: alerts.mattermostURL, webhookURL: alerts.webhookURL,
                 webhookSecret: alerts.webhookSecret),
             clockRate: clock.rate, reviewApps: reviewApps,
-            reconcileInterval: config.reconcileSeconds > 0 ? Int64(config.reconcileSeconds) * 1000 : nil)
+            reconcileInterval: config.reconcileSeconds > 0 ? Int64(config.reconcileSeconds) * 1000 : nil,
+            metrics: exporter.metrics)
         var services = HTTPServices(
             verifiers: verifiers, engine: engine, store: store, apiTokens: config.apiTokens,
             projects: projects.map(\.key), chatops: config.chatops,
             targets: Dictionary(projects.map { ($0.key, $0.targets) }, uniquingKeysWith: { first, _ in first }))
         services.screenshots = screenshots
+        services.exporter = exporter
+        services.dashboard = DashboardSettings(
+            access: config.dashboard.access, tokens: config.dashboard.token.map { [$0] } ?? [],
+            links: config.forges.mapValues {
+                ForgeLinks(kind: $0.kind == "github" ? .github : .gitlab, api: $0.url)
+            })
+        var schema: (@Sendable () async throws -> Void)?
+        if let versioned = store as? any VersionedStore {
+            schema = { try await versioned.schemaStatus().requireCurrent() }
+        }
+        services.readiness = Readiness(schema: schema, stuckAfterSeconds: Double(config.stuckAfterSeconds))
         router = TrainyardRoutes.router(services)
     }
 

@@ -234,6 +234,24 @@ struct ConfigLoaderTests {
 
     @Test(
         arguments: [
+            ("", 300), ("stuck_after_seconds: 60", 60), ("stuck_after_seconds: 9", nil),
+            ("stuck_after_seconds: 86401", nil), ("stuck_after_seconds: \"60\"", nil),
+        ] as [(String, Int?)])
+    func stuckAfterSeconds(line: String, expected: Int?) {
+        let (config, problems) = Self.parse(Self.valid + "\n" + line + "\n")
+        if let expected {
+            #expect(problems.isEmpty, "\(problems)")
+            #expect(config?.stuckAfterSeconds == expected)
+        } else {
+            #expect(
+                problems.contains {
+                    $0.path == "stuck_after_seconds" && $0.message.contains("expected a whole number from 10 to 86400")
+                }, "\(problems)")
+        }
+    }
+
+    @Test(
+        arguments: [
             ("", 512),
             ("max_connections: 2000", 2000),
             ("max_connections: 4", nil),

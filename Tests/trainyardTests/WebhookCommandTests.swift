@@ -82,7 +82,9 @@ struct WebhookCommandTests {
         let (drift, ok) = try await WebhookRegisterCommand.register(target, registrar: client, check: true)
         #expect(!ok, "\(drift)")
         #expect(
-            drift.contains { $0.contains("recent deliveries failed: internal error merge_request_hooks") }, "\(drift)")
+            drift.contains {
+                $0.contains("recent deliveries failed:") && $0.contains("internal error merge_request_hooks")
+            }, "\(drift)")
         let (saved, _) = try await WebhookRegisterCommand.register(target, registrar: client, check: false)
         #expect(saved.first?.contains("unchanged") == true, "saving cannot repair failed deliveries: \(saved)")
         try? FileManager.default.removeItem(at: root)
