@@ -118,6 +118,7 @@ struct SVGChart {
     static func short(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
         if value >= 100 || value == value.rounded() { return String(Int(value.rounded())) }
+        if value < 1 { return String(format: "%.2g", value) }
         return String(format: value >= 10 ? "%.0f" : "%.1f", value)
     }
 

@@ -124,8 +124,9 @@ struct TrainCard {
         charts = Self.charts(stats, anchor: anchor, now: now)
     }
 
+    /// Shapes every common font has (no emoji), beside the state's name.
     static let symbols: [Car.Status: String] = [
-        .building: "⚙", .starting: "…", .testing: "⏳", .passed: "✔", .failed: "✘", .landing: "➜",
+        .building: "○", .starting: "◌", .testing: "◐", .passed: "✓", .failed: "✗", .landing: "→",
     ]
 
     /// `in 12 min (14:05 UTC)`.
