@@ -212,7 +212,12 @@ extension TrainEngine {
     }
 
     /// Applies one inbox row; a failure is retried with backoff, then recorded as the outcome.
+    /// Applies one stored delivery, its log lines marked with the delivery, train and merge request.
     func handle(_ row: InboxRow, now: Instant) async throws {
+        try await LogContext.$current.withValue(LogContext(row)) { try await handleInContext(row, now: now) }
+    }
+
+    private func handleInContext(_ row: InboxRow, now: Instant) async throws {
         do {
             let started = ContinuousClock.now
             try await process(row)

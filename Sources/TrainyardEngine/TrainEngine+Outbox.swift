@@ -2,7 +2,14 @@ import TrainyardCore
 
 /// Executing stored actions and feeding their results back to the train.
 extension TrainEngine {
+    /// Carries out one stored action, its log lines marked with its train and merge request.
     func execute(_ row: OutboxRow) async throws {
+        try await LogContext.$current.withValue(LogContext(train: row.train, action: row.action)) {
+            try await carryOut(row)
+        }
+    }
+
+    private func carryOut(_ row: OutboxRow) async throws {
         let key = ProjectKey(forge: row.train.forge, path: row.train.project)
         guard let project = projects[key], let forge = forges[key.forge] else {
             logger.warning("dropping action of an unconfigured project", metadata: ["train": "\(row.train)"])

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import TrainyardEngine
 import TrainyardBrowser
 import ServiceLifecycle
 
@@ -40,9 +41,17 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
         }
         MemoryTuning.apply()
+        let settings = try loadConfig(config)
+        LoggingSystem.bootstrap(
+            { label, provider in
+                switch settings.logFormat {
+                case .json:
+                    JSONLogHandler(label: label, metadataProvider: provider, write: JSONLogHandler.standardError)
+                case .text: StreamLogHandler.standardError(label: label, metadataProvider: provider)
+                }
+            }, metadataProvider: LogContext.metadataProvider)
         var logger = Logger(label: "trainyard")
         logger.logLevel = level
-        let settings = try loadConfig(config)
         if settings.projects.isEmpty {
             logger.warning("no projects are configured; see docs/configuration.md")
         }

@@ -47,7 +47,8 @@ final class ServiceHarness: Sendable {
         files: [String: String] = ["README.md": "hello\n"], maxParallel: Int = 8, planner: PlannerKind = .adaptive,
         plannerSettings: PlannerSettings = PlannerSettings(),
         policy: (@Sendable (FakeCIJob) -> FakePipelineOutcome?)? = nil, otherProjects: [String] = [],
-        connections: ConnectionLimits = ConnectionLimits(), chatops: ChatOpsSettings = ChatOpsSettings()
+        connections: ConnectionLimits = ConnectionLimits(), chatops: ChatOpsSettings = ChatOpsSettings(),
+        logSink: (@Sendable (String) -> Void)? = nil
     ) async throws -> ServiceHarness {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -83,7 +84,7 @@ final class ServiceHarness: Sendable {
                 settings.gitURL = other.gitURL.absoluteString
                 config.projects.append(settings)
             }
-            let (port, runner, store) = try await launch(config)
+            let (port, runner, store) = try await launch(config, logSink: logSink)
             config.listen.port = port
             for path in [Self.project] + otherProjects {
                 await gitlab.addWebhook(
@@ -99,11 +100,20 @@ final class ServiceHarness: Sendable {
     }
 
     /// Runs the service described by `config`; returns the port it listens on.
-    static func launch(_ config: TrainyardConfig) async throws -> (Int, GracefulRunner, any EngineStore) {
+    /// With `logSink`, every line at debug level and above goes there as `log_format: json` writes it.
+    static func launch(_ config: TrainyardConfig, logSink: (@Sendable (String) -> Void)? = nil) async throws -> (
+        Int, GracefulRunner, any EngineStore
+    ) {
         var logger = Logger(label: "trainyard-e2e")
         logger.logLevel =
             ProcessInfo.processInfo.environment["TRAINYARD_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) }
             ?? .critical
+        if let logSink {
+            logger = Logger(label: "trainyard-e2e") { label in
+                JSONLogHandler(label: label, metadataProvider: LogContext.metadataProvider, write: logSink)
+            }
+            logger.logLevel = .debug
+        }
         let service = try await TrainyardService(config: config, logger: logger)
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = service.application { port in continuation.yield(port) }
