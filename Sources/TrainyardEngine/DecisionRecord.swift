@@ -19,7 +19,8 @@ public struct DecisionRecord: Hashable, Codable, Sendable {
 }
 
 /// Which decision log entries to read: one project's, optionally of one target branch, about one
-/// change, and not before `since`; newest first, `limit` of them with ids below `before`.
+/// change, and not before `since`; newest first, `limit` of them with ids below `before` and
+/// above `after`.
 public struct DecisionQuery: Hashable, Sendable {
     public var forge: String
     public var project: String
@@ -27,12 +28,15 @@ public struct DecisionQuery: Hashable, Sendable {
     public var change: Int?
     public var since: Instant?
     public var before: Int64?
+    /// Only entries written after the one with this id (to read what is new since a last look).
+    public var after: Int64?
     public var limit: Int
 
     public init(
         forge: String, project: String, target: String? = nil, change: Int? = nil, since: Instant? = nil,
-        before: Int64? = nil, limit: Int = 50
+        before: Int64? = nil, limit: Int = 50, after: Int64? = nil
     ) {
+        self.after = after
         self.forge = forge
         self.project = project
         self.target = target

@@ -16,6 +16,7 @@ extension PostgresStore {
             AND (\(pattern)::text IS NULL OR changes LIKE \(pattern))
             AND (\(since)::bigint IS NULL OR at >= \(since))
             AND (\(query.before)::bigint IS NULL OR id < \(query.before))
+            AND (\(query.after)::bigint IS NULL OR id > \(query.after))
             ORDER BY id DESC LIMIT \(Int64(query.limit))
             """)
         return rows.compactMap { row in

@@ -23,6 +23,10 @@ extension SQLiteStore {
             sql += " AND id < ?"
             binds.append(.integer(Int(before)))
         }
+        if let after = query.after {
+            sql += " AND id > ?"
+            binds.append(.integer(Int(after)))
+        }
         sql += " ORDER BY id DESC LIMIT ?"
         binds.append(.integer(query.limit))
         let rows = try await transaction { connection in try await connection.query(sql, binds) }

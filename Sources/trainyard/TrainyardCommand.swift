@@ -15,6 +15,7 @@ struct TrainyardCommand: AsyncParsableCommand {
         subcommands: [
             Serve.self, CheckConfig.self, MigrateCommand.self, BenchIntakeCommand.self, BenchPlannerCommand.self,
             SimulateCommand.self, ReplayCommand.self, CronCommand.self, BrowserCheckCommand.self, WebhookCommand.self,
+            BenchDashboardCommand.self,
         ],
         defaultSubcommand: Serve.self)
 }

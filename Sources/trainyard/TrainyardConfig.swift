@@ -70,6 +70,9 @@ struct TrainyardConfig: Sendable, Equatable {
     var stuckAfterSeconds = 300
     /// Who may read the dashboard (`dashboard`).
     var dashboard = Dashboard()
+    /// Seconds between two renders of the dashboard for its update streams (not a YAML key: the
+    /// benchmark sets it low to measure each render).
+    var dashboardRefreshSeconds = 2.0
     /// `text` (swift-log's lines with key-value metadata) or `json` (one object per line).
     var logFormat = LogFormat.text
 

@@ -58,6 +58,14 @@ struct DecisionLogContractTests {
             let rest = try await store.decisions(
                 DecisionQuery(forge: "gitlab", project: "group/app", before: first.last?.id, limit: 3))
             #expect(rest.map(\.decision.kind) == [.queued] && rest.first?.decision.by == "@alice")
+
+            // What is new since a last look: ids above `after`, newest first.
+            let oldest = try #require(all.last?.id)
+            let newer = try await store.decisions(DecisionQuery(forge: "gitlab", project: "group/app", after: oldest))
+            #expect(newer.map(\.id) == Array(all.map(\.id).dropLast()))
+            let between = try await store.decisions(
+                DecisionQuery(forge: "gitlab", project: "group/app", before: all.first?.id, after: oldest))
+            #expect(between.map(\.decision.kind) == [.queued, .carBuilt])
         }
     }
 

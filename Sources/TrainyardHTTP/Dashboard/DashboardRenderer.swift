@@ -8,6 +8,8 @@ struct DashboardRenderer: Sendable {
     let library: MustacheLibrary
     let services: HTTPServices
     let links: [String: ForgeLinks]
+    let decisions: DecisionWindow
+    let trainSections = TrainSectionCache()
 
     /// Every section of the front page, in order.
     static let sections: [any DashboardSection] = [TrainsSection(), SchedulesSection(), ReviewAppsSection()]
@@ -21,13 +23,18 @@ struct DashboardRenderer: Sendable {
         self.library = library
         self.services = services
         self.links = services.dashboard.links
+        decisions = DecisionWindow(store: services.store)
     }
 
     /// The front page's content: every section that has something to show.
     func content(now: Date) async throws -> String {
         var parts: [String] = []
+        let library = library
+        let context = DashboardContext(
+            services: services, links: links, now: now, decisions: decisions, trains: trainSections,
+            render: { object, template in library.render(object, withTemplate: template) ?? "" })
         for section in Self.sections {
-            guard let object = try await section.load(services, links: links, now: now) else { continue }
+            guard let object = try await section.load(context) else { continue }
             parts.append(render(object, section.template))
         }
         return parts.joined(separator: "\n")

@@ -8,7 +8,7 @@ enum DashboardTemplates {
     ]
 
     static let trains = """
-        {{#trains}}{{> train}}{{/trains}}{{#none}}<section><h2>No merge trains yet</h2>
+        {{#trains}}{{{.}}}{{/trains}}{{#none}}<section><h2>No merge trains yet</h2>
         <p>Configure a project with its targets under <code>projects</code>; its trains show here.</p></section>{{/none}}
         """
 
