@@ -73,6 +73,9 @@ struct TrainyardConfig: Sendable, Equatable {
     /// Seconds between two renders of the dashboard for its update streams (not a YAML key: the
     /// benchmark sets it low to measure each render).
     var dashboardRefreshSeconds = 2.0
+    /// Seconds a dashboard update stream stays open before the browser reconnects (not a YAML
+    /// key: a test shortens it to see the page reconnect).
+    var dashboardStreamSeconds = 600.0
     /// `text` (swift-log's lines with key-value metadata) or `json` (one object per line).
     var logFormat = LogFormat.text
 

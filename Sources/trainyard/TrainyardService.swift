@@ -88,7 +88,7 @@ struct TrainyardService {
             access: config.dashboard.access, tokens: config.dashboard.token.map { [$0] } ?? [],
             links: config.forges.mapValues {
                 ForgeLinks(kind: $0.kind == "github" ? .github : .gitlab, api: $0.url)
-            }, refreshSeconds: config.dashboardRefreshSeconds)
+            }, refreshSeconds: config.dashboardRefreshSeconds, streamSeconds: config.dashboardStreamSeconds)
         var schema: (@Sendable () async throws -> Void)?
         if let versioned = store as? any VersionedStore {
             schema = { try await versioned.schemaStatus().requireCurrent() }

@@ -4,6 +4,8 @@ import Testing
 import TrainyardBrowser
 import TrainyardTesting
 
+@testable import trainyard
+
 /// The dashboard of the running service in headless Chromium: it renders with no console error,
 /// shows the train and its car, renders a hostile title as text, takes live updates without a
 /// reload, lets the keyboard reach every link, and never tells a state by colour alone. Set
@@ -16,9 +18,11 @@ struct DashboardBrowserTests {
     @Test func theDashboardWorksInChromiumWithLiveUpdatesAndTheKeyboard() async throws {
         let executable = try #require(Chromium.find(), Comment(rawValue: Chromium.missing(nil)))
         // Pipelines of commits with a `hold` file run until the test ends, so a car stays in flight.
-        let harness = try await ServiceHarness.start(policy: { job in
-            job.files.keys.contains { $0.hasPrefix("hold") } ? nil : .success
-        })
+        // Update streams end every 4 seconds, so the page is seen reconnecting and going on (as a
+        // page left open through restarts and the 10-minute stream ends does).
+        let harness = try await ServiceHarness.start(
+            policy: { job in job.files.keys.contains { $0.hasPrefix("hold") } ? nil : .success },
+            adjust: { $0.dashboardStreamSeconds = 4 })
         var logger = Logger(label: "dashboard-browser")
         logger.logLevel = .error
         let browser = try await Chromium.launch(executable, logger: logger)
@@ -66,8 +70,12 @@ struct DashboardBrowserTests {
                     """)
                 #expect(unnamed == "[]", "\(unnamed)")
 
-                // A second merge request appears without a reload.
+                // After the stream ended and the page reconnected, a second merge request still
+                // appears without a reload.
                 _ = try await tab.evaluate("(window.sameDocument = 'yes')")
+                try await waitUntil(timeout: .seconds(30)) {
+                    (try? await tab.evaluate("Number(document.body.dataset.opens || 0) >= 2")) == "true"
+                }
                 let second = try await harness.openMergeRequest("signup", ["signup.txt": "1\n"])
                 _ = try await harness.request(
                     "POST", "api/v1/projects/group%2Fapp/merge_requests/\(second)/enqueue", headers: Self.auth)

@@ -48,7 +48,7 @@ final class ServiceHarness: Sendable {
         plannerSettings: PlannerSettings = PlannerSettings(),
         policy: (@Sendable (FakeCIJob) -> FakePipelineOutcome?)? = nil, otherProjects: [String] = [],
         connections: ConnectionLimits = ConnectionLimits(), chatops: ChatOpsSettings = ChatOpsSettings(),
-        logSink: (@Sendable (String) -> Void)? = nil
+        logSink: (@Sendable (String) -> Void)? = nil, adjust: (inout TrainyardConfig) -> Void = { _ in }
     ) async throws -> ServiceHarness {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("trainyard-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -84,6 +84,7 @@ final class ServiceHarness: Sendable {
                 settings.gitURL = other.gitURL.absoluteString
                 config.projects.append(settings)
             }
+            adjust(&config)
             let (port, runner, store) = try await launch(config, logSink: logSink)
             config.listen.port = port
             for path in [Self.project] + otherProjects {

@@ -65,7 +65,10 @@ enum DashboardAssets {
           if (!main || !main.dataset.live || !window.EventSource) { return; }
           var source = new EventSource(main.dataset.live);
           var shown = null;
-          source.addEventListener("open", function () { live.textContent = "live"; });
+          source.addEventListener("open", function () {
+            live.textContent = "live";
+            document.body.dataset.opens = String(Number(document.body.dataset.opens || "0") + 1);
+          });
           source.addEventListener("error", function () { live.textContent = "reconnecting…"; });
           source.addEventListener("update", function (event) {
             live.textContent = "live";
