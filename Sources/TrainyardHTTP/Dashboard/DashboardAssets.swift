@@ -12,7 +12,8 @@ enum DashboardAssets {
         .skip { position: absolute; left: -9999px; }
         .skip:focus { left: 16px; top: 8px; background: #fff; padding: 4px 8px; }
         .sr { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-        header { display: flex; justify-content: space-between; align-items: baseline; border-bottom: 1px solid var(--line); }
+        header { display: flex; justify-content: space-between; align-items: baseline;\
+         border-bottom: 1px solid var(--line); }
         header h1 a { color: var(--ink); text-decoration: none; }
         .live { color: var(--muted); }
         section { border: 1px solid var(--line); border-radius: 8px; padding: 8px 16px 16px; margin: 16px 0; }
@@ -26,9 +27,11 @@ enum DashboardAssets {
         .state-landing { color: var(--info); }
         .state-paused, .paused { color: var(--paused); }
         .cars { display: flex; flex-wrap: wrap; gap: 0; list-style: none; padding: 0; margin: 0; }
-        .car { border: 2px solid currentColor; border-radius: 6px; padding: 6px 10px; min-width: 180px; margin: 0 18px 8px 0;
+        .car { border: 2px solid currentColor; border-radius: 6px; padding: 6px 10px; min-width: 180px;\
+         margin: 0 18px 8px 0;
           position: relative; background: #fff; }
-        .car + .car::before { content: ""; position: absolute; left: -20px; top: 50%; width: 18px; border-top: 2px solid var(--muted); }
+        .car + .car::before { content: ""; position: absolute; left: -20px; top: 50%; width: 18px;\
+         border-top: 2px solid var(--muted); }
         .car ul { list-style: none; padding: 0; margin: 4px 0; color: var(--ink); }
         .car .pipeline { font-size: .9rem; }
         table { border-collapse: collapse; width: 100%; }

@@ -77,18 +77,14 @@ struct SVGChart {
         id: String, title: String, summary: String, maximum: Double, unit: String, labels: [String], body: String
     ) -> String {
         let plotWidth = width - left - 4
-        var axis =
-            "<line class=\"axis\" x1=\"\(format(left))\" y1=\"\(format(height - bottom))\" x2=\"\(format(width - 4))\" y2=\"\(format(height - bottom))\"/>"
-        axis +=
-            "<text class=\"tick\" x=\"\(format(left - 4))\" y=\"\(format(top + 8))\" text-anchor=\"end\">\(escape(short(maximum)))</text>"
-        axis +=
-            "<text class=\"tick\" x=\"\(format(left - 4))\" y=\"\(format(height - bottom))\" text-anchor=\"end\">0</text>"
-        if let first = labels.first {
-            axis += "<text class=\"tick\" x=\"\(format(left))\" y=\"\(format(height - 4))\">\(escape(first))</text>"
-        }
+        let baseline = format(height - bottom)
+        var axis = "<line class=\"axis\" x1=\"\(format(left))\" y1=\"\(baseline)\" "
+        axis += "x2=\"\(format(width - 4))\" y2=\"\(baseline)\"/>"
+        axis += tick(x: left - 4, y: top + 8, end: true, text: short(maximum))
+        axis += tick(x: left - 4, y: height - bottom, end: true, text: "0")
+        if let first = labels.first { axis += tick(x: left, y: height - 4, end: false, text: first) }
         if labels.count > 1, let last = labels.last {
-            axis +=
-                "<text class=\"tick\" x=\"\(format(left + plotWidth))\" y=\"\(format(height - 4))\" text-anchor=\"end\">\(escape(last))</text>"
+            axis += tick(x: left + plotWidth, y: height - 4, end: true, text: last)
         }
         let safeID = id.filter { $0.isLetter || $0.isNumber || $0 == "-" }
         return """
@@ -102,8 +98,15 @@ struct SVGChart {
     static func rect(x: Double, y: Double, width: Double, height: Double, label: String, value: Double, unit: String)
         -> String
     {
-        "<rect class=\"bar\" x=\"\(format(x))\" y=\"\(format(y))\" width=\"\(format(width))\" height=\"\(format(height))\">"
+        "<rect class=\"bar\" x=\"\(format(x))\" y=\"\(format(y))\" "
+            + "width=\"\(format(width))\" height=\"\(format(height))\">"
             + "<title>\(escape(label)): \(escape(short(value))) \(escape(unit))</title></rect>"
+    }
+
+    /// An axis label at (`x`, `y`), ending there when `end`.
+    static func tick(x: Double, y: Double, end: Bool, text: String) -> String {
+        "<text class=\"tick\" x=\"\(format(x))\" y=\"\(format(y))\"\(end ? " text-anchor=\"end\"" : "")>"
+            + "\(escape(text))</text>"
     }
 
     /// A round number at or above `value` (1, 2 or 5 times a power of ten); 1 for nothing.
