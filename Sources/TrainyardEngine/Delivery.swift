@@ -10,12 +10,15 @@ public struct Delivery: Hashable, Codable, Sendable {
     /// The forge's event name (`Merge Request Hook`).
     public var kind: String
     public var event: ForgeEvent
+    /// The W3C `traceparent` of the request that brought it, when tracing is on (see ``TraceParent``).
+    public var trace: String?
 
-    public init(source: String, key: String, kind: String, event: ForgeEvent) {
+    public init(source: String, key: String, kind: String, event: ForgeEvent, trace: String? = nil) {
         self.source = source
         self.key = key
         self.kind = kind
         self.event = event
+        self.trace = trace
     }
 }
 

@@ -21,11 +21,14 @@ public struct OutboxRow: Hashable, Sendable {
     public var train: TrainID
     public var action: TrainAction
     public var attempts: Int
-    public init(id: Int64, train: TrainID, action: TrainAction, attempts: Int) {
+    /// The W3C `traceparent` of the event that decided it, when tracing is on.
+    public var trace: String?
+    public init(id: Int64, train: TrainID, action: TrainAction, attempts: Int, trace: String? = nil) {
         self.id = id
         self.train = train
         self.action = action
         self.attempts = attempts
+        self.trace = trace
     }
 }
 

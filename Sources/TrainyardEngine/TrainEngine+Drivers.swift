@@ -1,4 +1,5 @@
 import TrainyardCore
+import Tracing
 
 /// The drivers: one task per owner, each working through its own rows and timers.
 extension TrainEngine {
@@ -191,7 +192,11 @@ extension TrainEngine {
         }
         let due = try await store.dueTimers(now: now, owner: owner)
         guard !due.isEmpty else { return false }
-        try await fire(due, owner: owner, now: now)
+        // A trace of its own: what a timer decides (a poll's landing, a time-out) starts here.
+        try await withSpan("timer \(Set(due.map(\.name)).sorted().joined(separator: ","))") { span in
+            span.attributes["trainyard.owner"] = owner.key
+            try await fire(due, owner: owner, now: now)
+        }
         return true
     }
 
@@ -214,7 +219,15 @@ extension TrainEngine {
     /// Applies one inbox row; a failure is retried with backoff, then recorded as the outcome.
     /// Applies one stored delivery, its log lines marked with the delivery, train and merge request.
     func handle(_ row: InboxRow, now: Instant) async throws {
-        try await LogContext.$current.withValue(LogContext(row)) { try await handleInContext(row, now: now) }
+        try await LogContext.$current.withValue(LogContext(row)) {
+            try await withSpan(
+                "apply \(row.delivery.kind)", context: TraceParent.context(row.delivery.trace), ofKind: .consumer
+            ) { span in
+                span.attributes["trainyard.delivery"] = "\(row.delivery.source):\(row.delivery.key)"
+                if let owner = row.owner { span.attributes["trainyard.owner"] = owner.key }
+                try await handleInContext(row, now: now)
+            }
+        }
     }
 
     private func handleInContext(_ row: InboxRow, now: Instant) async throws {

@@ -1,12 +1,40 @@
 import TrainyardCore
+import Tracing
 
 /// Executing stored actions and feeding their results back to the train.
 extension TrainEngine {
     /// Carries out one stored action, its log lines marked with its train and merge request.
     func execute(_ row: OutboxRow) async throws {
         try await LogContext.$current.withValue(LogContext(train: row.train, action: row.action)) {
-            try await carryOut(row)
+            try await withSpan(
+                Self.spanName(row.action), context: TraceParent.context(row.trace), ofKind: .client
+            ) { span in
+                span.attributes["trainyard.train"] = row.train.description
+                span.attributes["trainyard.attempt"] = row.attempts + 1
+                if let change = LogContext(train: row.train, action: row.action).change {
+                    span.attributes["trainyard.change"] = change
+                }
+                try await carryOut(row)
+            }
         }
+    }
+
+    /// `action land`, `action buildCar`, …: what a span of an action is called.
+    static func spanName(_ action: TrainAction) -> String {
+        let name =
+            switch action {
+            case .fetchTarget: "fetchTarget"
+            case .buildCar: "buildCar"
+            case .startPipeline: "startPipeline"
+            case .cancelPipeline: "cancelPipeline"
+            case .refreshPipeline: "refreshPipeline"
+            case .land: "land"
+            case .deleteRef: "deleteRef"
+            case .setStatus: "setStatus"
+            case .comment: "comment"
+            case .chatReply: "chatReply"
+            }
+        return "action \(name)"
     }
 
     private func carryOut(_ row: OutboxRow) async throws {

@@ -85,6 +85,8 @@ public actor TrainEngine {
     /// Safe to call from any task; it does not wait for the driver. Deliveries accepted at the
     /// same time share one transaction (``GroupCommit``); each returns once it is durable.
     public nonisolated func accept(_ delivery: Delivery) async throws -> InboxInsert {
+        var delivery = delivery
+        if delivery.trace == nil { delivery.trace = TraceParent.current() }
         let now = clock()
         if let copy = reviewAppsCopy(of: delivery), let owner = copy.owner {
             // The project's review apps get their own row, and are told even when no train is.
@@ -240,6 +242,18 @@ public actor TrainEngine {
     func save(
         train id: TrainID, state: Train?, actions: [TrainAction], decisions: [Decision] = [],
         timers: [TimerChange] = [], finishing: Finishing?, at: Instant
+    ) async throws {
+        // The actions carry the trace of the event that decided them (see ``TraceParent``).
+        try await TraceParent.$forActions.withValue(TraceParent.current()) {
+            try await commit(
+                train: id, state: state, actions: actions, decisions: decisions, timers: timers, finishing: finishing,
+                at: at)
+        }
+    }
+
+    private func commit(
+        train id: TrainID, state: Train?, actions: [TrainAction], decisions: [Decision], timers: [TimerChange],
+        finishing: Finishing?, at: Instant
     ) async throws {
         if let lease = DriverLease.current {
             try await store.commit(

@@ -69,6 +69,10 @@ public enum TrainyardRoutes {
 
     public static func router(_ services: HTTPServices) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        // A span per request when tracing is on (a no-op otherwise); the webhook's span is the
+        // parent of everything the delivery leads to (see ``TraceParent``).
+        // The dashboard's `?token=` is never recorded.
+        router.add(middleware: TracingMiddleware(redactingQueryParameters: ["token"]))
         router.add(middleware: APIErrorMiddleware())
         /// Registers a documented route; `path` uses `{name}` as the documents do.
         func on(

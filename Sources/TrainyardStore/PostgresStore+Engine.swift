@@ -172,6 +172,7 @@ extension PostgresStore {
         let now = at.milliseconds
         let name = id.description
         let epoch = fence?.epoch ?? 0
+        let trace = TraceParent.forActions
         try await transaction { connection in
             if let fence {
                 // The lease row is locked until this transaction ends, so it cannot change hands
@@ -199,8 +200,8 @@ extension PostgresStore {
             for action in actionJSON {
                 try await connection.query(
                     """
-                    INSERT INTO outbox (train, train_id, action, created_at)
-                    VALUES (\(name), \(trainJSON), \(action), \(now))
+                    INSERT INTO outbox (train, train_id, action, created_at, trace)
+                    VALUES (\(name), \(trainJSON), \(action), \(now), \(trace))
                     """, logger: logger)
             }
             for (changes, decision) in decisionJSON {
@@ -222,13 +223,13 @@ extension PostgresStore {
             if let owner {
                 found = try await rows(
                     """
-                    SELECT id, train_id, action, attempts, not_before FROM outbox
+                    SELECT id, train_id, action, attempts, not_before, trace FROM outbox
                     WHERE train = \(owner.key) AND finished_at IS NULL ORDER BY id LIMIT 1
                     """)
             } else {
                 found = try await rows(
                     """
-                    SELECT o.id, o.train_id, o.action, o.attempts, o.not_before FROM outbox o
+                    SELECT o.id, o.train_id, o.action, o.attempts, o.not_before, o.trace FROM outbox o
                     WHERE o.finished_at IS NULL AND o.not_before <= \(now.milliseconds)
                     AND NOT EXISTS (
                         SELECT 1 FROM outbox p WHERE p.finished_at IS NULL AND p.train = o.train AND p.id < o.id
@@ -237,13 +238,14 @@ extension PostgresStore {
                     """)
             }
             guard let row = found.first else { return nil }
-            let (id, trainText, actionText, attempts, notBefore) = try row.decode(
-                (Int64, String, String, Int64, Int64).self)
+            let (id, trainText, actionText, attempts, notBefore, trace) = try row.decode(
+                (Int64, String, String, Int64, Int64, String?).self)
             guard notBefore <= now.milliseconds else { return nil }
             do {
                 return OutboxRow(
                     id: id, train: try coder.decode(TrainID.self, from: trainText),
-                    action: try coder.decode(TrainAction.self, from: actionText), attempts: Int(attempts))
+                    action: try coder.decode(TrainAction.self, from: actionText), attempts: Int(attempts),
+                    trace: trace)
             } catch {
                 try await moveAside(kind: "outbox", reference: "\(id)", payload: actionText, error: error) {
                     connection in

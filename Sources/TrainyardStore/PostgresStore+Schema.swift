@@ -135,6 +135,9 @@ extension PostgresStore {
                 )
                 """
             ]),
+        StoreMigration(
+            version: 5, name: "traces of actions",
+            statements: ["ALTER TABLE outbox ADD COLUMN trace text"]),
     ]
 
     static let ledger = """

@@ -174,6 +174,7 @@ extension SQLiteStore {
         let decisionJSON = try decisions.map { (DecisionQuery.stored($0.changes), try coder.encode($0)) }
         let now = SQLiteData.integer(Int(at.milliseconds))
         let epoch = SQLiteData.integer(Int(fence?.epoch ?? 0))
+        let trace = TraceParent.forActions
         try await transaction { connection in
             if let fence {
                 let live = try await connection.query(
@@ -196,8 +197,8 @@ extension SQLiteStore {
             }
             for action in actionJSON {
                 _ = try await connection.query(
-                    "INSERT INTO outbox (train, train_id, action, created_at) VALUES (?, ?, ?, ?)",
-                    [.text(id.description), trainJSON, action, now])
+                    "INSERT INTO outbox (train, train_id, action, created_at, trace) VALUES (?, ?, ?, ?, ?)",
+                    [.text(id.description), trainJSON, action, now, trace.map(SQLiteData.text) ?? .null])
             }
             for (changes, decision) in decisionJSON {
                 _ = try await connection.query(
@@ -216,13 +217,13 @@ extension SQLiteStore {
                 if let owner {
                     return try await connection.query(
                         """
-                        SELECT id, train_id, action, attempts, not_before FROM outbox
+                        SELECT id, train_id, action, attempts, not_before, trace FROM outbox
                         WHERE train = ? AND finished_at IS NULL ORDER BY id LIMIT 1
                         """, [.text(owner.key)])
                 }
                 return try await connection.query(
                     """
-                    SELECT o.id, o.train_id, o.action, o.attempts, o.not_before FROM outbox o
+                    SELECT o.id, o.train_id, o.action, o.attempts, o.not_before, o.trace FROM outbox o
                     WHERE o.finished_at IS NULL AND o.not_before <= ?
                     AND NOT EXISTS (
                         SELECT 1 FROM outbox p WHERE p.finished_at IS NULL AND p.train = o.train AND p.id < o.id
@@ -237,7 +238,7 @@ extension SQLiteStore {
                 return OutboxRow(
                     id: Int64(id), train: try coder.decode(TrainID.self, from: row.column("train_id")?.string ?? ""),
                     action: try coder.decode(TrainAction.self, from: actionText),
-                    attempts: Int(row.column("attempts")?.integer ?? 0))
+                    attempts: Int(row.column("attempts")?.integer ?? 0), trace: row.column("trace")?.string)
             } catch {
                 try await moveAside(kind: "outbox", reference: "\(id)", payload: actionText, error: error) {
                     connection in

@@ -135,6 +135,9 @@ extension SQLiteStore {
                 )
                 """
             ]),
+        StoreMigration(
+            version: 6, name: "traces of actions",
+            statements: ["ALTER TABLE outbox ADD COLUMN trace TEXT"]),
     ]
 
     /// The version the database holds.

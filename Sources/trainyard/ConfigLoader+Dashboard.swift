@@ -1,7 +1,7 @@
 import Foundation
 import TrainyardHTTP
 
-/// The `dashboard:` section and `log_format`.
+/// The `dashboard:` and `tracing:` sections and `log_format`.
 extension ConfigLoader {
     mutating func parseDashboard(_ value: Any?, apiTokens: [String]) -> TrainyardConfig.Dashboard {
         var dashboard = TrainyardConfig.Dashboard()
@@ -43,5 +43,43 @@ extension ConfigLoader {
             return .text
         }
         return format
+    }
+
+    mutating func parseTracing(_ value: Any?) -> TrainyardConfig.Tracing? {
+        guard let value else { return nil }
+        guard let map = value as? [String: Any] else {
+            problems.append(
+                ConfigProblem(
+                    path: "tracing", message: "expected a mapping with `otlp_endpoint`, `protocol`, `service_name`"))
+            return nil
+        }
+        checkKeys(map, "tracing", ["otlp_endpoint", "protocol", "service_name"])
+        guard let endpoint = string(map, "otlp_endpoint", "tracing", required: true) else { return nil }
+        guard let url = URL(string: endpoint), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            problems.append(
+                ConfigProblem(
+                    path: "tracing.otlp_endpoint",
+                    message: "expected the collector's OTLP/HTTP address, such as http://otel-collector:4318"))
+            return nil
+        }
+        var tracing = TrainyardConfig.Tracing(endpoint: endpoint)
+        if let wire = string(map, "protocol", "tracing") {
+            if wire == "http/protobuf" || wire == "http/json" {
+                tracing.wireProtocol = wire
+            } else {
+                problems.append(
+                    ConfigProblem(
+                        path: "tracing.protocol", message: "expected `http/protobuf` or `http/json`, got `\(wire)`"))
+            }
+        }
+        if let name = string(map, "service_name", "tracing") {
+            if name.isEmpty {
+                problems.append(
+                    ConfigProblem(path: "tracing.service_name", message: "expected a name, such as trainyard"))
+            } else {
+                tracing.serviceName = name
+            }
+        }
+        return tracing
     }
 }

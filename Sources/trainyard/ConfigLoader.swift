@@ -48,7 +48,7 @@ struct ConfigLoader {
                 "listen", "storage", "lease_seconds", "retention_days", "max_connections", "git_dir", "mention", "api",
                 "ci_budget", "chatops",
                 "forges", "projects", "schedules", "schedule_alerts", "public_url", "link_secret", "reconcile_seconds",
-                "stuck_after_seconds", "dashboard", "log_format",
+                "stuck_after_seconds", "dashboard", "log_format", "tracing",
             ])
         if let listen = string(map, "listen", "") { config.listen = parseListen(listen) ?? config.listen }
         if let storage = string(map, "storage", "") { config.storage = parseStorage(storage) ?? config.storage }
@@ -79,6 +79,7 @@ struct ConfigLoader {
             wholeNumber(map, "max_connections", "", in: 8...65536) ?? config.connections.maxConnections
         config.dashboard = parseDashboard(map["dashboard"], apiTokens: config.apiTokens)
         config.logFormat = parseLogFormat(map["log_format"])
+        config.tracing = parseTracing(map["tracing"])
         config.forges = parseForges(map["forges"])
         config.projects = parseProjects(map["projects"], forges: config.forges)
         config.chatops = parseChatOps(map["chatops"], forges: config.forges)

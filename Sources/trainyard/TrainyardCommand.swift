@@ -63,8 +63,14 @@ struct Serve: AsyncParsableCommand {
         }
         // A graceful stop that has not finished within this time (a request that does not end)
         // becomes a cancellation, so SIGTERM always stops the process.
+        var services: [any Service] = [app]
+        if let tracing = settings.tracing {
+            services.append(try TracingBackend.start(tracing, logger: logger))
+            logger.info(
+                "tracing", metadata: ["endpoint": "\(tracing.endpoint)", "protocol": "\(tracing.wireProtocol)"])
+        }
         var group = ServiceGroupConfiguration(
-            services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         group.maximumGracefulShutdownDuration = .seconds(10)
         group.maximumCancellationDuration = .seconds(5)
         do {

@@ -84,6 +84,17 @@ struct TrainyardConfig: Sendable, Equatable {
         var token: String?
     }
 
+    /// OpenTelemetry traces (`tracing`); nil sends none.
+    var tracing: Tracing?
+
+    struct Tracing: Sendable, Equatable {
+        /// The collector's OTLP/HTTP address (`http://otel-collector:4318`); `/v1/traces` is added.
+        var endpoint: String
+        /// `http/protobuf` (the default) or `http/json`.
+        var wireProtocol = "http/protobuf"
+        var serviceName = "trainyard"
+    }
+
     enum LogFormat: String, Sendable, Equatable {
         case text, json
     }

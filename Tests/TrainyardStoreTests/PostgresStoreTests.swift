@@ -35,12 +35,12 @@ struct PostgresStoreTests {
 
     @Test func aHalfAppliedMigrationIsRefusedAndNamed() async throws {
         let test = try await TestStore.make(.postgres)
-        try await test.raw("INSERT INTO schema_migrations (version, name) VALUES (5, 'interrupted')")
+        try await test.raw("INSERT INTO schema_migrations (version, name) VALUES (6, 'interrupted')")
         try await test.close()
         await #expect {
             _ = try await TestStore.connect(.postgres, test.location)
         } throws: { error in
-            "\(error)".contains("schema version 5 was started but not finished")
+            "\(error)".contains("schema version 6 was started but not finished")
         }
     }
 
@@ -56,7 +56,7 @@ struct PostgresStoreTests {
         }
         #expect(stores.count == 4)
         let status = try await stores[0].schemaStatus()
-        #expect(status.applied == [1, 2, 3, 4] && status.unfinished == nil)
+        #expect(status.applied == [1, 2, 3, 4, 5] && status.unfinished == nil)
         for store in stores { await store.close() }
     }
 
@@ -66,7 +66,7 @@ struct PostgresStoreTests {
             _ = try await PostgresStore.open(
                 PostgresLocation(url: location), logger: TestStore.logger, schema: .requireCurrent)
         } throws: { error in
-            "\(error)".contains("schema version 0 and this Trainyard needs 4")
+            "\(error)".contains("schema version 0 and this Trainyard needs 5")
         }
     }
 }

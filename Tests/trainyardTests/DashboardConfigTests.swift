@@ -51,4 +51,32 @@ struct DashboardConfigTests {
         #expect(problems.isEmpty, "\(problems)")
         #expect(config?.logFormat == format)
     }
+
+    @Test func tracingIsOffUntilAnEndpointIsGiven() throws {
+        let (off, _) = ConfigLoaderTests.parse(ConfigLoaderTests.valid)
+        #expect(off?.tracing == nil)
+        let (on, problems) = ConfigLoaderTests.parse(
+            ConfigLoaderTests.valid + "\ntracing:\n  otlp_endpoint: http://otel:4318\n  protocol: http/json\n")
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(on?.tracing == TrainyardConfig.Tracing(endpoint: "http://otel:4318", wireProtocol: "http/json"))
+        #expect(TracingBackend.tracesURL("http://otel:4318") == "http://otel:4318/v1/traces")
+        #expect(TracingBackend.tracesURL("http://otel:4318/") == "http://otel:4318/v1/traces")
+        #expect(
+            TracingBackend.tracesURL("https://otel.example.com/custom/traces")
+                == "https://otel.example.com/custom/traces")
+    }
+
+    @Test(
+        arguments: [
+            ("tracing: on\n", "tracing", "expected a mapping"),
+            ("tracing:\n  protocol: grpc\n", "tracing.otlp_endpoint", ""),
+            ("tracing:\n  otlp_endpoint: otel:4318\n", "tracing.otlp_endpoint", "such as http://otel-collector:4318"),
+            ("tracing:\n  otlp_endpoint: http://otel:4318\n  protocol: grpc\n", "tracing.protocol", "got `grpc`"),
+            ("tracing:\n  otlp_endpoint: http://otel:4318\n  sampler: all\n", "tracing.sampler", "unknown key"),
+        ])
+    func tracingMistakesAreNamed(yaml: String, path: String, message: String) {
+        let (_, problems) = ConfigLoaderTests.parse(ConfigLoaderTests.valid + "\n" + yaml)
+        #expect(
+            problems.contains { $0.path == path && (message.isEmpty || $0.message.contains(message)) }, "\(problems)")
+    }
 }
