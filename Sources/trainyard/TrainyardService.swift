@@ -89,6 +89,7 @@ struct TrainyardService {
             links: config.forges.mapValues {
                 ForgeLinks(kind: $0.kind == "github" ? .github : .gitlab, api: $0.url)
             }, refreshSeconds: config.dashboardRefreshSeconds, streamSeconds: config.dashboardStreamSeconds)
+        services.dashboard.secureCookie = config.publicURL?.hasPrefix("https://") == true
         var schema: (@Sendable () async throws -> Void)?
         if let versioned = store as? any VersionedStore {
             schema = { try await versioned.schemaStatus().requireCurrent() }

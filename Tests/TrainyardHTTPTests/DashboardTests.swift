@@ -133,11 +133,21 @@ struct DashboardTests {
             #expect(link.status == .seeOther && link.headers[.location] == "/")
             let cookie = try #require(link.headers[.setCookie])
             #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && !cookie.contains("1234"))
+            #expect(!cookie.contains("Secure"), "Secure only when public_url is https")
             let pair = String(cookie.prefix { $0 != ";" })
             let again = try await client.execute(uri: "/", method: .get, headers: [.cookie: pair])
             #expect(again.status == .ok)
             let forged = try await client.execute(uri: "/", method: .get, headers: [.cookie: "trainyard_dashboard=00"])
             #expect(forged.status == .unauthorized)
+        }
+    }
+
+    @Test func behindHTTPSTheCookieIsSecure() async throws {
+        var settings = DashboardSettings(access: .token, tokens: ["a-dashboard-token-1234"])
+        settings.secureCookie = true
+        try await Self.withDashboard(settings) { client, _ in
+            let link = try await client.execute(uri: "/?token=a-dashboard-token-1234", method: .get)
+            #expect(link.status == .seeOther && link.headers[.setCookie]?.contains("Secure") == true)
         }
     }
 }

@@ -47,7 +47,8 @@ struct DashboardAccess: Sendable {
             var response = Response(status: .seeOther, headers: [.location: request.uri.path])
             response.setCookie(
                 Cookie(
-                    name: Self.cookie, value: Self.digest(token), maxAge: 30 * 86_400, path: "/", secure: false,
+                    name: Self.cookie, value: Self.digest(token), maxAge: 30 * 86_400, path: "/",
+                    secure: settings.secureCookie,
                     httpOnly: true, sameSite: .strict))
             return response
         }

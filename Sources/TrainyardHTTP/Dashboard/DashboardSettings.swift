@@ -15,6 +15,8 @@ public struct DashboardSettings: Sendable {
     public var refreshSeconds: Double
     /// Seconds an update stream stays open before the browser is asked to reconnect.
     public var streamSeconds: Double
+    /// Whether the token cookie is marked `Secure` (sent over HTTPS only): when `public_url` is https.
+    public var secureCookie = false
 
     public init(
         access: Access = .open, tokens: [String] = [], links: [String: ForgeLinks] = [:], refreshSeconds: Double = 2,
