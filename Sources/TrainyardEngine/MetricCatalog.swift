@@ -89,6 +89,8 @@ public enum MetricCatalog {
         "trainyard_event_processing_duration_seconds", .histogram,
         "Time the engine took to apply one stored delivery to its train and store the result.",
         buckets: latencyBuckets)
+    public static let ready = MetricDefinition(
+        "trainyard_ready", .gauge, "1 while this replica passes every check of /readyz, else 0.")
     public static let leaseHandovers = MetricDefinition(
         "trainyard_lease_handovers_total", .counter,
         "Trains this replica took over from another whose lease ran out (it died or stalled).")
@@ -96,7 +98,7 @@ public enum MetricCatalog {
     public static let all: [MetricDefinition] = [
         webhookDeliveries, intakeDuration, inboxBacklog, inboxOldestWait, outboxBacklog, outboxOldestWait, queueLength,
         trainPaused, cars, timeToMerge, timeToReject, ciSeconds, pipelines, landings, removals, forgeRequests,
-        forgeRequestDuration, rateLimitWaits, rateLimitWaitSeconds, eventDuration, leaseHandovers,
+        forgeRequestDuration, rateLimitWaits, rateLimitWaitSeconds, eventDuration, leaseHandovers, ready,
     ]
 
     /// The definitions by name.

@@ -45,7 +45,9 @@ public final class MetricsExporter: Sendable {
         return registry.emitToString()
     }
 
-    func response(store: any EngineStore, engine: TrainEngine) async throws -> Response {
+    func response(store: any EngineStore, engine: TrainEngine, readiness: Readiness) async throws -> Response {
+        let verdict = await readiness.verdict(engine: engine, store: store)
+        metrics.set(MetricCatalog.ready, [], verdict.reasons.isEmpty ? 1 : 0)
         let text = try await scrape(store: store, now: engine.now, clockSpeed: engine.clockSpeed)
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"

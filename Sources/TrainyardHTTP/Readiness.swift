@@ -18,37 +18,47 @@ public struct Readiness: Sendable {
         self.stuckAfterSeconds = stuckAfterSeconds
     }
 
-    /// `200 {"status": "ready", …}` with the backlog, or `503 {"status": "not_ready", "reasons": […]}`
-    /// with every check that failed, each saying what to look at.
-    func response(engine: TrainEngine, store: any EngineStore) async -> Response {
+    /// What the checks found: every failed check's reason (none when ready) and the backlog.
+    struct Verdict {
         var reasons: [String] = []
         var body: [String: Any] = [:]
+    }
+
+    func verdict(engine: TrainEngine, store: any EngineStore) async -> Verdict {
+        var verdict = Verdict()
         if let schema {
-            do { try await schema() } catch { reasons.append("schema: \(error)") }
+            do { try await schema() } catch { verdict.reasons.append("schema: \(error)") }
         }
         if !engine.isRunning {
-            reasons.append("engine: not running (starting up or shutting down)")
+            verdict.reasons.append("engine: not running (starting up or shutting down)")
         }
         do {
             let now = engine.now
             let backlog = try await store.backlog(now: now)
             // In real seconds: a test clock that runs fast does not make a busy engine look stuck.
             let waited = backlog.inboxAge(at: now) / Double(engine.clockSpeed)
-            body["inbox"] = backlog.inbox
-            body["outbox"] = backlog.outbox
-            body["inbox_oldest_wait_seconds"] = waited
+            verdict.body["inbox"] = backlog.inbox
+            verdict.body["outbox"] = backlog.outbox
+            verdict.body["inbox_oldest_wait_seconds"] = waited
             if waited > stuckAfterSeconds {
-                reasons.append(
+                verdict.reasons.append(
                     "engine: a due delivery has waited \(Int(waited)) s, more than \(Int(stuckAfterSeconds)) s; "
                         + "see GET /api/v1/deliveries and the log for the train that is stuck")
             }
         } catch {
-            reasons.append("store: not reachable: \(error)")
+            verdict.reasons.append("store: not reachable: \(error)")
         }
-        guard reasons.isEmpty else {
-            return JSONBody.response(.serviceUnavailable, ["status": "not_ready", "reasons": reasons])
+        return verdict
+    }
+
+    /// `200 {"status": "ready", …}` with the backlog, or `503 {"status": "not_ready", "reasons": […]}`
+    /// with every check that failed, each saying what to look at.
+    func response(engine: TrainEngine, store: any EngineStore) async -> Response {
+        var verdict = await verdict(engine: engine, store: store)
+        guard verdict.reasons.isEmpty else {
+            return JSONBody.response(.serviceUnavailable, ["status": "not_ready", "reasons": verdict.reasons])
         }
-        body["status"] = "ready"
-        return JSONBody.response(.ok, body)
+        verdict.body["status"] = "ready"
+        return JSONBody.response(.ok, verdict.body)
     }
 }

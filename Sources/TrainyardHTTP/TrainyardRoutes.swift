@@ -95,7 +95,8 @@ public enum TrainyardRoutes {
             guard let exporter = services.exporter else {
                 throw APIError(.notFound, "metrics_off", "This Trainyard serves no metrics.")
             }
-            return try await exporter.response(store: services.store, engine: services.engine)
+            return try await exporter.response(
+                store: services.store, engine: services.engine, readiness: services.readiness)
         }
         let dashboard = DashboardEndpoint(services: services)
         on(.get, "/") { request, _ in try await dashboard.front(request) }

@@ -78,6 +78,7 @@ struct MetricsExporterTests {
                 #expect(MetricCatalog.byName[family] != nil, "\(family) is in the catalog")
             }
             #expect(text.help["trainyard_queue_length"] == MetricCatalog.queueLength.help)
+            #expect(text.value("trainyard_ready") == 0, "the engine of this test does not run: not ready")
         }
         try await store.close()
     }

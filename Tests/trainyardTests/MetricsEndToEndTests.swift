@@ -61,6 +61,7 @@ struct MetricsEndToEndTests {
                 text.value("trainyard_inbox_backlog") != nil
                     && text.value("trainyard_outbox_oldest_wait_seconds") != nil)
             #expect(text.series("trainyard_removals_total").isEmpty, "nothing was removed")
+            #expect(text.value("trainyard_ready") == 1, "the running service is ready")
         }
     }
 }
