@@ -22,10 +22,13 @@ public final class BrowserTab: Sendable {
     ) async throws -> BrowserTab {
         let connection = browser.connection
         let observer = PageObserver()
-        let target = try await connection.send("Target.createTarget", ["url": .string("about:blank")], as: Created.self)
-            .targetId
+        let target = try await connection.send(
+            "Target.createTarget", ["url": .string("about:blank")], as: DevToolsReply.Created.self
+        )
+        .targetId
         let session = try await connection.send(
-            "Target.attachToTarget", ["targetId": .string(target), "flatten": .bool(true)], as: Attached.self
+            "Target.attachToTarget", ["targetId": .string(target), "flatten": .bool(true)],
+            as: DevToolsReply.Attached.self
         ).sessionId
         await connection.listen(session: session) { observer.take($0) }
         let tab = BrowserTab(browser: browser, session: session, target: target, observer: observer)
@@ -37,7 +40,8 @@ public final class BrowserTab: Sendable {
             ["width": .int(width), "height": .int(height), "deviceScaleFactor": .int(1), "mobile": .bool(false)],
             session: session)
         let navigated = try await connection.send(
-            "Page.navigate", ["url": .string(url)], session: session, as: Navigated.self, timeout: timeout)
+            "Page.navigate", ["url": .string(url)], session: session, as: DevToolsReply.Navigated.self, timeout: timeout
+        )
         if let error = navigated.errorText { throw DevToolsError("\(url) could not be loaded: \(error)") }
         observer.expectDocument(loader: navigated.loaderId)
         let deadline = ContinuousClock.now + timeout
@@ -72,7 +76,8 @@ public final class BrowserTab: Sendable {
 
     /// A PNG of the whole page, its height up to `maximumHeight`.
     public func screenshot(width: Int = 1280, maximumHeight: Int = 4000) async throws -> Data {
-        let metrics = try await browser.connection.send("Page.getLayoutMetrics", session: session, as: Layout.self)
+        let metrics = try await browser.connection.send(
+            "Page.getLayoutMetrics", session: session, as: DevToolsReply.Layout.self)
         let full = Int((metrics.cssContentSize ?? metrics.contentSize)?.height.rounded(.up) ?? 900)
         _ = try await browser.connection.send(
             "Emulation.setDeviceMetricsOverride",
@@ -82,7 +87,7 @@ public final class BrowserTab: Sendable {
             ], session: session)
         let shot = try await browser.connection.send(
             "Page.captureScreenshot", ["format": .string("png"), "fromSurface": .bool(true)], session: session,
-            as: Shot.self)
+            as: DevToolsReply.Shot.self)
         guard let data = Data(base64Encoded: shot.data) else { throw DevToolsError("the screenshot was not base64") }
         return data
     }
@@ -99,22 +104,10 @@ public final class BrowserTab: Sendable {
             "Target.closeTarget", ["targetId": .string(target)], timeout: .seconds(5))
     }
 
-    private struct Created: Decodable { let targetId: String }
-    private struct Attached: Decodable { let sessionId: String }
-    private struct Navigated: Decodable {
-        let loaderId: String?
-        let errorText: String?
-    }
     private struct Evaluated: Decodable {
         struct Value: Decodable { let value: String? }
         struct Exception: Decodable { let text: String }
         let result: Value
         let exceptionDetails: Exception?
     }
-    private struct Layout: Decodable {
-        struct Size: Decodable { let height: Double }
-        let contentSize: Size?
-        let cssContentSize: Size?
-    }
-    private struct Shot: Decodable { let data: String }
 }

@@ -18,13 +18,14 @@ public struct ImageComparison: Sendable {
     static func run(in browser: Chromium, baseline: Data, current: Data) async throws -> ImageComparison {
         let connection = browser.connection
         let target = try await connection.send(
-            "Target.createTarget", ["url": .string("about:blank")], as: Created.self
+            "Target.createTarget", ["url": .string("about:blank")], as: DevToolsReply.Created.self
         ).targetId
         defer {
             Task { _ = try? await connection.send("Target.closeTarget", ["targetId": .string(target)]) }
         }
         let session = try await connection.send(
-            "Target.attachToTarget", ["targetId": .string(target), "flatten": .bool(true)], as: Attached.self
+            "Target.attachToTarget", ["targetId": .string(target), "flatten": .bool(true)],
+            as: DevToolsReply.Attached.self
         ).sessionId
         let script = """
             (async () => {
@@ -81,8 +82,6 @@ public struct ImageComparison: Sendable {
             ratio: figures.ratio, width: figures.width, height: figures.height, difference: difference)
     }
 
-    private struct Created: Decodable { let targetId: String }
-    private struct Attached: Decodable { let sessionId: String }
     private struct Evaluated: Decodable {
         struct Value: Decodable { let value: String? }
         struct Thrown: Decodable {

@@ -21,10 +21,13 @@ struct PageVisit {
         var session: String?
         var target: String?
         do {
-            target = try await connection.send("Target.createTarget", ["url": .string("about:blank")], as: Created.self)
-                .targetId
+            target = try await connection.send(
+                "Target.createTarget", ["url": .string("about:blank")], as: DevToolsReply.Created.self
+            )
+            .targetId
             session = try await connection.send(
-                "Target.attachToTarget", ["targetId": .string(target ?? ""), "flatten": .bool(true)], as: Attached.self
+                "Target.attachToTarget", ["targetId": .string(target ?? ""), "flatten": .bool(true)],
+                as: DevToolsReply.Attached.self
             ).sessionId
             await connection.listen(session: session ?? "") { observer.take($0) }
             for method in ["Page.enable", "Runtime.enable", "Log.enable", "Network.enable"] {
@@ -34,7 +37,7 @@ struct PageVisit {
                 "Network.setCacheDisabled", ["cacheDisabled": .bool(true)], session: session)
             try await setViewport(height: settings.height, session: session)
             let navigated = try await connection.send(
-                "Page.navigate", ["url": .string(page.url)], session: session, as: Navigated.self,
+                "Page.navigate", ["url": .string(page.url)], session: session, as: DevToolsReply.Navigated.self,
                 timeout: settings.timeout)
             observer.expectDocument(loader: navigated.loaderId)
             if let errorText = navigated.errorText {
@@ -108,7 +111,8 @@ struct PageVisit {
 
     /// A full-page PNG: the viewport is stretched to the page's height (cut at the limit).
     private func screenshot(_ result: inout BrowserCheckResult, session: String?) async throws -> Data? {
-        let metrics = try await browser.connection.send("Page.getLayoutMetrics", session: session, as: Layout.self)
+        let metrics = try await browser.connection.send(
+            "Page.getLayoutMetrics", session: session, as: DevToolsReply.Layout.self)
         let full = Int((metrics.cssContentSize ?? metrics.contentSize)?.height.rounded(.up) ?? Double(settings.height))
         let height = min(max(full, settings.height), settings.maxScreenshotHeight)
         if full > settings.maxScreenshotHeight {
@@ -117,7 +121,7 @@ struct PageVisit {
         try await setViewport(height: height, session: session)
         let shot = try await browser.connection.send(
             "Page.captureScreenshot", ["format": .string("png"), "fromSurface": .bool(true)], session: session,
-            as: Shot.self, timeout: settings.timeout)
+            as: DevToolsReply.Shot.self, timeout: settings.timeout)
         return Data(base64Encoded: shot.data)
     }
 
@@ -138,12 +142,6 @@ struct PageVisit {
         }
     }
 
-    private struct Created: Decodable { let targetId: String }
-    private struct Attached: Decodable { let sessionId: String }
-    private struct Navigated: Decodable {
-        let loaderId: String?
-        let errorText: String?
-    }
     private struct Evaluated: Decodable {
         struct Value: Decodable { let value: String? }
         let result: Value
@@ -153,10 +151,4 @@ struct PageVisit {
         let fcp: Double?
         let missing: [String]
     }
-    private struct Layout: Decodable {
-        struct Size: Decodable { let height: Double }
-        let contentSize: Size?
-        let cssContentSize: Size?
-    }
-    private struct Shot: Decodable { let data: String }
 }
