@@ -22,8 +22,11 @@ public final class MetricsExporter: Sendable {
     }
 
     /// The text a scrape gets: the store's gauges read now, then every metric.
-    public func scrape(store: any EngineStore, now: Instant, clockSpeed: Int64 = 1) async throws -> String {
-        let backlog = try await store.backlog(now: now)
+    public func scrape(
+        store: any EngineStore, now: Instant, clockSpeed: Int64 = 1, backlog read: StoreBacklog? = nil
+    ) async throws -> String {
+        let backlog: StoreBacklog
+        if let read { backlog = read } else { backlog = try await store.backlog(now: now) }
         let speed = Double(max(1, clockSpeed))
         metrics.set(MetricCatalog.inboxBacklog, [], Double(backlog.inbox))
         metrics.set(MetricCatalog.inboxOldestWait, [], backlog.inboxAge(at: now) / speed)
@@ -48,7 +51,8 @@ public final class MetricsExporter: Sendable {
     func response(store: any EngineStore, engine: TrainEngine, readiness: Readiness) async throws -> Response {
         let verdict = await readiness.verdict(engine: engine, store: store)
         metrics.set(MetricCatalog.ready, [], verdict.reasons.isEmpty ? 1 : 0)
-        let text = try await scrape(store: store, now: engine.now, clockSpeed: engine.clockSpeed)
+        let text = try await scrape(
+            store: store, now: engine.now, clockSpeed: engine.clockSpeed, backlog: verdict.backlog)
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

@@ -22,6 +22,8 @@ public struct Readiness: Sendable {
     struct Verdict {
         var reasons: [String] = []
         var body: [String: Any] = [:]
+        /// The backlog read for the check (`/metrics` reports it without reading it again).
+        var backlog: StoreBacklog?
     }
 
     func verdict(engine: TrainEngine, store: any EngineStore) async -> Verdict {
@@ -35,6 +37,7 @@ public struct Readiness: Sendable {
         do {
             let now = engine.now
             let backlog = try await store.backlog(now: now)
+            verdict.backlog = backlog
             // In real seconds: a test clock that runs fast does not make a busy engine look stuck.
             let waited = backlog.inboxAge(at: now) / Double(engine.clockSpeed)
             verdict.body["inbox"] = backlog.inbox

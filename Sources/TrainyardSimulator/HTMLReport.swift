@@ -1,4 +1,5 @@
 import Foundation
+import TrainyardCore
 
 /// Renders a ``SimulationReport`` as one self-contained HTML page: inline CSS and SVG, no scripts and
 /// no external files, so it can be opened from disk, attached to a CI run or mailed around.
@@ -231,21 +232,7 @@ public enum HTMLReport {
     }
 
     /// Text made safe for HTML content and attribute values.
-    public static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.unicodeScalars.append(character)
-            }
-        }
-        return escaped
-    }
+    public static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     static let readingGuide = """
         <p class="guide">Times are minutes from enqueue. Lower is better for time to merge and CI minutes per merge;

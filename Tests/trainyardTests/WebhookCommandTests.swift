@@ -19,15 +19,21 @@ struct WebhookCommandTests {
         return config
     }
 
-    @Test func gitLabHookIsCreatedOnceAndDriftIsReported() async throws {
+    /// A started fake GitLab with the project `group/app`, and the forge that reaches it.
+    static func gitLab() async throws -> (URL, FakeGitLab, TrainyardConfig.Forge) {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("webhook-\(UUID().uuidString)")
         let gitlab = FakeGitLab(root: root)
         try await gitlab.start()
-        defer { Task { await gitlab.stop() } }
         _ = try await gitlab.createProject(path: "group/app", files: ["README.md": "hi\n"])
         let forge = TrainyardConfig.Forge(
             name: "gitlab", kind: "gitlab", url: gitlab.baseURL, token: await gitlab.token,
             webhookSecret: "a-long-webhook-secret")
+        return (root, gitlab, forge)
+    }
+
+    @Test func gitLabHookIsCreatedOnceAndDriftIsReported() async throws {
+        let (root, gitlab, forge) = try await Self.gitLab()
+        defer { Task { await gitlab.stop() } }
         let config = Self.config(forge: forge, path: "group/app")
         let target = try WebhookRegisterCommand.resolve(config, project: "group/app", forge: nil, url: nil)
         #expect(target.url == "https://trainyard.example.com/webhooks/gitlab")
@@ -60,14 +66,8 @@ struct WebhookCommandTests {
     }
 
     @Test func gitLabFailedDeliveriesAreReported() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("webhook-\(UUID().uuidString)")
-        let gitlab = FakeGitLab(root: root)
-        try await gitlab.start()
+        let (root, gitlab, forge) = try await Self.gitLab()
         defer { Task { await gitlab.stop() } }
-        _ = try await gitlab.createProject(path: "group/app", files: ["README.md": "hi\n"])
-        let forge = TrainyardConfig.Forge(
-            name: "gitlab", kind: "gitlab", url: gitlab.baseURL, token: await gitlab.token,
-            webhookSecret: "a-long-webhook-secret")
         // Nothing listens on this port, so every delivery fails as GitLab's `internal error`.
         let target = try WebhookRegisterCommand.resolve(
             Self.config(forge: forge, path: "group/app"), project: "group/app", forge: nil,

@@ -1,4 +1,5 @@
 import Foundation
+import TrainyardCore
 
 /// Small inline SVG charts for the dashboard: bars per day, and lines (percentiles per day, the
 /// queue length as steps). Each has a `<title>` and a `<desc>` with the figures in words, so the
@@ -129,18 +130,5 @@ struct SVGChart {
         String(format: "%.1f", value.isFinite ? value : 0)
     }
 
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        for character in text {
-            switch character {
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "&": escaped += "&amp;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 }

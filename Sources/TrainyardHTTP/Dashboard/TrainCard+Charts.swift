@@ -59,15 +59,6 @@ extension TrainCard {
         ]
     }
 
-    /// `Dec 4`.
-    static func day(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.month, .day], from: date)
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return "\(months[((parts.month ?? 1) - 1) % 12]) \(parts.day ?? 1)"
-    }
-
     static func minutes(_ seconds: Double?) -> String {
         guard let seconds else { return "none" }
         return SVGChart.short(seconds / 60) + " min"

@@ -139,14 +139,24 @@ struct TrainCard {
 
     /// `14:05 UTC`, or `Dec 4 14:05 UTC` for another day than today.
     static func clock(_ date: Date, today: Date = Date()) -> String {
+        let parts = utc.dateComponents([.hour, .minute], from: date)
+        let time = String(format: "%02d:%02d UTC", parts.hour ?? 0, parts.minute ?? 0)
+        return utc.isDate(date, inSameDayAs: today) ? time : "\(day(date)) \(time)"
+    }
+
+    /// `Dec 4`.
+    static func day(_ date: Date) -> String {
+        let parts = utc.dateComponents([.month, .day], from: date)
+        return "\(months[((parts.month ?? 1) - 1) % 12]) \(parts.day ?? 1)"
+    }
+
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    static let utc: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.month, .day, .hour, .minute], from: date)
-        let time = String(format: "%02d:%02d UTC", parts.hour ?? 0, parts.minute ?? 0)
-        guard !calendar.isDate(date, inSameDayAs: today) else { return time }
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        return "\(months[((parts.month ?? 1) - 1) % 12]) \(parts.day ?? 1) \(time)"
-    }
+        return calendar
+    }()
 
     static func encode(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-._~")))
