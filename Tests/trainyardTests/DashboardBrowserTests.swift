@@ -87,19 +87,27 @@ struct DashboardBrowserTests {
                 #expect(try await tab.evaluate("Number(document.body.dataset.updates || 0) >= 1") == "true")
                 try await Task.sleep(for: .seconds(3))
 
-                // The keyboard reaches every link, in order.
-                let links = Int(try await tab.evaluate("document.querySelectorAll('a[href]').length")) ?? 0
-                #expect(links >= 6)
+                // The keyboard reaches every link. A live update during the walk (a car's pipeline
+                // starting on a loaded machine) changes the links under it: the walk is then made
+                // again on the new page, up to three times.
+                var links = 0
                 var reached: Set<Int> = []
-                for _ in 0..<(links + 3) {
-                    try await tab.press("Tab")
-                    let index =
-                        Int(
-                            try await tab.evaluate(
-                                "Array.from(document.querySelectorAll('a[href]')).indexOf(document.activeElement)"))
-                        ?? -1
-                    if index >= 0 { reached.insert(index) }
+                for _ in 0..<3 {
+                    let before = try await tab.evaluate("document.body.dataset.updates || '0'")
+                    links = Int(try await tab.evaluate("document.querySelectorAll('a[href]').length")) ?? 0
+                    reached = []
+                    for _ in 0..<(links + 3) {
+                        try await tab.press("Tab")
+                        let index =
+                            Int(
+                                try await tab.evaluate(
+                                    "Array.from(document.querySelectorAll('a[href]')).indexOf(document.activeElement)"))
+                            ?? -1
+                        if index >= 0 { reached.insert(index) }
+                    }
+                    if try await tab.evaluate("document.body.dataset.updates || '0'") == before { break }
                 }
+                #expect(links >= 6)
                 #expect(reached == Set(0..<links), "reached \(reached.sorted()) of \(links) links")
                 #expect(tab.problems.isEmpty, "\(tab.problems)")
 
