@@ -17,7 +17,7 @@ public struct CIBudget: Hashable, Codable, Sendable {
     public struct Demand: Hashable, Codable, Sendable {
         /// Its cars in flight now.
         public var inFlight: Int
-        /// The most cars it could use now (`PlannerKind.carsWanted`).
+        /// The most cars it could use now (`Planner.carsWanted`).
         public var wants: Int
         /// When its oldest queued change was queued (milliseconds); the longest waiting train
         /// gets a slot left over first.

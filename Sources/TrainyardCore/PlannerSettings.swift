@@ -44,16 +44,7 @@ public struct PlannerSettings: Hashable, Codable, Sendable {
     }
 
     /// The settings each planner reads, by their configuration names.
-    public static func keys(for planner: PlannerKind) -> [String] {
-        switch planner {
-        case .trunk: ["batch_size", "pending_failure_depth", "optimistic_landing", "bisection_concurrency"]
-        case .mergify: ["batch_size"]
-        case .adaptive: ["batch_size", "replicas", "probes"]
-        case .bors: ["batch_size", "batch_delay_seconds"]
-        case .zuul: ["window", "window_floor"]
-        case .prefix, .serial, .gitlab, .github, .githubHeadgreen, .submitqueue: []
-        }
-    }
+    public static func keys(for planner: PlannerKind) -> [String] { planner.planner.settingKeys }
 
     /// Sets one setting from its configuration name and its text (`batch_size`, `"8"`) for
     /// `planner`. Returns what is wrong with it, or `nil` when it was set.

@@ -112,7 +112,7 @@ extension Train {
                 passed.milliseconds >= built.milliseconds
             {
                 stats?.notePipeline(millis: passed.milliseconds - built.milliseconds)
-                if settings.planner == .adaptive {
+                if planner.learnsFromHistory {
                     stats?.timedPipelines += 1
                     stats?.pipelineMillis += passed.milliseconds - built.milliseconds
                 }
@@ -216,7 +216,7 @@ extension Train {
             $0.status == .failed && $0.pipeline != nil && landedNumbers.contains($0.newest.number)
         }
         stats?.provenFlakes += flakes + flakedProbes
-        if settings.planner == .zuul { window = zuulWindow + count }
+        planner.landed(count, &self)
         targetHead = commit
         if let deferred = deferredTarget, deferred != commit { targetHead = deferred }
         deferredTarget = nil

@@ -37,7 +37,7 @@ extension Train {
         let index = insertionIndex(for: change)
         queue.insert(change, at: index)
         see(change.enqueuedAt)
-        if settings.planner == .adaptive {
+        if planner.learnsFromHistory {
             stats = stats ?? PlannerStats()
             stats?.noteArrival(at: change.enqueuedAt.milliseconds)
         }

@@ -18,7 +18,7 @@ extension Train {
     /// share one batch; but the oldest never waits more than ``batchDelayLimit`` delays, so
     /// changes that keep arriving cannot hold a batch back for ever.
     var batchDelayEnd: Instant? {
-        guard settings.planner == .bors, batchDelay > 0 else { return nil }
+        guard batchDelay > 0 else { return nil }
         let times = queue.prefix(borsBatchLimit).map(\.enqueuedAt.milliseconds)
         guard let newest = times.max(), let oldest = times.min() else { return nil }
         let end = min(newest + batchDelay, oldest + Self.batchDelayLimit * batchDelay)

@@ -39,10 +39,10 @@ extension Train {
             for change in cars[k].changes where holder[change.number] == nil { holder[change.number] = k }
         }
         let held = queue.count { holder[$0.number] != nil }
-        let slots = max(held, pause == nil ? Self.minimumSlots(settings) : 0, 1)
+        let slots = max(held, pause == nil ? planner.minimumSlots(maxParallel: settings.maxParallel) : 0, 1)
         let failure = (stats ?? PlannerStats()).failureRate
-        let batching = [.adaptive, .trunk, .mergify, .bors].contains(settings.planner)
-        let retries = settings.flakeRetries > 0 || settings.planner == .adaptive
+        let batching = planner.batches
+        let retries = settings.flakeRetries > 0 || planner.learnsFromHistory
         let own = Double(duration) * (retries ? 1 + (stats ?? PlannerStats()).flakeRate : 1)
         // When slots free, in the order changes leave the train: the free ones now, then the
         // held changes' landings, then each waiting change's landing as it is worked out.
@@ -95,11 +95,5 @@ extension Train {
         case .passed, .landing:
             return 0
         }
-    }
-
-    /// The changes a train holds at least, with nothing in flight: a car per `maxParallel`, or
-    /// one change for `serial`.
-    static func minimumSlots(_ settings: TrainSettings) -> Int {
-        settings.planner == .serial ? 1 : settings.maxParallel
     }
 }

@@ -14,22 +14,15 @@ extension Train {
     /// once it has seen ``failuresBeforeLearntRates`` failures; Trunk's default until then (a
     /// handful of failures can read as a flake share of one half on a train that rarely flakes,
     /// and a deeper wait holds up everything behind a bad change).
-    var pendingDepth: Int {
-        guard settings.planner == .adaptive else { return trunkPendingDepth }
-        let stats = stats ?? PlannerStats()
-        guard stats.failuresSeen >= Self.failuresBeforeLearntRates else { return Self.pendingFailureDepth }
-        return stats.rerunsBeforeBlame + 1
-    }
+    var pendingDepth: Int { planner.pendingDepth(self) }
 
     /// How many failures (changes removed, flakes proven, failed runs re-run) `adaptive` sees
     /// before its pending failure depth follows the learnt flake share and its batch size the
-    /// learnt failure rate (`Reparenting.batchSize`); until then it uses Trunk's 2 and 5.
+    /// learnt failure rate (`AdaptivePlanner.batchSize`); until then it uses Trunk's 2 and 5.
     static let failuresBeforeLearntRates = 20
 
     /// Whether the planner keeps failed cars pending at all.
-    var keepsPendingFailures: Bool {
-        settings.planner == .trunk || (settings.planner == .adaptive && Reparenting.batchSize(for: self) > 1)
-    }
+    var keepsPendingFailures: Bool { planner.keepsPendingFailures(self) }
 
     /// Whether a failed car waits for longer cars that hold it before it blames: while one of them
     /// still runs and fewer than ``pendingDepth`` of them have failed.

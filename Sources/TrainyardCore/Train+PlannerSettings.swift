@@ -2,11 +2,12 @@
 extension Train {
     private var tuning: PlannerSettings { settings.plannerSettings }
 
+    /// The planner that chooses the train's cars (from its settings' planner name).
+    public var planner: any Planner { settings.planner.planner }
+
     /// Whether a passed car may land although a shorter car failed: the planners that do, with
     /// `trunk`'s optimistic merging switchable.
-    var landsOverFailures: Bool {
-        settings.planner.landsOverFailures && (settings.planner != .trunk || (tuning.optimisticLanding ?? true))
-    }
+    var landsOverFailures: Bool { planner.landsOverFailures(tuning) }
 
     /// The batch size of `trunk` and `mergify`.
     var vendorBatch: Int { tuning.batchSize ?? Reparenting.vendorBatch }
@@ -18,7 +19,7 @@ extension Train {
     var adaptiveBatchLimit: Int { tuning.batchSize ?? Reparenting.adaptiveBatchLimit }
 
     /// `trunk`'s cars for bisection on top of `maxParallel` (0: bisection shares it).
-    var bisectionConcurrency: Int { settings.planner == .trunk ? tuning.bisectionConcurrency ?? 0 : 0 }
+    var bisectionConcurrency: Int { planner.bisectionCars(tuning) }
 
     /// `trunk`'s pending failure depth.
     var trunkPendingDepth: Int { tuning.pendingFailureDepth ?? Self.pendingFailureDepth }
@@ -39,7 +40,7 @@ extension Train {
     public var ciAllowance: Int? {
         guard let shared = sharedBudget else { return nil }
         var demands = shared.others
-        demands[id] = settings.planner.demand(of: self)
+        demands[id] = planner.demand(of: self)
         return shared.budget.allowance(for: id, demands)
     }
 

@@ -40,7 +40,7 @@ extension Train {
     /// planners) on the current target head.
     mutating func realign(_ actions: inout [TrainAction]) {
         guard let head = targetHead else { return }
-        guard settings.planner.usesSubsets else {
+        guard planner.usesSubsets else {
             let flags = queuePrefixFlags()
             let valid = cars.indices.filter { cars[$0].base == head && flags[$0] }.map { cars[$0] }
             guard valid.count < cars.count else { return }
@@ -121,8 +121,7 @@ extension Train {
         for k in cars.indices where cars[k].status == .failed {
             if !prefixes[k] {
                 if failing == nil {
-                    failing =
-                        settings.planner == .adaptive && probesAllowed ? failingChanges(heldBack: heldBackByBets) : []
+                    failing = probesAllowed ? failingChanges(heldBack: heldBackByBets) : []
                 }
                 guard let failing, !failing.isEmpty, holdsQueue(cars[k], skipping: failing) else { continue }
             }
@@ -138,7 +137,7 @@ extension Train {
             }
             let ahead = car.changes.dropLast()
             let aheadPassed: Bool
-            if settings.planner.usesSubsets || landsOverFailures {
+            if planner.usesSubsets || landsOverFailures {
                 // A longer passed car proves the change good; the planners that land over
                 // failures land it instead of blaming.
                 aheadPassed =
@@ -149,7 +148,7 @@ extension Train {
                     shorter.allSatisfy { $0.status == .passed || $0.status == .landing }
                     && (ahead.isEmpty || shorter.contains { $0.changes.count == ahead.count })
             }
-            guard aheadPassed || !settings.planner.waitsForPredecessors else { continue }
+            guard aheadPassed || !planner.waitsForPredecessors else { continue }
             if aheadPassed, isPendingFailure(car) {
                 // Pending failure (Trunk; `adaptive` while it batches): a longer
                 // car that holds the failed one is still running and may prove the change good.
@@ -160,7 +159,7 @@ extension Train {
                 // alone, so this was most likely a flake) and the blame.
                 continue
             }
-            if settings.planner == .adaptive, aheadPassed, let pipeline = car.pipeline {
+            if planner.learnsFromHistory, aheadPassed, let pipeline = car.pipeline {
                 // The flake budget: the failure may be a flake, so the car runs again first. With
                 // batches, pending failures already gave the change one more chance.
                 let seen = suspicions?[car.newest.number] ?? 0
@@ -206,7 +205,7 @@ extension Train {
         }
         stats = stats ?? PlannerStats()
         stats?.blamed += 1
-        if settings.planner == .zuul { window = max(zuulFloor, zuulWindow / 2) }
+        planner.blamed(&self)
         remove(
             blamed.number, state: .failed,
             reason: "Removed from the merge train: \(car.failure ?? "the pipeline failed") in car \(car.id) "
@@ -221,7 +220,7 @@ extension Train {
         var candidate: Int?
         let prefixes = queuePrefixFlags()
         // A change that running cars leave out does not land before they end (`Train+Suspects.swift`).
-        let heldBack = settings.planner == .adaptive ? heldBackByBets : [:]
+        let heldBack = planner.betsOnCopiesAndSuspects ? heldBackByBets : [:]
         let limit = heldBack.values.min() ?? queue.count
         for k in cars.indices where prefixes[k] {
             if cars[k].status == .failed && !landsOverFailures { break }
@@ -230,7 +229,7 @@ extension Train {
                 candidate = k
             }
         }
-        if settings.planner == .adaptive, let around = passedCarSkippingFailingChanges(heldBack: heldBack),
+        if planner.betsOnCopiesAndSuspects, let around = passedCarSkippingFailingChanges(heldBack: heldBack),
             candidate.map({ cars[$0].changes.count < cars[around].changes.count }) ?? true
         {
             // A longer car around suspects lands more than the queue's prefix can.
@@ -245,18 +244,18 @@ extension Train {
     /// drop the running ones they no longer want. Returns whether it dropped any.
     @discardableResult
     mutating func fillWindow(_ actions: inout [TrainAction]) -> Bool {
-        wakeAt = batchDelayEnd
+        wakeAt = planner.wakeUp(self)
         dropStaleProbes(&actions)
         guard let head = targetHead, !fetchingTarget, pause == nil, !queue.isEmpty else { return false }
         var dropped = false
         let holding = carsHoldingPendingFailures
-        let plan = settings.planner.plan(for: self, held: holding.count)
+        let plan = planner.plan(for: self, held: holding.count)
         let wanted = plan.cars
         let queue = self.queue
         let wantedKeys =
             plan.keys.count == wanted.count
             ? plan.keys : wanted.map { indices in CarKey(indices.lazy.map { queue[$0].number }) }
-        if settings.planner.cancelsUnwanted {
+        if planner.cancelsUnwanted {
             let held = Set(holding.map(\.id))
             let wantedSet = Set(wantedKeys)
             // A copy whose twin failed runs on to decide that failure (replicas).

@@ -41,8 +41,8 @@ extension Train {
         return probes.indices.count { [.building, .starting, .testing].contains(probes[$0].status) }
     }
 
-    /// Whether the planner settings let `adaptive` probe (on unless `probes: false`).
-    var probesAllowed: Bool { settings.planner == .adaptive && settings.plannerSettings.probes ?? true }
+    /// Whether the planner probes, as its settings allow (`adaptive`, unless `probes: false`).
+    var probesAllowed: Bool { planner.probes(settings.plannerSettings) }
 
     /// Starts a probe of the change at `index` in the queue on the target head.
     mutating func startProbe(_ index: Int, on head: SHA, _ actions: inout [TrainAction]) {

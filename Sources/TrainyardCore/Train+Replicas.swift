@@ -8,7 +8,7 @@ extension Train {
     /// How many copies of each planned car to run (1 unless `adaptive` batches on flaky CI), at
     /// most the `replicas` planner setting.
     var replicaCount: Int {
-        guard settings.planner == .adaptive, keepsPendingFailures else { return 1 }
+        guard planner.betsOnCopiesAndSuspects, keepsPendingFailures else { return 1 }
         return learntCopies
     }
 
@@ -22,7 +22,7 @@ extension Train {
     /// Only `adaptive` makes copies; cars are in order of length, so only the cars of the same
     /// length are compared.
     func hasLiveTwin(_ car: borrowing Car) -> Bool {
-        guard settings.planner == .adaptive else { return false }
+        guard planner.betsOnCopiesAndSuspects else { return false }
         let count = car.changes.count
         let newest = car.newest.number
         let id = car.id
@@ -36,7 +36,7 @@ extension Train {
     /// Whether a failed car holds exactly the same changes as the car at `index` (which then runs
     /// on to decide that failure, whatever the plan wants).
     func hasFailedTwin(_ index: Int) -> Bool {
-        guard settings.planner == .adaptive else { return false }
+        guard planner.betsOnCopiesAndSuspects else { return false }
         let count = cars[index].changes.count
         let newest = cars[index].newest.number
         return sameLength(count).contains { k in
@@ -52,7 +52,7 @@ extension Train {
     /// share the window like the cars held for a pending failure; while the plan does want them,
     /// they are counted twice, which leaves a slot empty until the twin ends.
     func copiesOutsidePlan(_ copies: Int) -> Int {
-        guard settings.planner == .adaptive else { return 0 }
+        guard planner.betsOnCopiesAndSuspects else { return 0 }
         var outside = 0
         var start = 0
         while start < cars.count {

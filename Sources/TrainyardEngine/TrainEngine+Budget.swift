@@ -18,7 +18,7 @@ extension TrainEngine {
         for train in try await store.trains() where train.id != id {
             // A train of a project no longer configured is owed nothing; its cars still count.
             let configured = projects[ProjectKey(forge: train.id.forge, path: train.id.project)] != nil
-            var demand = train.settings.planner.demand(of: train)
+            var demand = train.planner.demand(of: train)
             if !configured { demand.wants = demand.inFlight }
             others[train.id] = demand
             if configured, !train.queue.isEmpty { waiting.append(train.id) }

@@ -194,7 +194,7 @@ public actor TrainEngine {
         // learns (and the ETAs it gives) are measured in wall-clock time, not in ticks.
         let now = clock()
         if train.now.map({ $0 < now }) ?? true { train.now = now }
-        let before = train.settings.planner.demand(of: train)
+        let before = train.planner.demand(of: train)
         var actions: [TrainAction] = extra
         var decisions: [Decision] = []
         var measurements: [TrainMeasurement] = []
@@ -223,7 +223,7 @@ public actor TrainEngine {
                 owner: me, name: TrainTimer.poll,
                 train.queue.isEmpty ? .clear : .ifAbsent(now.adding(milliseconds: pollInterval))))
         var woken: [TrainID] = []
-        let after = train.settings.planner.demand(of: train)
+        let after = train.planner.demand(of: train)
         if let budget, after.inFlight < before.inFlight || after.wants < before.wants {
             // Cars finished, or the train is owed less: trains waiting for budget get a tick.
             woken = budget.waiting

@@ -3,7 +3,7 @@ import Testing
 @testable import TrainyardCore
 
 /// `adaptive` speculates change by change at failure rates from 1 in 25 when its window holds a
-/// car and a probe for every change that arrives while a pipeline runs (`Reparenting
+/// car and a probe for every change that arrives while a pipeline runs (`AdaptivePlanner
 /// .speculationIsAffordable`); the train learns its arrival rate and pipeline length as it goes.
 struct AffordableSpeculationTests {
     /// 21 changes 3 minutes apart and five 20-minute pipelines: 1 change in 3 minutes × 20 minutes.
@@ -66,7 +66,7 @@ struct AffordableSpeculationTests {
         stats.passedRuns = 300
         train.stats = stats
         train.queue = (1...3).map { Fixture.change($0) }
-        #expect(Reparenting.batchSize(for: train) == batch, "failure rate \(stats.failureRate)")
+        #expect(AdaptivePlanner.batchSize(for: train) == batch, "failure rate \(stats.failureRate)")
     }
 
     /// The train counts its arrivals and times the cars that pass on their first pipeline, from

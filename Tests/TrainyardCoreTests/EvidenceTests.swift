@@ -26,7 +26,7 @@ struct EvidenceTests {
         train.queue = (1...3).map { Fixture.change($0) }
         #expect(stats.failuresSeen == blamed + flakes)
         #expect(train.pendingDepth == depth)
-        #expect(Reparenting.batchSize(for: train) == batch)
+        #expect(AdaptivePlanner.batchSize(for: train) == batch)
     }
 
     /// Trunk's own depth is its setting, whatever the train learnt.

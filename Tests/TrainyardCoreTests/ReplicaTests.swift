@@ -164,7 +164,7 @@ import Testing
     @Test func aTrainRunningCopiesWantsASlotPerCopy() {
         let (flaky, _) = Fixture.resumed([1, 2], window: 8, planner: .adaptive, stats: Self.flaky(100))
         let (reliable, _) = Fixture.resumed([1, 2], window: 8, planner: .adaptive, stats: Self.flaky(3))
-        #expect(PlannerKind.adaptive.carsWanted(flaky) == 4)
-        #expect(PlannerKind.adaptive.carsWanted(reliable) == 2)
+        #expect(PlannerKind.adaptive.planner.carsWanted(flaky) == 4)
+        #expect(PlannerKind.adaptive.planner.carsWanted(reliable) == 2)
     }
 }

@@ -153,7 +153,7 @@ import Testing
             settings: TrainSettings(
                 maxParallel: window, planner: .adaptive, plannerSettings: PlannerSettings(probes: probes)))
         train.queue = (1...queued).map { Fixture.change($0) }
-        #expect(Reparenting.batchSize(for: train) == unit)
+        #expect(AdaptivePlanner.batchSize(for: train) == unit)
     }
 }
 

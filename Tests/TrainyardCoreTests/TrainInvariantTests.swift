@@ -279,7 +279,7 @@ struct TrainInvariantTests {
         for car in world.train.cars {
             let length = car.changes.count
             let held = car.changes.map(\.number)
-            if world.train.settings.planner.usesSubsets {
+            if world.train.planner.usesSubsets {
                 let places = held.map { position[$0] ?? -1 }
                 if places.contains(-1) || places != places.sorted() || Set(places).count != places.count {
                     return "car \(car.id) holds \(held), not an ordered subset of the queue \(numbers)"
@@ -288,14 +288,14 @@ struct TrainInvariantTests {
                 return "car \(car.id) holds \(held), not the prefix \(Array(numbers.prefix(length)))"
             }
             if length < previous { return "cars are not in order of length: \(world.train.cars.map(\.changes.count))" }
-            if !world.train.settings.planner.usesSubsets, length == previous {
+            if !world.train.planner.usesSubsets, length == previous {
                 return "two prefix cars of one length: \(world.train.cars.map(\.changes.count))"
             }
             previous = length
         }
         // Reparenting planners and `bors` keep passed and failed cars as facts; only cars in flight use CI.
         let counted =
-            world.train.settings.planner.usesSubsets || world.train.settings.planner == .bors
+            world.train.planner.usesSubsets || world.train.settings.planner == .bors
             ? world.train.cars.filter(\.isInFlight) : world.train.cars
         if counted.count + world.train.probesInFlight > world.train.settings.maxParallel
             + world.train.bisectionConcurrency
