@@ -22,8 +22,10 @@ enum Reparenting {
     ///   - bisection: cars for the parts of failed batches on top of `window` (Trunk's
     ///     `bisectionConcurrency`); with 0 they share the window.
     ///   - copies: how many copies of each car will run (replicas), so the window holds fewer cars.
+    ///   - splitting: where to split a failed batch of each size (its first part); halves without.
     static func cars(
-        for train: Train, window: Int, unit: Int, held: Int, bisection: Int = 0, copies: Int = 1
+        for train: Train, window: Int, unit: Int, held: Int, bisection: Int = 0, copies: Int = 1,
+        splitting: GroupTesting? = nil
     ) -> [[Int]] {
         let queue = train.queue
         guard !queue.isEmpty, window > 0 else { return [] }
@@ -80,7 +82,9 @@ enum Reparenting {
             let numbers = (included + Array(segment)).map { queue[$0].number }
             if failed.contains(numbers) {
                 guard segment.count > 1 else { continue }  // a failing change: the cars behind skip it
-                let middle = segment.lowerBound + segment.count / 2
+                // Halves, or (capacity groups) the first part of the split that costs the fewest runs.
+                let first = splitting.flatMap { segment.count < $0.split.count ? $0.split[segment.count] : nil }
+                let middle = segment.lowerBound + (first ?? segment.count / 2)
                 segments.insert(contentsOf: [segment.lowerBound..<middle, middle..<segment.upperBound], at: 0)
                 continue
             }

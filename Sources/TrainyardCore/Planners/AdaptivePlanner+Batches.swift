@@ -28,7 +28,17 @@ extension AdaptivePlanner {
     /// budget, then growing with it up to 1/√p and 16; and one change per car, with probes, when
     /// the backlog is longer than the batches worth building on a wide window can hold, or when
     /// the runners can afford it (``speculationIsAffordable(for:stats:)``).
-    static func batchSize(for train: Train) -> Int { rateBatchSize(for: train, stats: train.stats ?? PlannerStats()) }
+    /// When the runners cannot carry that, groups sized to the spare capacity
+    /// (``capacityGroup(for:stats:unit:)``).
+    static func batchSize(for train: Train) -> Int { sizing(for: train).unit }
+
+    /// The batch size, and the splitting table while the train tests in capacity groups.
+    static func sizing(for train: Train) -> (unit: Int, splitting: GroupTesting?) {
+        let stats = train.stats ?? PlannerStats()
+        let unit = rateBatchSize(for: train, stats: stats)
+        guard let group = capacityGroup(for: train, stats: stats, unit: unit) else { return (unit, nil) }
+        return (group.size, group.table)
+    }
 
     /// The batch size the failure rate and the backlog call for (see ``batchSize(for:)``).
     private static func rateBatchSize(for train: Train, stats: PlannerStats) -> Int {

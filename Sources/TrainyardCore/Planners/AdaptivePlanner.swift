@@ -30,7 +30,7 @@ struct AdaptivePlanner: Planner {
     /// skip-variants for the changes most likely to fail when probes are off (below a failure
     /// rate of 1 in 20 they cost more CI than the time they save).
     func plan(for train: Train, held: Int) -> CarPlan {
-        let unit = Self.batchSize(for: train)
+        let (unit, splitting) = Self.sizing(for: train)
         let stats = train.stats ?? PlannerStats()
         let copies = train.replicaCount
         let outside = train.copiesOutsidePlan(copies)
@@ -41,7 +41,7 @@ struct AdaptivePlanner: Planner {
             return CarPlan(
                 cars: Reparenting.cars(
                     for: train, window: min(train.settings.maxParallel, depth), unit: unit,
-                    held: held + outside, copies: copies))
+                    held: held + outside, copies: copies, splitting: splitting))
         }
         // With probes, a failed car's change is judged by the learnt rates alone (the flake share
         // mixes the flakes of changes that passed alone, which are nearly all flakes, with single
