@@ -275,9 +275,11 @@ struct TrainInvariantTests {
     /// The sequences start often enough from a train short of runners, with failures rare enough
     /// to batch and CI reliable enough for one copy per car, that the capacity groups and their
     /// splitting are covered: about 1 start in 22 of those with learnt stats (half of them), so
-    /// some 230 of the 10,000 sequences.
-    @Test func capacityGroupsAreCovered() {
+    /// some 230 of the 10,000 sequences. Likewise for verifying first (failures common, runners
+    /// short).
+    @Test func capacityGroupsAndVerifyingFirstAreCovered() {
         var grouped = 0
+        var verifying = 0
         for seed in Self.seeds.prefix(2_000) {
             var rng = SplitMix64(seed: seed)
             var train = Train(
@@ -285,7 +287,12 @@ struct TrainInvariantTests {
                 settings: TrainSettings(maxParallel: Int.random(in: 1...5, using: &rng), planner: .adaptive))
             train.stats = Self.randomStats(&rng)
             if AdaptivePlanner.sizing(for: train).splitting != nil { grouped += 1 }
+            let stats = train.stats ?? PlannerStats()
+            if AdaptivePlanner.verifiesFirst(train, unit: AdaptivePlanner.batchSize(for: train), stats: stats) {
+                verifying += 1
+            }
         }
+        #expect(verifying >= 40, "\(verifying) of 2,000 random trains verify first")
         #expect(grouped >= 40, "\(grouped) of 2,000 random trains test in capacity groups")
     }
 

@@ -43,6 +43,7 @@ struct AdaptivePlanner: Planner {
                     for: train, window: min(train.settings.maxParallel, depth), unit: unit,
                     held: held + outside, copies: copies, splitting: splitting))
         }
+        if Self.verifiesFirst(train, unit: unit, stats: stats) { return Self.verifyPlan(for: train) }
         // With probes, a failed car's change is judged by the learnt rates alone (the flake share
         // mixes the flakes of changes that passed alone, which are nearly all flakes, with single
         // failures, 4 in 5 of which are real at 1 bad change in 10).
