@@ -70,4 +70,49 @@ struct GroupTestingTests {
         #expect(table.smallestGroup(within: 0.1, upTo: 16) == 3, "nothing fits: the cheapest")
         #expect(table.smallestGroup(within: 0.75, upTo: 1) == 1, "the limit holds")
     }
+
+    /// The tables' expected runs are what the splitting they describe really costs: the strategy is
+    /// played out on every assignment of bad and good changes to a group (2ⁿ of them), each
+    /// weighted by its probability, and the runs it takes summed.
+    @Test(arguments: [(0.05, 9), (0.15, 7), (0.3, 6)])
+    func theTablesMatchTheStrategyPlayedOut(p: Double, n: Int) {
+        let table = GroupTesting(failureRate: p, limit: 16)
+        var rest = [Double](repeating: 0, count: n + 1)
+        var firstGroup = [Int](repeating: 0, count: n + 1)
+        for m in 1...n {
+            rest[m] = .infinity
+            for size in 1...m where table.unknown[size] + rest[m - size] < rest[m] {
+                rest[m] = table.unknown[size] + rest[m - size]
+                firstGroup[m] = size
+            }
+        }
+        /// Runs to classify `changes`, tested as one group first.
+        func unknownRuns(_ bad: [Bool]) -> Int {
+            guard bad.contains(true) else { return 1 }
+            return 1 + failedRuns(bad)
+        }
+        /// Runs to classify `bad`, known to hold a bad change.
+        func failedRuns(_ bad: [Bool]) -> Int {
+            guard bad.count > 1 else { return 0 }
+            let k = table.split[bad.count]
+            let first = Array(bad[..<k])
+            let others = Array(bad[k...])
+            if !first.contains(true) { return 1 + failedRuns(others) }
+            return 1 + failedRuns(first) + restRuns(others)
+        }
+        /// Runs to classify `bad`, nothing known, in the cheapest partition.
+        func restRuns(_ bad: [Bool]) -> Int {
+            guard !bad.isEmpty else { return 0 }
+            let size = firstGroup[bad.count]
+            return unknownRuns(Array(bad[..<size])) + restRuns(Array(bad[size...]))
+        }
+        var expected = 0.0
+        for mask in 0..<(1 << n) {
+            let bad = (0..<n).map { mask & (1 << $0) != 0 }
+            let count = bad.count { $0 }
+            let probability = pow(p, Double(count)) * pow(1 - p, Double(n - count))
+            expected += probability * Double(unknownRuns(bad))
+        }
+        #expect(abs(expected - table.unknown[n]) < 1e-9, "played out: \(expected), table: \(table.unknown[n])")
+    }
 }
