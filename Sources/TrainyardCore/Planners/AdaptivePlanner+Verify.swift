@@ -27,6 +27,11 @@ extension AdaptivePlanner {
         let queue = train.queue
         let verdicts = train.probeVerdicts
         let probed = train.probedChanges
+        let probing = Set((train.probes ?? []).filter(\.isInFlight).map(\.newest.number))
+        // Whether a change is still being verified: no answer yet, and a probe to come or running.
+        func unproven(_ number: Int) -> Bool {
+            verdicts[number] == nil && (!probed.contains(number) || probing.contains(number))
+        }
         var plan = CarPlan()
         // The cars in flight that the plan keeps use the window first; new cars, then probes, share
         // what is left of it.
@@ -61,12 +66,10 @@ extension AdaptivePlanner {
         for index in queue.indices {
             let number = queue[index].number
             if verdicts[number] == false { continue }
-            if verdicts[number] == nil, !probed.contains(number) || train.isProbing(number) { break }
+            if unproven(number) { break }
             landing.append(index)
         }
-        let verifying = queue.contains {
-            verdicts[$0.number] == nil && (!probed.contains($0.number) || train.isProbing($0.number))
-        }
+        let verifying = queue.contains { unproven($0.number) }
         if running == nil, !landing.isEmpty, landing.count >= landingBatch(for: train) || !verifying {
             let failed = failedKeys(of: train)
             while landing.count > 1 && failed.contains(CarKey(landing.map { queue[$0].number })) {
