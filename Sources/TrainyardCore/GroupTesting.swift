@@ -50,7 +50,8 @@ public struct GroupTesting: Hashable, Sendable {
                 failed[n] = 1 + best
             }
             unknown[n] = 1 + (1 - good[n]) * failed[n]
-            rest[n] = (1...n).map { unknown[$0] + rest[n - $0] }.min() ?? Double(n)
+            rest[n] = Double(n)
+            for first in 1...n { rest[n] = min(rest[n], unknown[first] + rest[n - first]) }
         }
         self.failureRate = failureRate
         self.unknown = unknown

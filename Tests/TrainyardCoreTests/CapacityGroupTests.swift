@@ -57,6 +57,7 @@ struct CapacityGroupTests {
         let sizing = AdaptivePlanner.sizing(for: train)
         #expect(sizing.unit == batch, "spare \(AdaptivePlanner.spareRuns(for: train, stats: train.stats!) ?? -1)")
         #expect((sizing.splitting != nil) == splits)
+        #expect(AdaptivePlanner.batches(train) == (sizing.unit > 1), "pending failures follow the batch size")
     }
 
     /// One train whose learnt figures change as it goes: short of runners it groups, with more

@@ -40,6 +40,10 @@ extension AdaptivePlanner {
         return (group.size, group.table)
     }
 
+    /// Whether the train tests in batches (``batchSize(for:)`` above 1): capacity groups start
+    /// only from a batch and never shrink it, so the failure rate's batch size decides.
+    static func batches(_ train: Train) -> Bool { rateBatchSize(for: train, stats: train.stats ?? PlannerStats()) > 1 }
+
     /// The batch size the failure rate and the backlog call for (see ``batchSize(for:)``).
     private static func rateBatchSize(for train: Train, stats: PlannerStats) -> Int {
         let budget = max(1, train.settings.maxParallel)

@@ -15,8 +15,10 @@ struct AdaptivePlanner: Planner {
 
     func probes(_ tuning: PlannerSettings) -> Bool { tuning.probes ?? true }
 
-    /// Pending failures while it batches.
-    func keepsPendingFailures(_ train: Train) -> Bool { AdaptivePlanner.batchSize(for: train) > 1 }
+    /// Pending failures while it batches. Capacity groups only ever enlarge batches, so the batch
+    /// size the failure rate calls for decides this without working out the group table (this is
+    /// asked several times per event).
+    func keepsPendingFailures(_ train: Train) -> Bool { Self.batches(train) }
 
     /// Trunk's 2 until the rates are learnt, then one more than the re-runs the learnt flake share
     /// calls for.
